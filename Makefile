@@ -1,0 +1,44 @@
+# Two commands do everything: `make run` (features -> living documentation) and `make test`.
+# Both create the virtual environment from the lock file on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
+
+.PHONY: run test lint typecheck unit features bench lock clean
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## run: run every feature against the embedded demo API (or PYTEST_BASE_URL) and write the reports
+run: $(STAMP)
+	$(PY) -m pytest steps $(ARGS)
+
+## test: lint, type-check, unit and plugin tests, then the features themselves
+test: lint typecheck unit features
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest tests -n 2 $(ARGS)
+
+features: $(STAMP)
+	$(PY) -m pytest steps -n 2 $(ARGS)
+
+bench: $(STAMP)
+	$(PY) -m bench $(ARGS)
+
+## lock: regenerate requirements.lock from pyproject.toml (needs uv: pip install uv)
+lock:
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""``python -m demo_api --port 8000``: run the shop standalone.
+
+The user is seeded from ``API_USERNAME`` and ``API_PASSWORD`` when both are set. Otherwise
+credentials are generated and written, never printed, to a ``0600`` env file next to the
+database, whose path is printed; ``set -a; . that-file; set +a`` exports them for pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+from demo_api.app import create_app
+from demo_api.server import DemoServer
+from demo_api.store import SeedUser
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m demo_api", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (0 = any free port)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="SQLite file (default: a fresh temporary one)"
+    )
+    parser.add_argument("--token-ttl", type=float, default=900.0, help="token lifetime, seconds")
+    return parser.parse_args(argv)
+
+
+def _seed_user(workdir: Path) -> SeedUser:
+    username, password = os.environ.get("API_USERNAME"), os.environ.get("API_PASSWORD")
+    if username and password:
+        print("demo_api: seeded the user from API_USERNAME and API_PASSWORD", file=sys.stderr)
+        return SeedUser(username, password)
+    user = SeedUser(f"demo-{secrets.token_hex(4)}", secrets.token_urlsafe(24))
+    env_file = workdir / "demo-credentials.env"
+    fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(f"API_USERNAME={user.username}\nAPI_PASSWORD={user.password}\n")
+    print(f"demo_api: generated credentials, written to {env_file}", file=sys.stderr)
+    print(f"demo_api: export them with: set -a; . {env_file}; set +a", file=sys.stderr)
+    return user
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="demo-api-")) if args.db is None else args.db.parent
+    db = args.db or workdir / "shop.sqlite3"
+    app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl)
+    server = DemoServer(app, host=args.host, port=args.port)
+    server.start()
+    print(f"demo_api: serving {server.url} (database {db}); Ctrl-C stops", file=sys.stderr)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

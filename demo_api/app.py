@@ -1,0 +1,134 @@
+"""The shop's HTTP routes.
+
+Reads of the catalogue are public; everything else needs ``Authorization: Bearer <token>``
+from ``POST /auth/token``. Routes are ``async`` and do their (microsecond) SQLite work on the
+event loop, which serializes writes: see :mod:`demo_api.store`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
+from starlette.exceptions import HTTPException
+
+from demo_api import problems
+from demo_api.schemas import (
+    OrderIn,
+    OrderOut,
+    Page,
+    ProductIn,
+    ProductOut,
+    TokenOut,
+    UserOut,
+    money_to_cents,
+)
+from demo_api.store import SeedUser, Store
+
+_bearer = HTTPBearer(auto_error=False)
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+async def _current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> int:
+    """The id of the user whose bearer token came with the request; 401 otherwise."""
+    if credentials is None:
+        raise HTTPException(401, "missing bearer token", headers=_CHALLENGE)
+    store: Store = request.app.state.store
+    user_id = store.user_for_token(credentials.credentials)
+    if user_id is None:
+        raise HTTPException(401, "invalid or expired token", headers=_CHALLENGE)
+    return user_id
+
+
+User = Annotated[int, Depends(_current_user)]
+
+
+def create_app(
+    database: Path, users: list[SeedUser] | tuple[SeedUser, ...] = (), *, token_ttl: float = 900.0
+) -> FastAPI:
+    """Build the shop over a fresh (or existing) SQLite file, seeding ``users``."""
+    store = Store(database, token_ttl=token_ttl)
+    for user in users:
+        store.add_user(user)
+
+    app = FastAPI(
+        title="api-bdd demo shop",
+        version="1.0.0",
+        description="A small shop API: tokens, users, products and orders. "
+        "Errors are RFC 9457 problem details.",
+    )
+    app.state.store = store
+    problems.install(app)
+
+    @app.get("/health", tags=["meta"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/auth/token", response_model=TokenOut, tags=["auth"])
+    async def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+        user_id = store.authenticate(form.username, form.password)
+        if user_id is None:
+            raise HTTPException(401, "invalid username or password", headers=_CHALLENGE)
+        token, expires_in = store.issue_token(user_id)
+        return TokenOut(access_token=token, expires_in=expires_in)
+
+    @app.get("/users/me", response_model=UserOut, tags=["users"])
+    async def me(user_id: User) -> UserOut:
+        return UserOut(**store.get_user(user_id))
+
+    @app.get("/users/{user_id}", response_model=UserOut, tags=["users"])
+    async def get_user(user_id: int, _: User) -> UserOut:
+        return UserOut(**store.get_user(user_id))
+
+    @app.post("/products", status_code=201, response_model=ProductOut, tags=["products"])
+    async def create_product(body: ProductIn, _: User, response: Response) -> ProductOut:
+        row = store.create_product(body.name, money_to_cents(body.price), body.stock)
+        response.headers["Location"] = f"/products/{row['id']}"
+        return ProductOut.from_row(row)
+
+    @app.get("/products", response_model=Page[ProductOut], tags=["products"])
+    async def list_products(limit: Limit = 20, offset: Offset = 0) -> Page[ProductOut]:
+        rows, total = store.list_products(limit, offset)
+        items = [ProductOut.from_row(r) for r in rows]
+        return Page[ProductOut](items=items, total=total, limit=limit, offset=offset)
+
+    @app.get("/products/{product_id}", response_model=ProductOut, tags=["products"])
+    async def get_product(product_id: int) -> ProductOut:
+        return ProductOut.from_row(store.get_product(product_id))
+
+    @app.delete("/products/{product_id}", status_code=204, tags=["products"])
+    async def delete_product(product_id: int, _: User) -> Response:
+        store.delete_product(product_id)
+        return Response(status_code=204)
+
+    @app.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
+    async def create_order(body: OrderIn, user_id: User, response: Response) -> OrderOut:
+        row = store.create_order(body.product_id, body.quantity, user_id)
+        response.headers["Location"] = f"/orders/{row['id']}"
+        return OrderOut.from_row(row)
+
+    @app.get("/orders", response_model=Page[OrderOut], tags=["orders"])
+    async def list_orders(
+        _: User, limit: Limit = 20, offset: Offset = 0, product_id: int | None = None
+    ) -> Page[OrderOut]:
+        rows, total = store.list_orders(limit, offset, product_id)
+        items = [OrderOut.from_row(r) for r in rows]
+        return Page[OrderOut](items=items, total=total, limit=limit, offset=offset)
+
+    @app.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])
+    async def get_order(order_id: int, _: User) -> OrderOut:
+        return OrderOut.from_row(store.get_order(order_id))
+
+    @app.delete("/orders/{order_id}", status_code=204, tags=["orders"])
+    async def cancel_order(order_id: int, _: User) -> Response:
+        store.cancel_order(order_id)
+        return Response(status_code=204)
+
+    return app

@@ -1,0 +1,270 @@
+"""SQLite persistence for the demo shop: schema, users, tokens, products and orders.
+
+One database file per server instance, one connection, used from the event loop only (every
+route is ``async`` and never awaits while a transaction is open), so requests are serialized
+without locks. Stock is still taken with a conditional ``UPDATE ... WHERE stock >= ?`` inside
+``BEGIN IMMEDIATE``, so the invariant holds even if two processes share the file.
+
+Money is stored as integer cents; the HTTP layer converts to and from exact decimals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    email         TEXT NOT NULL,
+    full_name     TEXT NOT NULL,
+    password_salt BLOB NOT NULL,
+    password_hash BLOB NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents > 0),
+    stock       INTEGER NOT NULL CHECK (stock >= 0),
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+    id               INTEGER PRIMARY KEY,
+    product_id       INTEGER NOT NULL REFERENCES products(id),
+    user_id          INTEGER NOT NULL REFERENCES users(id),
+    quantity         INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price_cents INTEGER NOT NULL,
+    total_cents      INTEGER NOT NULL,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_by_product ON orders(product_id);
+"""
+
+# Cheap enough to sign in once per scenario (~10 ms); the embedded server's passwords are
+# random 32-byte strings, so key stretching is not what protects them.
+_SCRYPT = {"n": 2**12, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    """A user created when the store opens. ``repr`` hides the password."""
+
+    username: str
+    password: str
+    email: str = ""
+    full_name: str = ""
+
+    def __repr__(self) -> str:
+        return f"SeedUser(username={self.username!r}, password='**********')"
+
+
+class NotFound(Exception):
+    """The addressed row does not exist."""
+
+
+class Conflict(Exception):
+    """The write would break an invariant (short stock, a product still ordered)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _hash_password(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Store:
+    """The shop's data. Methods return plain dicts shaped like the rows."""
+
+    def __init__(self, path: Path, *, token_ttl: float = 900.0) -> None:
+        self.path = path
+        self.token_ttl = token_ttl
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- users and tokens ------------------------------------------------------------------
+    def add_user(self, user: SeedUser) -> int:
+        salt = secrets.token_bytes(16)
+        with self._transaction() as db:
+            cur = db.execute(
+                "INSERT INTO users (username, email, full_name, password_salt, password_hash,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    user.username,
+                    user.email or f"{user.username}@example.test",
+                    user.full_name or user.username,
+                    salt,
+                    _hash_password(user.password, salt),
+                    _now(),
+                ),
+            )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def authenticate(self, username: str, password: str) -> int | None:
+        """Return the user id when the password matches, else None (in constant time)."""
+        row = self._db.execute(
+            "SELECT id, password_salt, password_hash FROM users WHERE username = ?", (username,)
+        ).fetchone()
+        salt = row["password_salt"] if row else b"\0" * 16
+        candidate = _hash_password(password, salt)
+        if row is None or not hmac.compare_digest(candidate, row["password_hash"]):
+            return None
+        return int(row["id"])
+
+    def issue_token(self, user_id: int) -> tuple[str, int]:
+        token = secrets.token_urlsafe(32)
+        now = time.time()
+        with self._transaction() as db:
+            db.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))
+            db.execute(
+                "INSERT INTO tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                (_token_hash(token), user_id, now + self.token_ttl),
+            )
+        return token, int(self.token_ttl)
+
+    def user_for_token(self, token: str) -> int | None:
+        row = self._db.execute(
+            "SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?",
+            (_token_hash(token), time.time()),
+        ).fetchone()
+        return None if row is None else int(row["user_id"])
+
+    def get_user(self, user_id: int) -> dict[str, Any]:
+        row = self._db.execute(
+            "SELECT id, username, email, full_name, created_at FROM users WHERE id = ?",
+            (user_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"user {user_id}")
+        return dict(row)
+
+    # -- products --------------------------------------------------------------------------
+    def create_product(self, name: str, price_cents: int, stock: int) -> dict[str, Any]:
+        with self._transaction() as db:
+            cur = db.execute(
+                "INSERT INTO products (name, price_cents, stock, created_at) VALUES (?, ?, ?, ?)",
+                (name, price_cents, stock, _now()),
+            )
+        assert cur.lastrowid is not None
+        return self.get_product(cur.lastrowid)
+
+    def get_product(self, product_id: int) -> dict[str, Any]:
+        row = self._db.execute("SELECT * FROM products WHERE id = ?", (product_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"product {product_id}")
+        return dict(row)
+
+    def list_products(self, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        rows = self._db.execute(
+            "SELECT * FROM products ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
+        total = self._db.execute("SELECT COUNT(*) FROM products").fetchone()[0]
+        return [dict(r) for r in rows], int(total)
+
+    def delete_product(self, product_id: int) -> None:
+        with self._transaction() as db:
+            if db.execute("SELECT 1 FROM products WHERE id = ?", (product_id,)).fetchone() is None:
+                raise NotFound(f"product {product_id}")
+            open_orders = db.execute(
+                "SELECT COUNT(*) FROM orders WHERE product_id = ?", (product_id,)
+            ).fetchone()[0]
+            if open_orders:
+                raise Conflict(
+                    f"product {product_id} is referenced by {open_orders} open order(s);"
+                    " cancel them first"
+                )
+            db.execute("DELETE FROM products WHERE id = ?", (product_id,))
+
+    # -- orders ----------------------------------------------------------------------------
+    def create_order(self, product_id: int, quantity: int, user_id: int) -> dict[str, Any]:
+        with self._transaction() as db:
+            product = db.execute(
+                "SELECT price_cents, stock FROM products WHERE id = ?", (product_id,)
+            ).fetchone()
+            if product is None:
+                raise NotFound(f"product {product_id}")
+            taken = db.execute(
+                "UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?",
+                (quantity, product_id, quantity),
+            ).rowcount
+            if taken != 1:
+                raise Conflict(
+                    f"insufficient stock for product {product_id}: requested {quantity},"
+                    f" available {product['stock']}"
+                )
+            unit = int(product["price_cents"])
+            cur = db.execute(
+                "INSERT INTO orders (product_id, user_id, quantity, unit_price_cents,"
+                " total_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (product_id, user_id, quantity, unit, unit * quantity, _now()),
+            )
+        assert cur.lastrowid is not None
+        return self.get_order(cur.lastrowid)
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        row = self._db.execute("SELECT * FROM orders WHERE id = ?", (order_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"order {order_id}")
+        return dict(row)
+
+    def list_orders(
+        self, limit: int, offset: int, product_id: int | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        where, args = ("WHERE product_id = ?", (product_id,)) if product_id is not None else ("", ())
+        rows = self._db.execute(
+            f"SELECT * FROM orders {where} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
+            (*args, limit, offset),
+        ).fetchall()
+        total = self._db.execute(f"SELECT COUNT(*) FROM orders {where}", args).fetchone()[0]  # noqa: S608
+        return [dict(r) for r in rows], int(total)
+
+    def cancel_order(self, order_id: int) -> None:
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT product_id, quantity FROM orders WHERE id = ?", (order_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"order {order_id}")
+            db.execute("DELETE FROM orders WHERE id = ?", (order_id,))
+            db.execute(
+                "UPDATE products SET stock = stock + ? WHERE id = ?",
+                (row["quantity"], row["product_id"]),
+            )
