@@ -1,0 +1,42 @@
+"""Transport layer: the pooled, retrying HTTP client and the records of what it exchanged.
+
+No pytest here (nor ``steps``, ``reporting`` or ``demo_api``): the client is usable from any
+Python program, and the reporting plugin reaches it only through listeners.
+"""
+
+from __future__ import annotations
+
+from client._api import ApiClient, Listener
+from client._errors import (
+    ApiClientError,
+    ApiUnavailableError,
+    DeadlineExceededError,
+    OutcomeUnknownError,
+    ResponseTooLargeError,
+    RetryAfterTooLongError,
+    TransportError,
+)
+from client._exchange import Attempt, Exchange
+from client._session import PooledSession, build_session
+from client._timeouts import Timeouts
+from client.settings import ApiSettings, SettingsError, load_settings
+
+__all__ = [
+    "ApiClient",
+    "ApiClientError",
+    "ApiSettings",
+    "ApiUnavailableError",
+    "Attempt",
+    "DeadlineExceededError",
+    "Exchange",
+    "Listener",
+    "OutcomeUnknownError",
+    "PooledSession",
+    "ResponseTooLargeError",
+    "RetryAfterTooLongError",
+    "SettingsError",
+    "Timeouts",
+    "TransportError",
+    "build_session",
+    "load_settings",
+]

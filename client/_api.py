@@ -1,0 +1,226 @@
+"""``ApiClient``: the only way steps talk HTTP.
+
+One pooled session per worker is shared by every ``ApiClient`` derived from the first one
+(``with_headers``, ``authorized``), so a per-scenario token costs no new connections.
+Each call returns an :class:`~client.Exchange`; listeners registered with
+:meth:`ApiClient.add_listener` see every exchange (the reporting plugin uses this to attach
+evidence to the running step without the client knowing about pytest).
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import time
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import requests
+
+from client._errors import (
+    DeadlineExceededError,
+    ResponseTooLargeError,
+    TransportError,
+)
+from client._exchange import Attempt, Exchange
+from client._session import build_session
+from client._timeouts import Timeouts
+from client.redaction import redact_url
+
+Listener = Callable[[Exchange], None]
+
+_CHUNK = 64 * 1024
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as JSON")
+
+
+class _Transport:
+    """What derived clients share: the session, limits and listeners."""
+
+    def __init__(
+        self, session: requests.Session, timeouts: Timeouts, max_body: int | None
+    ) -> None:
+        self.session = session
+        self.timeouts = timeouts
+        self.max_body = max_body
+        self.listeners: list[Listener] = []
+
+
+class ApiClient:
+    """JSON-over-HTTP client for one base URL.
+
+    ``timeouts``: see :class:`~client.Timeouts`. ``pool_size``: connections kept per host, sized
+    to the number of threads that use the client at once. ``max_body``: bytes of response body
+    accepted before :class:`~client.ResponseTooLargeError` (``None``: no limit).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeouts: Timeouts | None = None,
+        pool_size: int = 10,
+        max_body: int | None = 32 * 1024 * 1024,
+        headers: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        _transport: _Transport | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"base URL must start with http:// or https://, got {base_url!r}")
+        self.base_url = base_url.rstrip("/")
+        self.headers: dict[str, str] = {"Accept": "application/json", **(headers or {})}
+        self._transport = _transport or _Transport(
+            session or build_session(pool_size), timeouts or Timeouts(), max_body
+        )
+
+    def __repr__(self) -> str:
+        return f"<ApiClient {redact_url(self.base_url)}>"
+
+    # -- derived clients -------------------------------------------------------------------
+    def with_headers(self, headers: Mapping[str, str]) -> ApiClient:
+        """A client sending extra default headers, sharing this one's connections."""
+        return ApiClient(
+            self.base_url, headers={**self.headers, **headers}, _transport=self._transport
+        )
+
+    def authorized(self, token: str) -> ApiClient:
+        """A client that sends ``Authorization: Bearer <token>``."""
+        return self.with_headers({"Authorization": f"Bearer {token}"})
+
+    def add_listener(self, listener: Listener) -> None:
+        self._transport.listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._transport.listeners.remove(listener)
+
+    def close(self) -> None:
+        self._transport.session.close()
+
+    # -- requests --------------------------------------------------------------------------
+    def url_for(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def get(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Exchange:
+        return self.request("DELETE", path, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Exchange:
+        """Send one request (JSON body, or form ``data``) and return the exchange."""
+        all_headers = {**self.headers, **(headers or {})}
+        body: bytes | None = None
+        if json is not None:
+            body = jsonlib.dumps(json, default=_json_default).encode()
+            all_headers.setdefault("Content-Type", "application/json")
+        request = requests.Request(
+            method.upper(), self.url_for(path), headers=all_headers, params=params, data=data
+        )
+        prepared = self._transport.session.prepare_request(request)
+        if body is not None:
+            prepared.prepare_body(body, None)
+        exchange = self._send(prepared)
+        for listener in list(self._transport.listeners):
+            listener(exchange)
+        return exchange
+
+    def _send(self, prepared: requests.PreparedRequest) -> Exchange:
+        t = self._transport.timeouts
+        method, url = prepared.method or "GET", prepared.url or ""
+        started_at, start = time.time(), time.monotonic()
+        deadline = None if t.deadline is None else start + t.deadline
+        try:
+            response = self._transport.session.send(
+                prepared, timeout=(t.connect, t.read), stream=True, allow_redirects=True
+            )
+            try:
+                body = self._read_body(response, method, url, deadline)
+            finally:
+                response.close()
+        except requests.RequestException as err:
+            raise TransportError(
+                f"{method} {redact_url(url)} failed: {_describe(err)}", method=method, url=url
+            ) from None
+        elapsed = time.monotonic() - start
+        sent = response.request
+        return Exchange(
+            method=method,
+            url=url,
+            request_headers=dict(sent.headers),
+            request_body=_as_bytes(sent.body),
+            status=response.status_code,
+            reason=response.reason or "",
+            headers=dict(response.headers),
+            body=body,
+            started_at=started_at,
+            elapsed=elapsed,
+            attempts=(Attempt(1, str(response.status_code), elapsed),),
+        )
+
+    def _read_body(
+        self, response: requests.Response, method: str, url: str, deadline: float | None
+    ) -> bytes:
+        limit = self._transport.max_body
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise ResponseTooLargeError(
+                    f"{method} {redact_url(url)}: response body passed {limit} bytes",
+                    method=method,
+                    url=url,
+                )
+            if deadline is not None and time.monotonic() > deadline:
+                raise DeadlineExceededError(
+                    f"{method} {redact_url(url)}: no complete response within the"
+                    f" {self._transport.timeouts.deadline} s request deadline",
+                    method=method,
+                    url=url,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _as_bytes(body: bytes | str | None) -> bytes | None:
+    return body.encode() if isinstance(body, str) else body
+
+
+def _describe(err: requests.RequestException) -> str:
+    """A one-line, URL-free description of a requests failure."""
+    kinds: list[tuple[type[BaseException], str]] = [
+        (requests.ConnectTimeout, "connect timeout"),
+        (requests.ReadTimeout, "read timeout"),
+        (requests.ConnectionError, "connection failed"),
+        (requests.TooManyRedirects, "too many redirects"),
+        (requests.exceptions.ChunkedEncodingError, "connection broken mid-body"),
+    ]
+    kind = next((label for cls, label in kinds if isinstance(err, cls)), type(err).__name__)
+    root: BaseException = err
+    while root.__context__ is not None and root.__context__ is not root:
+        root = root.__context__
+    return f"{kind} ({type(root).__name__})"

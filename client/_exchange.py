@@ -1,0 +1,109 @@
+"""Records of what the client sent and received.
+
+An :class:`Exchange` is one logical request: the final response plus every :class:`Attempt`
+that led to it (one when nothing was retried). Records hold the raw data; their ``repr`` shows
+method, redacted URL and status only, so a record printed in a traceback leaks nothing, and
+:meth:`Exchange.to_dict` gives a JSON-safe, header-redacted view for reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from client.redaction import redact_headers, redact_url
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at sending a request.
+
+    ``outcome`` is the status code as text (``"503"``) or the failure kind (``"connect-error"``,
+    ``"read-error"``, ``"timeout"``...); ``wait`` is the pause after it, 0 for the last one.
+    """
+
+    number: int
+    outcome: str
+    elapsed: float
+    wait: float = 0.0
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "outcome": self.outcome,
+            "elapsed": round(self.elapsed, 6),
+            "wait": round(self.wait, 6),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, repr=False)
+class Exchange:
+    """A request and its final response."""
+
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: bytes | None
+    status: int
+    reason: str
+    headers: Mapping[str, str]
+    body: bytes
+    started_at: float
+    elapsed: float
+    attempts: tuple[Attempt, ...] = field(default_factory=tuple)
+
+    @property
+    def retried(self) -> bool:
+        return len(self.attempts) > 1
+
+    @property
+    def waited(self) -> float:
+        return sum(a.wait for a in self.attempts)
+
+    @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ``ValueError`` naming the request when it is not)."""
+        try:
+            return json.loads(self.body)
+        except ValueError as err:
+            raise ValueError(
+                f"{self.describe()}: response body is not JSON"
+                f" (content-type {self.content_type or 'missing'}): {err}"
+            ) from None
+
+    def describe(self) -> str:
+        """``POST http://127.0.0.1:8000/orders -> 201``, URL redacted."""
+        return f"{self.method} {redact_url(self.url)} -> {self.status}"
+
+    def __repr__(self) -> str:
+        tries = f", {len(self.attempts)} attempts" if self.retried else ""
+        return f"<Exchange {self.describe()}{tries}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe and header-redacted; bodies as text (secret values are the Redactor's job)."""
+        return {
+            "method": self.method,
+            "url": redact_url(self.url),
+            "status": self.status,
+            "reason": self.reason,
+            "request_headers": redact_headers(self.request_headers),
+            "request_body": None
+            if self.request_body is None
+            else self.request_body.decode("utf-8", errors="replace"),
+            "response_headers": redact_headers(self.headers),
+            "response_body": self.text,
+            "started_at": self.started_at,
+            "elapsed": round(self.elapsed, 6),
+            "attempts": [a.to_dict() for a in self.attempts],
+        }

@@ -1,0 +1,124 @@
+"""The api-bdd command-line options, ini keys and environment variables, in one group.
+
+Precedence for every setting: command line > ini file > environment variable > default
+(:func:`get_option`). A bad value is a ``pytest.UsageError`` before any test runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pytest
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # attribute and ini name, e.g. "api_timeout"
+    flag: str  # "--api-timeout"
+    env: str  # "API_TIMEOUT"
+    default: Any
+    kind: Callable[[str], Any]
+    help: str
+    metavar: str = "VALUE"
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise ValueError("must be greater than 0")
+    return value
+
+
+def _flag(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("must be true or false")
+
+
+OPTIONS = (
+    Option(
+        "api_connect_timeout",
+        "--api-connect-timeout",
+        "API_CONNECT_TIMEOUT",
+        3.05,
+        _positive_float,
+        "seconds to open a connection (default 3.05)",
+        "SECONDS",
+    ),
+    Option(
+        "api_timeout",
+        "--api-timeout",
+        "API_TIMEOUT",
+        10.0,
+        _positive_float,
+        "seconds to wait for the next bytes of a response (default 10)",
+        "SECONDS",
+    ),
+    Option(
+        "api_deadline",
+        "--api-deadline",
+        "API_DEADLINE",
+        30.0,
+        _positive_float,
+        "seconds one request may take in all, retries and body included (default 30)",
+        "SECONDS",
+    ),
+    Option(
+        "api_trust_env",
+        "--api-trust-env",
+        "API_TRUST_ENV",
+        False,
+        _flag,
+        "honour proxy and netrc settings from the environment (default: ignore them)",
+    ),
+    Option(
+        "keep_data",
+        "--keep-data",
+        "API_KEEP_DATA",
+        False,
+        _flag,
+        "leave the products and orders scenarios create (default: clean them up)",
+    ),
+)
+_BY_NAME = {o.name: o for o in OPTIONS}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("api-bdd", "api-bdd: behaviour-driven API tests")
+    for opt in OPTIONS:
+        if opt.kind is _flag:  # on the command line a switch; ini and environment take a value
+            group.addoption(opt.flag, dest=opt.name, action="store_const", const="true", help=opt.help)
+        else:
+            group.addoption(opt.flag, dest=opt.name, metavar=opt.metavar, help=opt.help)
+        parser.addini(opt.name, help=f"{opt.help}; env {opt.env}", default=None)
+
+
+def get_option(config: pytest.Config, name: str) -> Any:
+    """The option's value: command line > ini > environment > default, converted and checked."""
+    opt = _BY_NAME[name]
+    sources: list[tuple[str, Any]] = [
+        (opt.flag, config.getoption(opt.name)),
+        (f"ini key {opt.name}", config.getini(opt.name)),
+        (f"environment variable {opt.env}", os.environ.get(opt.env)),
+    ]
+    for where, raw in sources:
+        if raw is None or raw == "" or raw == []:
+            continue
+        try:
+            return opt.kind(str(raw))
+        except ValueError as err:
+            raise pytest.UsageError(f"api-bdd: {where}={raw!r} is invalid: {err}") from None
+    return opt.default
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for opt in OPTIONS:  # fail on a bad value now, not in the middle of the run
+        get_option(config, opt.name)
