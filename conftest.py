@@ -1,9 +1,14 @@
-"""Composition root: which plugins make up api-bdd. Behaviour lives in the modules named here."""
+"""Composition root: which plugins make up api-bdd. Behaviour lives in the modules named here.
+
+Order matters: a module is listed after the ones it imports, so pytest can rewrite the asserts
+of each before it is first imported.
+"""
 
 pytest_plugins = [
     "steps.options",
     "steps.fixtures",
     "steps.context",
+    "steps.diagnostics",
     "steps.http",
     "steps.auth",
     "steps.users",

@@ -41,9 +41,7 @@ def _json_default(value: object) -> object:
 class _Transport:
     """What derived clients share: the session, limits and listeners."""
 
-    def __init__(
-        self, session: requests.Session, timeouts: Timeouts, max_body: int | None
-    ) -> None:
+    def __init__(self, session: requests.Session, timeouts: Timeouts, max_body: int | None) -> None:
         self.session = session
         self.timeouts = timeouts
         self.max_body = max_body

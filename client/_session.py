@@ -30,10 +30,12 @@ class PooledSession(requests.Session):
         if old and new and _origin(old) != _origin(new):
             for name in [n for n in prepared_request.headers if is_sensitive_name(n)]:
                 del prepared_request.headers[name]
-        super().rebuild_auth(prepared_request, response)
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
 
 
-def build_session(pool_size: int, *, trust_env: bool = False, max_redirects: int = 5) -> PooledSession:
+def build_session(
+    pool_size: int, *, trust_env: bool = False, max_redirects: int = 5
+) -> PooledSession:
     """A session whose HTTP and HTTPS pools keep up to ``pool_size`` connections per host.
 
     ``trust_env=False`` (the default) skips requests' scan of the environment for proxies and

@@ -39,7 +39,7 @@ class ApiSettings(BaseSettings):
 
 _HINTS = {
     "username": "export the user name the features sign in with",
-    "password": "export the password of API_USERNAME (never put it in a file under version control)",
+    "password": "export the password of API_USERNAME (never commit it to a file)",
     "key": "export the API key sent as X-API-Key",
     "token": "export a bearer token, or unset it to sign in with API_USERNAME and API_PASSWORD",
 }

@@ -248,7 +248,9 @@ class Store:
     def list_orders(
         self, limit: int, offset: int, product_id: int | None = None
     ) -> tuple[list[dict[str, Any]], int]:
-        where, args = ("WHERE product_id = ?", (product_id,)) if product_id is not None else ("", ())
+        where, args = (
+            ("WHERE product_id = ?", (product_id,)) if product_id is not None else ("", ())
+        )
         rows = self._db.execute(
             f"SELECT * FROM orders {where} ORDER BY id LIMIT ? OFFSET ?",  # noqa: S608
             (*args, limit, offset),

@@ -72,4 +72,3 @@ class Problem(StrictModel):
     detail: str
     instance: str
     errors: list[FieldError] | None = None
-

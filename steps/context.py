@@ -46,7 +46,11 @@ class ScenarioContext:
         """``POST /auth/token`` with the configured user (or the given password)."""
         if password is None and self.settings.password is not None:
             password = self.settings.password.get_secret_value()
-        form = {"grant_type": "password", "username": self.settings.username or "", "password": password or ""}
+        form = {
+            "grant_type": "password",
+            "username": self.settings.username or "",
+            "password": password or "",
+        }
         self.exchange = self.client.post("/auth/token", data=form)
         return self.exchange
 

@@ -95,7 +95,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("api-bdd", "api-bdd: behaviour-driven API tests")
     for opt in OPTIONS:
         if opt.kind is _flag:  # on the command line a switch; ini and environment take a value
-            group.addoption(opt.flag, dest=opt.name, action="store_const", const="true", help=opt.help)
+            group.addoption(
+                opt.flag, dest=opt.name, action="store_const", const="true", help=opt.help
+            )
         else:
             group.addoption(opt.flag, dest=opt.name, metavar=opt.metavar, help=opt.help)
         parser.addini(opt.name, help=f"{opt.help}; env {opt.env}", default=None)

@@ -1,0 +1,151 @@
+"""Authoring mistakes and failed expectations, reported in one line with file:line.
+
+- A malformed feature file stops the run at collection with ``path:line: problem``.
+- An undefined step, or one that several step definitions match, is found at collection time
+  (pytest-bdd finds the first only when the test runs, and picks among the second silently);
+  the scenario then fails at setup, before any fixture or HTTP request, naming the step and the
+  closest defined patterns.
+- A step that fails an expectation (an assertion, a broken contract, a transport error) is
+  reported as ``feature:line  Step text`` plus the message, without the framework traceback.
+  Unexpected exceptions (bugs in step code) keep their traceback. ``--tb=long`` (or any
+  explicit ``--tb``) keeps pytest's own report for everything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.compat import get_fixture_names, getfixturedefs
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.feature import get_features
+from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
+from pytest_bdd.steps import step_function_context_registry
+
+from client import ApiClientError
+from steps.context import StepUsageError
+
+AUTHORING_ERROR = pytest.StashKey[str]()
+FAILED_STEP = pytest.StashKey[str]()
+
+# Failures that are about the API or the feature, not about the step code: shown in one line.
+EXPECTED_FAILURES = (AssertionError, ApiClientError, StepUsageError)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return path
+
+
+def features_dir(config: pytest.Config) -> Path | None:
+    configured = config.getini("bdd_features_base_dir")
+    if not configured:
+        return None
+    return Path(config.rootpath, configured).resolve()
+
+
+# -- malformed features -------------------------------------------------------------------------
+def pytest_collection(session: pytest.Session) -> None:
+    base = features_dir(session.config)
+    if base is None or not base.is_dir():
+        return
+    problems = []
+    for path in sorted(base.rglob("*.feature")):
+        try:
+            get_features([str(path)])  # parsed once: pytest-bdd caches by path
+        except GherkinParseError as err:
+            where = f"{_relative(err.filename, session.config.rootpath)}:{err.line}"
+            problems.append(f"{where}: {err.message} (line: {err.line_content.strip()!r})")
+    if problems:
+        raise pytest.UsageError("malformed feature file\n" + "\n".join(problems))
+
+
+# -- undefined and ambiguous steps ----------------------------------------------------------
+def _step_patterns(item: pytest.Item) -> Iterator[tuple[str, str]]:
+    """(step type, pattern) of every step definition visible to ``item``."""
+    manager = item.session._fixturemanager
+    for name in get_fixture_names(fixturemanager=manager):
+        for fixturedef in getfixturedefs(manager, name, item) or []:
+            context = step_function_context_registry.get(fixturedef.func)
+            if context is not None:
+                yield context.type or "", str(context.parser.name)
+
+
+def _scenario_of(item: pytest.Item) -> Any:
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    return template.render(example)
+
+
+def _authoring_error(item: pytest.Item, scenario: Any) -> str | None:
+    manager = item.session._fixturemanager
+    where = _relative(scenario.feature.filename, item.config.rootpath)
+    for step in scenario.steps:
+        funcs = {fd.func for fd in find_fixturedefs_for_step(step, manager, item)}
+        text = f"{step.keyword.strip()} {step.name}"
+        if not funcs:
+            known = sorted({p for t, p in _step_patterns(item) if t in ("", step.type)})
+            close = difflib.get_close_matches(step.name, known, n=3, cutoff=0.5)
+            hint = f"; closest: {' | '.join(close)}" if close else ""
+            return f"{where}:{step.line_number}: undefined step: {text!r}{hint}"
+        if len(funcs) > 1:
+            names = sorted(f"{f.__module__}.{f.__name__}" for f in funcs)
+            return f"{where}:{step.line_number}: ambiguous step {text!r} matches {', '.join(names)}"
+    return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        scenario = _scenario_of(item)
+        if scenario is None:
+            continue
+        message = _authoring_error(item, scenario)
+        if message is not None:
+            item.stash[AUTHORING_ERROR] = message
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    message = item.stash.get(AUTHORING_ERROR, None)
+    if message is not None:
+        pytest.fail(message, pytrace=False)
+
+
+# -- failed steps in one line ---------------------------------------------------------------
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    where = _relative(feature.filename, request.config.rootpath)
+    request.node.stash[FAILED_STEP] = f"{where}:{step.line_number}  {step.keyword} {step.name}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    step = item.stash.get(FAILED_STEP, None)
+    explicit_tb = item.config.option.tbstyle not in ("auto", None)
+    if (
+        step is not None
+        and report.failed
+        and call.excinfo is not None
+        and isinstance(call.excinfo.value, EXPECTED_FAILURES)
+        and not explicit_tb
+    ):
+        error = call.excinfo.value
+        message = str(error).strip() or type(error).__name__
+        lines = message.splitlines()
+        if len(lines) > 1 and lines[1].startswith("assert "):
+            message = lines[0]  # the step's own message says it; drop pytest's re-evaluation
+        report.longrepr = f"{step}\n{type(error).__name__}: {message}"
+    return report
