@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import requests
+import urllib3
 
 from client._errors import (
     DeadlineExceededError,
@@ -153,13 +154,18 @@ class ApiClient:
         deadline = None if t.deadline is None else start + t.deadline
         try:
             response = self._transport.session.send(
-                prepared, timeout=(t.connect, t.read), stream=True, allow_redirects=True
+                prepared,
+                timeout=(t.connect, _remaining(t.read, deadline)),
+                stream=True,
+                allow_redirects=True,
             )
             try:
                 body = self._read_body(response, method, url, deadline)
             finally:
                 response.close()
-        except requests.RequestException as err:
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise self._deadline_error(method, url) from None
             raise TransportError(
                 f"{method} {redact_url(url)} failed: {_describe(err)}", method=method, url=url
             ) from None
@@ -179,36 +185,61 @@ class ApiClient:
             attempts=(Attempt(1, str(response.status_code), elapsed),),
         )
 
+    def _deadline_error(self, method: str, url: str) -> DeadlineExceededError:
+        return DeadlineExceededError(
+            f"{method} {redact_url(url)}: no complete response within the"
+            f" {self._transport.timeouts.deadline} s request deadline",
+            method=method,
+            url=url,
+        )
+
     def _read_body(
         self, response: requests.Response, method: str, url: str, deadline: float | None
     ) -> bytes:
-        limit = self._transport.max_body
+        """Read the body in whatever pieces arrive, within the size limit and the deadline.
+
+        Each socket read waits at most the read timeout or what is left of the deadline,
+        whichever is shorter, so a body dribbled a byte at a time cannot outlast the deadline.
+        """
+        limit, read_timeout = self._transport.max_body, self._transport.timeouts.read
+        raw = response.raw
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if limit is not None and size > limit:
-                raise ResponseTooLargeError(
-                    f"{method} {redact_url(url)}: response body passed {limit} bytes",
-                    method=method,
-                    url=url,
-                )
-            if deadline is not None and time.monotonic() > deadline:
-                raise DeadlineExceededError(
-                    f"{method} {redact_url(url)}: no complete response within the"
-                    f" {self._transport.timeouts.deadline} s request deadline",
-                    method=method,
-                    url=url,
-                )
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            while True:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise self._deadline_error(method, url)
+                if sock is not None:
+                    sock.settimeout(_remaining(read_timeout, deadline))
+                chunk = raw.read1(_CHUNK, decode_content=True)
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise ResponseTooLargeError(
+                        f"{method} {redact_url(url)}: response body passed {limit} bytes",
+                        method=method,
+                        url=url,
+                    )
+                chunks.append(chunk)
+        finally:
+            if sock is not None and sock.fileno() != -1:
+                sock.settimeout(read_timeout)  # the pooled connection's next request starts clean
+
+
+def _remaining(read_timeout: float, deadline: float | None) -> float:
+    """The read timeout, shortened to what is left of the deadline (never below 1 ms)."""
+    if deadline is None:
+        return read_timeout
+    return max(0.001, min(read_timeout, deadline - time.monotonic()))
 
 
 def _as_bytes(body: bytes | str | None) -> bytes | None:
     return body.encode() if isinstance(body, str) else body
 
 
-def _describe(err: requests.RequestException) -> str:
+def _describe(err: Exception) -> str:
     """A one-line, URL-free description of a requests failure."""
     kinds: list[tuple[type[BaseException], str]] = [
         (requests.ConnectTimeout, "connect timeout"),
@@ -216,6 +247,8 @@ def _describe(err: requests.RequestException) -> str:
         (requests.ConnectionError, "connection failed"),
         (requests.TooManyRedirects, "too many redirects"),
         (requests.exceptions.ChunkedEncodingError, "connection broken mid-body"),
+        (urllib3.exceptions.ReadTimeoutError, "read timeout"),
+        (urllib3.exceptions.ProtocolError, "connection broken mid-body"),
     ]
     kind = next((label for cls, label in kinds if isinstance(err, cls)), type(err).__name__)
     root: BaseException = err

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -52,10 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl)
     server = DemoServer(app, host=args.host, port=args.port)
     server.start()
+    # SIGTERM (a service manager, a test harness) stops as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"demo_api: serving {server.url} (database {db}); Ctrl-C stops", file=sys.stderr)
     try:
         server.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         server.stop()

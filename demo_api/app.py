@@ -7,6 +7,8 @@ event loop, which serializes writes: see :mod:`demo_api.store`.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -51,10 +53,17 @@ User = Annotated[int, Depends(_current_user)]
 
 
 def create_app(
-    database: Path, users: list[SeedUser] | tuple[SeedUser, ...] = (), *, token_ttl: float = 900.0
+    database: Path,
+    users: Sequence[SeedUser] = (),
+    *,
+    token_ttl: float = 900.0,
+    clock: Callable[[], float] = time.time,
 ) -> FastAPI:
-    """Build the shop over a fresh (or existing) SQLite file, seeding ``users``."""
-    store = Store(database, token_ttl=token_ttl)
+    """Build the shop over a fresh (or existing) SQLite file, seeding ``users``.
+
+    ``token_ttl``: seconds a token stays valid. ``clock``: the time source (tests move it).
+    """
+    store = Store(database, token_ttl=token_ttl, clock=clock)
     for user in users:
         store.add_user(user)
 

@@ -15,7 +15,7 @@ import hmac
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,9 +97,12 @@ def _token_hash(token: str) -> str:
 class Store:
     """The shop's data. Methods return plain dicts shaped like the rows."""
 
-    def __init__(self, path: Path, *, token_ttl: float = 900.0) -> None:
+    def __init__(
+        self, path: Path, *, token_ttl: float = 900.0, clock: Callable[[], float] = time.time
+    ) -> None:
         self.path = path
         self.token_ttl = token_ttl
+        self.clock = clock
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -151,7 +154,7 @@ class Store:
 
     def issue_token(self, user_id: int) -> tuple[str, int]:
         token = secrets.token_urlsafe(32)
-        now = time.time()
+        now = self.clock()
         with self._transaction() as db:
             db.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))
             db.execute(
@@ -163,7 +166,7 @@ class Store:
     def user_for_token(self, token: str) -> int | None:
         row = self._db.execute(
             "SELECT user_id FROM tokens WHERE token_hash = ? AND expires_at > ?",
-            (_token_hash(token), time.time()),
+            (_token_hash(token), self.clock()),
         ).fetchone()
         return None if row is None else int(row["user_id"])
 

@@ -90,7 +90,10 @@ def _authoring_error(item: pytest.Item, scenario: Any) -> str | None:
     manager = item.session._fixturemanager
     where = _relative(scenario.feature.filename, item.config.rootpath)
     for step in scenario.steps:
-        funcs = {fd.func for fd in find_fixturedefs_for_step(step, manager, item)}
+        funcs = {
+            step_function_context_registry[fd.func].step_func
+            for fd in find_fixturedefs_for_step(step, manager, item)
+        }
         text = f"{step.keyword.strip()} {step.name}"
         if not funcs:
             known = sorted({p for t, p in _step_patterns(item) if t in ("", step.type)})

@@ -1,0 +1,121 @@
+"""The feature suite run as a user runs it: embedded API, standalone API, tags, settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.standalone import start_standalone
+from tests.steps.conftest import run_repo
+
+DRIFT_PLUGIN = '''
+"""Changes the demo API's product response before the embedded server is built."""
+import os
+from typing import Any
+
+from pydantic import BaseModel
+
+import demo_api.app
+from demo_api.schemas import Money, ProductOut, cents_to_money
+
+
+class WithDiscount(ProductOut):
+    discount: str = "0.00"
+
+
+class WithoutStock(BaseModel):
+    id: int
+    name: str
+    price: Money
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "WithoutStock":
+        return cls(id=row["id"], name=row["name"], price=cents_to_money(row["price_cents"]),
+                   created_at=row["created_at"])
+
+
+demo_api.app.ProductOut = {"add": WithDiscount, "remove": WithoutStock}[os.environ["DRIFT"]]
+'''
+
+
+def test_features_pass_against_the_embedded_api(pytester: pytest.Pytester) -> None:
+    result = run_repo(pytester, ROOT / "steps")
+    result.assert_outcomes(passed=19)
+
+
+@pytest.mark.parametrize(
+    ("drift", "message"),
+    [
+        ("add", "field discount: Extra inputs are not permitted"),
+        ("remove", "field stock: Field required"),
+    ],
+)
+def test_a_changed_product_response_fails_naming_the_field(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, drift: str, message: str
+) -> None:
+    pytester.makepyfile(drift=DRIFT_PLUGIN)
+    monkeypatch.setenv("DRIFT", drift)
+    result = run_repo(pytester, "-p", "drift", ROOT / "steps" / "test_products.py")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 2  # every scenario that reads a product back
+    result.stdout.fnmatch_lines([f"*: response does not match Product ({message})"])
+
+
+def test_smoke_tag_selects_the_smoke_scenarios(pytester: pytest.Pytester) -> None:
+    result = run_repo(pytester, ROOT / "steps", "-m", "smoke")
+    result.assert_outcomes(passed=4, deselected=15)
+
+
+def test_features_pass_against_a_standalone_api_given_by_base_url(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_USERNAME", "standalone-user")
+    monkeypatch.setenv("API_PASSWORD", "a-password-only-this-test-knows")
+    with start_standalone(tmp_path, dict(os.environ)) as api:
+        result = run_repo(pytester, ROOT / "steps", "--base-url", api.url, "-p", "xdist", "-n", "2")
+    result.assert_outcomes(passed=19)
+    assert "a-password-only-this-test-knows" not in result.stdout.str()
+
+
+def test_external_api_without_password_stops_before_any_test(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_USERNAME", "someone")
+    monkeypatch.delenv("API_PASSWORD", raising=False)
+    monkeypatch.delenv("API_TOKEN", raising=False)
+    monkeypatch.setenv("PYTEST_BASE_URL", "http://127.0.0.1:9")
+    result = run_repo(pytester, ROOT / "steps")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0].startswith("ERROR: api-bdd: API_PASSWORD is not set: ")
+    assert "Traceback" not in result.stderr.str()
+    assert "passed" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (
+            ["--api-timeout", "soon"],
+            {},
+            "ERROR: api-bdd: --api-timeout='soon' is invalid: expected seconds, a number > 0",
+        ),
+        ([], {"API_DEADLINE": "-3"}, "ERROR: api-bdd: environment variable API_DEADLINE='-3'*"),
+    ],
+)
+def test_a_bad_setting_is_one_usage_error_line(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    result = run_repo(pytester, ROOT / "steps", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([expected])
+    assert len([line for line in result.stderr.lines if line.strip()]) == 1
