@@ -17,6 +17,7 @@ from client._errors import (
     TransportError,
 )
 from client._exchange import Attempt, Exchange
+from client._retry import Outcome, RetryBudget, RetryPolicy, Verdict, no_retries, parse_retry_after
 from client._session import PooledSession, build_session
 from client._timeouts import Timeouts
 from client.settings import ApiSettings, SettingsError, load_settings
@@ -30,13 +31,19 @@ __all__ = [
     "DeadlineExceededError",
     "Exchange",
     "Listener",
+    "Outcome",
     "OutcomeUnknownError",
     "PooledSession",
     "ResponseTooLargeError",
     "RetryAfterTooLongError",
+    "RetryBudget",
+    "RetryPolicy",
     "SettingsError",
     "Timeouts",
     "TransportError",
+    "Verdict",
     "build_session",
     "load_settings",
+    "no_retries",
+    "parse_retry_after",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -18,12 +19,10 @@ from typing import Any
 import requests
 import urllib3
 
-from client._errors import (
-    DeadlineExceededError,
-    ResponseTooLargeError,
-    TransportError,
-)
-from client._exchange import Attempt, Exchange
+from client._errors import ApiClientError, DeadlineExceededError, ResponseTooLargeError
+from client._exchange import Exchange
+from client._retry import Outcome, RetryPolicy
+from client._retrying import AttemptFailed, Received, RetryRun
 from client._session import build_session
 from client._timeouts import Timeouts
 from client.redaction import redact_url
@@ -40,12 +39,19 @@ def _json_default(value: object) -> object:
 
 
 class _Transport:
-    """What derived clients share: the session, limits and listeners."""
+    """What derived clients share: the session, limits, retry policy and listeners."""
 
-    def __init__(self, session: requests.Session, timeouts: Timeouts, max_body: int | None) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        timeouts: Timeouts,
+        max_body: int | None,
+        policy: RetryPolicy,
+    ) -> None:
         self.session = session
         self.timeouts = timeouts
         self.max_body = max_body
+        self.policy = policy
         self.listeners: list[Listener] = []
 
 
@@ -55,6 +61,7 @@ class ApiClient:
     ``timeouts``: see :class:`~client.Timeouts`. ``pool_size``: connections kept per host, sized
     to the number of threads that use the client at once. ``max_body``: bytes of response body
     accepted before :class:`~client.ResponseTooLargeError` (``None``: no limit).
+    ``retry_policy``: see :class:`~client.RetryPolicy` (default: retry what is safe, 5 attempts).
     """
 
     def __init__(
@@ -66,6 +73,7 @@ class ApiClient:
         max_body: int | None = 32 * 1024 * 1024,
         headers: Mapping[str, str] | None = None,
         session: requests.Session | None = None,
+        retry_policy: RetryPolicy | None = None,
         _transport: _Transport | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
@@ -73,7 +81,10 @@ class ApiClient:
         self.base_url = base_url.rstrip("/")
         self.headers: dict[str, str] = {"Accept": "application/json", **(headers or {})}
         self._transport = _transport or _Transport(
-            session or build_session(pool_size), timeouts or Timeouts(), max_body
+            session or build_session(pool_size),
+            timeouts or Timeouts(),
+            max_body,
+            RetryPolicy() if retry_policy is None else retry_policy,
         )
 
     def __repr__(self) -> str:
@@ -131,27 +142,49 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
     ) -> Exchange:
         """Send one request (JSON body, or form ``data``) and return the exchange."""
+        method = method.upper()
         all_headers = {**self.headers, **(headers or {})}
+        if (
+            method in ("POST", "PATCH")
+            and self._transport.policy.idempotency_keys
+            and not any(k.lower() == "idempotency-key" for k in all_headers)
+        ):
+            all_headers["Idempotency-Key"] = uuid.uuid4().hex  # the same on every attempt
         body: bytes | None = None
         if json is not None:
             body = jsonlib.dumps(json, default=_json_default).encode()
             all_headers.setdefault("Content-Type", "application/json")
         request = requests.Request(
-            method.upper(), self.url_for(path), headers=all_headers, params=params, data=data
+            method, self.url_for(path), headers=all_headers, params=params, data=data
         )
         prepared = self._transport.session.prepare_request(request)
         if body is not None:
             prepared.prepare_body(body, None)
-        exchange = self._send(prepared)
-        for listener in list(self._transport.listeners):
-            listener(exchange)
-        return exchange
+        return self._send(prepared)
 
     def _send(self, prepared: requests.PreparedRequest) -> Exchange:
+        """Send with retries as the policy allows; return the final exchange or raise."""
+        t = self._transport
+        run = RetryRun(self._attempt, prepared, t.policy, t.timeouts.deadline)
+        try:
+            received = run.run()
+        except ApiClientError as err:
+            err.attempts = tuple(run.attempts)
+            self._notify(run.failed_exchange(str(err)))
+            raise
+        exchange = run.exchange(received)
+        self._notify(exchange)
+        return exchange
+
+    def _notify(self, exchange: Exchange) -> None:
+        for listener in list(self._transport.listeners):
+            listener(exchange)
+
+    def _attempt(self, prepared: requests.PreparedRequest, deadline: float | None) -> Received:
+        """One try: send, read the whole body, close. Raises :class:`AttemptFailed`."""
         t = self._transport.timeouts
         method, url = prepared.method or "GET", prepared.url or ""
-        started_at, start = time.time(), time.monotonic()
-        deadline = None if t.deadline is None else start + t.deadline
+        phase = "send"
         try:
             response = self._transport.session.send(
                 prepared,
@@ -159,6 +192,7 @@ class ApiClient:
                 stream=True,
                 allow_redirects=True,
             )
+            phase = "body"
             try:
                 body = self._read_body(response, method, url, deadline)
             finally:
@@ -166,24 +200,8 @@ class ApiClient:
         except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
             if deadline is not None and time.monotonic() >= deadline:
                 raise self._deadline_error(method, url) from None
-            raise TransportError(
-                f"{method} {redact_url(url)} failed: {_describe(err)}", method=method, url=url
-            ) from None
-        elapsed = time.monotonic() - start
-        sent = response.request
-        return Exchange(
-            method=method,
-            url=url,
-            request_headers=dict(sent.headers),
-            request_body=_as_bytes(sent.body),
-            status=response.status_code,
-            reason=response.reason or "",
-            headers=dict(response.headers),
-            body=body,
-            started_at=started_at,
-            elapsed=elapsed,
-            attempts=(Attempt(1, str(response.status_code), elapsed),),
-        )
+            raise AttemptFailed(_outcome_of(err, phase), _describe(err)) from None
+        return Received(response, body)
 
     def _deadline_error(self, method: str, url: str) -> DeadlineExceededError:
         return DeadlineExceededError(
@@ -235,15 +253,12 @@ def _remaining(read_timeout: float, deadline: float | None) -> float:
     return max(0.001, min(read_timeout, deadline - time.monotonic()))
 
 
-def _as_bytes(body: bytes | str | None) -> bytes | None:
-    return body.encode() if isinstance(body, str) else body
-
-
 def _describe(err: Exception) -> str:
     """A one-line, URL-free description of a requests failure."""
     kinds: list[tuple[type[BaseException], str]] = [
         (requests.ConnectTimeout, "connect timeout"),
         (requests.ReadTimeout, "read timeout"),
+        (requests.exceptions.SSLError, "TLS failure"),  # a ConnectionError: check it first
         (requests.ConnectionError, "connection failed"),
         (requests.TooManyRedirects, "too many redirects"),
         (requests.exceptions.ChunkedEncodingError, "connection broken mid-body"),
@@ -255,3 +270,38 @@ def _describe(err: Exception) -> str:
     while root.__context__ is not None and root.__context__ is not root:
         root = root.__context__
     return f"{kind} ({type(root).__name__})"
+
+
+def _outcome_of(err: Exception, phase: str) -> Outcome:
+    """Classify a failed attempt: did the request leave, and how did it end?"""
+    detail = _describe(err)
+    if isinstance(err, requests.TooManyRedirects):
+        return Outcome("redirect-loop", detail=detail)
+    if isinstance(err, requests.exceptions.SSLError):
+        return Outcome("tls-error", detail=detail)
+    if isinstance(err, requests.exceptions.InvalidURL | requests.exceptions.InvalidHeader):
+        return Outcome("invalid-request", detail=detail)
+    if phase == "body":
+        return Outcome("reset-mid-body", detail=detail)
+    if isinstance(err, requests.ConnectTimeout):
+        return Outcome("connect-timeout", detail=detail)
+    if isinstance(err, requests.ReadTimeout | urllib3.exceptions.ReadTimeoutError):
+        return Outcome("read-timeout", detail=detail)
+    if isinstance(err, requests.ConnectionError) and _never_connected(err):
+        return Outcome("connect-error", detail=detail)
+    return Outcome("reset-before-response", detail=detail)
+
+
+def _never_connected(err: BaseException) -> bool:
+    """True when the chain shows the connection was never made (refused, DNS, unreachable)."""
+    seen: set[int] = set()
+    stack: list[object] = [err]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, urllib3.exceptions.NewConnectionError | ConnectionRefusedError):
+            return True
+        stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
+    return False

@@ -55,6 +55,7 @@ class Exchange:
     started_at: float
     elapsed: float
     attempts: tuple[Attempt, ...] = field(default_factory=tuple)
+    error: str = ""  # why there is no response (status 0), redacted like every message
 
     @property
     def retried(self) -> bool:
@@ -84,7 +85,7 @@ class Exchange:
 
     def describe(self) -> str:
         """``POST http://127.0.0.1:8000/orders -> 201``, URL redacted."""
-        return f"{self.method} {redact_url(self.url)} -> {self.status}"
+        return f"{self.method} {redact_url(self.url)} -> {self.status or 'no response'}"
 
     def __repr__(self) -> str:
         tries = f", {len(self.attempts)} attempts" if self.retried else ""
@@ -106,4 +107,5 @@ class Exchange:
             "started_at": self.started_at,
             "elapsed": round(self.elapsed, 6),
             "attempts": [a.to_dict() for a in self.attempts],
+            "error": self.error,
         }

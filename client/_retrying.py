@@ -1,0 +1,251 @@
+"""The retry loop: tenacity driven by a :class:`~client.RetryPolicy`, recording every attempt.
+
+tenacity supplies the loop; the policy supplies its three parts: ``retry`` (the verdict on each
+outcome), ``wait`` (Retry-After or jittered backoff) and ``stop`` (attempts, the Retry-After cap,
+the request deadline, the run-wide budget). Every attempt becomes an :class:`~client.Attempt`
+with its outcome, the reason it was retried and the wait after it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import requests
+import tenacity
+
+from client._errors import (
+    ApiUnavailableError,
+    DeadlineExceededError,
+    OutcomeUnknownError,
+    RetryAfterTooLongError,
+    TransportError,
+)
+from client._exchange import Attempt, Exchange
+from client._retry import Outcome, RetryPolicy, Verdict
+from client.redaction import redact_url
+
+
+@dataclass
+class Received:
+    response: requests.Response
+    body: bytes
+
+
+class AttemptFailed(Exception):
+    """One attempt got no usable response (internal: becomes a TransportError or a retry)."""
+
+    def __init__(self, outcome: Outcome, detail: str) -> None:
+        super().__init__(detail)
+        self.outcome = outcome
+
+
+class _GaveUp:
+    """tenacity's stop fired; ``why`` says which condition did."""
+
+    def __init__(self, state: tenacity.RetryCallState) -> None:
+        self.state = state
+
+
+Attempter = Callable[[requests.PreparedRequest, "float | None"], Received]
+
+
+class RetryRun:
+    """One logical request: its attempts, under one policy and one deadline."""
+
+    def __init__(
+        self,
+        attempt: Attempter,
+        prepared: requests.PreparedRequest,
+        policy: RetryPolicy,
+        deadline_seconds: float | None,
+    ) -> None:
+        self._attempt = attempt
+        self.prepared = prepared
+        self.policy = policy
+        self.method = (prepared.method or "GET").upper()
+        self.url = prepared.url or ""
+        self.keyed = "Idempotency-Key" in prepared.headers
+        self.started_at = time.time()
+        self.start = time.monotonic()
+        self.deadline = None if deadline_seconds is None else self.start + deadline_seconds
+        self.attempts: list[Attempt] = []
+        self.paid = 0
+        self._verdict = Verdict(False, "")
+        self._from_retry_after = False
+        self._stopped_by = ""
+
+    # -- the loop ----------------------------------------------------------------------------
+    def run(self) -> Received:
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(self._should_retry_exception)
+            | tenacity.retry_if_result(self._should_retry_result),
+            wait=self._wait,
+            stop=self._stop,
+            sleep=self.policy.sleep,
+            before_sleep=self._before_sleep,
+            retry_error_callback=_GaveUp,
+        )
+        try:
+            result = retrying(self._one)
+        except AttemptFailed as failed:  # the policy would not retry it
+            raise self.not_retried(failed) from None
+        if isinstance(result, _GaveUp):
+            return self._give_up(result.state)
+        if self.policy.budget is not None:
+            self.policy.budget.succeeded(self.paid)
+        return result
+
+    def _one(self) -> Received:
+        number, began = len(self.attempts) + 1, time.monotonic()
+        try:
+            received = self._attempt(self.prepared, self.deadline)
+        except AttemptFailed as failed:
+            self.attempts.append(Attempt(number, failed.outcome.label, time.monotonic() - began))
+            raise
+        status = received.response.status_code
+        self.attempts.append(Attempt(number, str(status), time.monotonic() - began))
+        return received
+
+    # -- what to retry -----------------------------------------------------------------------
+    def _judge(self, outcome: Outcome) -> bool:
+        self._verdict = self.policy.verdict(self.method, self.keyed, outcome)
+        return self._verdict.retry
+
+    def _should_retry_exception(self, err: BaseException) -> bool:
+        return isinstance(err, AttemptFailed) and self._judge(err.outcome)
+
+    def _should_retry_result(self, received: Received) -> bool:
+        return self._judge(_status_outcome(received.response))
+
+    # -- how long to wait --------------------------------------------------------------------
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        seconds, self._from_retry_after = self.policy.delay(
+            state.attempt_number, _outcome_of_state(state)
+        )
+        return seconds
+
+    # -- when to stop ------------------------------------------------------------------------
+    def _stop(self, state: tenacity.RetryCallState) -> bool:
+        wait = state.upcoming_sleep
+        if state.attempt_number >= self.policy.max_attempts:
+            self._stopped_by = "attempts"
+        elif self._from_retry_after and wait > self.policy.retry_after_cap:
+            self._stopped_by = "retry-after"
+        elif self.deadline is not None and time.monotonic() + wait >= self.deadline:
+            self._stopped_by = "deadline"
+        elif self.policy.budget is not None:
+            paid = self.policy.budget.acquire(_outcome_of_state(state))
+            if paid is None:
+                self._stopped_by = "budget"
+            else:
+                self.paid += paid
+        return bool(self._stopped_by)
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
+        last = self.attempts[-1]
+        self.attempts[-1] = replace(last, wait=state.upcoming_sleep, reason=self._verdict.reason)
+
+    # -- the end -----------------------------------------------------------------------------
+    def _give_up(self, state: tenacity.RetryCallState) -> Received:
+        """A retryable outcome, but stop fired: the last response stands, or an error explains."""
+        outcome = _outcome_of_state(state)
+        where = f"{self.method} {redact_url(self.url)}"
+        tried = f"{len(self.attempts)} attempt{'s' if len(self.attempts) > 1 else ''}"
+        if self._stopped_by == "retry-after":
+            asked = state.upcoming_sleep
+            raise RetryAfterTooLongError(
+                f"{where}: the server answered {outcome.label} and asked to wait {asked:.0f} s"
+                f" (Retry-After: {outcome.retry_after}), more than the"
+                f" {self.policy.retry_after_cap:g} s cap",
+                method=self.method,
+                url=self.url,
+            )
+        if self._stopped_by == "budget":
+            raise ApiUnavailableError(
+                f"{where}: the API looks down: {outcome.label} and too many recent failures;"
+                " retrying stopped for this run (retry budget spent)",
+                method=self.method,
+                url=self.url,
+            )
+        if self._stopped_by == "deadline" and state.outcome is not None and state.outcome.failed:
+            raise DeadlineExceededError(
+                f"{where}: no response within the request deadline after {tried}"
+                f" (last: {outcome.label})",
+                method=self.method,
+                url=self.url,
+            )
+        if state.outcome is not None and state.outcome.failed:
+            err = state.outcome.exception()
+            raise TransportError(
+                f"{where} failed after {tried}: {err}", method=self.method, url=self.url
+            )
+        assert state.outcome is not None
+        received: Received = state.outcome.result()
+        return received  # a 503 after the last attempt: the step sees the 503, and the retries
+
+    def not_retried(self, failed: AttemptFailed) -> TransportError:
+        """The error for a failure that the policy would not retry."""
+        where = f"{self.method} {redact_url(self.url)}"
+        if failed.outcome.lost:
+            return OutcomeUnknownError(
+                f"{where}: outcome unknown, the request may have been applied:"
+                f" {failed} ({self._verdict.reason}; an Idempotency-Key makes it safe to retry)",
+                method=self.method,
+                url=self.url,
+            )
+        return TransportError(f"{where} failed: {failed}", method=self.method, url=self.url)
+
+    # -- records -----------------------------------------------------------------------------
+    def exchange(self, received: Received) -> Exchange:
+        response = received.response
+        sent = response.request
+        return Exchange(
+            method=self.method,
+            url=self.url,
+            request_headers=dict(sent.headers),
+            request_body=_as_bytes(sent.body),
+            status=response.status_code,
+            reason=response.reason or "",
+            headers=dict(response.headers),
+            body=received.body,
+            started_at=self.started_at,
+            elapsed=time.monotonic() - self.start,
+            attempts=tuple(self.attempts),
+        )
+
+    def failed_exchange(self, error: str) -> Exchange:
+        """The record of a request that got no usable response (status 0)."""
+        return Exchange(
+            method=self.method,
+            url=self.url,
+            request_headers=dict(self.prepared.headers),
+            request_body=_as_bytes(self.prepared.body),
+            status=0,
+            reason="",
+            headers={},
+            body=b"",
+            started_at=self.started_at,
+            elapsed=time.monotonic() - self.start,
+            attempts=tuple(self.attempts),
+            error=error,
+        )
+
+
+def _status_outcome(response: requests.Response) -> Outcome:
+    return Outcome("status", response.status_code, response.headers.get("Retry-After"))
+
+
+def _outcome_of_state(state: tenacity.RetryCallState) -> Outcome:
+    assert state.outcome is not None
+    if state.outcome.failed:
+        err = state.outcome.exception()
+        assert isinstance(err, AttemptFailed)
+        return err.outcome
+    received: Received = state.outcome.result()
+    return _status_outcome(received.response)
+
+
+def _as_bytes(body: bytes | str | None) -> bytes | None:
+    return body.encode() if isinstance(body, str) else body
