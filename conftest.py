@@ -14,4 +14,5 @@ pytest_plugins = [
     "steps.users",
     "steps.products",
     "steps.orders",
+    "reporting.plugin",
 ]

@@ -106,7 +106,7 @@ class RetryBudget:
 
     def __init__(
         self,
-        capacity: int = 100,
+        capacity: int = 50,
         *,
         retry_cost: int = 5,
         timeout_cost: int = 10,

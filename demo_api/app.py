@@ -10,13 +10,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordRequestForm
 from starlette.exceptions import HTTPException
 
 from demo_api import problems
+from demo_api.faults import ConnectionRegistry, FaultInjector, FaultMiddleware, FaultPlan
+from demo_api.idempotency import IdempotencyMiddleware
 from demo_api.schemas import (
     OrderIn,
     OrderOut,
@@ -58,10 +60,12 @@ def create_app(
     *,
     token_ttl: float = 900.0,
     clock: Callable[[], float] = time.time,
+    faults: FaultPlan | None = None,
 ) -> FastAPI:
     """Build the shop over a fresh (or existing) SQLite file, seeding ``users``.
 
     ``token_ttl``: seconds a token stays valid. ``clock``: the time source (tests move it).
+    ``faults``: transient faults to inject (default: none); see :mod:`demo_api.faults`.
     """
     store = Store(database, token_ttl=token_ttl, clock=clock)
     for user in users:
@@ -74,11 +78,29 @@ def create_app(
         "Errors are RFC 9457 problem details.",
     )
     app.state.store = store
+    app.state.faults = FaultInjector(faults or FaultPlan())
+    app.state.connections = ConnectionRegistry()
     problems.install(app)
+    # Outermost last: faults act on what idempotency stored, as a lost response would.
+    app.add_middleware(IdempotencyMiddleware, store=store)
+    app.add_middleware(
+        FaultMiddleware, injector=app.state.faults, connections=app.state.connections
+    )
 
     @app.get("/health", tags=["meta"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/_admin/stats", include_in_schema=False)
+    async def admin_stats() -> dict[str, Any]:
+        """Demo-only: requests and injected faults, orders ever created (by product)."""
+        created = store.orders_created
+        return {
+            **app.state.faults.stats(),
+            "orders_created": sum(created.values()),
+            "orders_created_by_product": {str(k): v for k, v in sorted(created.items())},
+            "idempotent_replays": store.idempotent_replays,
+        }
 
     @app.post("/auth/token", response_model=TokenOut, tags=["auth"])
     async def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:

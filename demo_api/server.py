@@ -39,7 +39,8 @@ class DemoServer:
                 log_level="warning",
                 access_log=False,
                 lifespan="off",
-                http="h11",
+                # The tracked protocol lets fault injection reset a client's connection.
+                http=app.state.connections.protocol_class(),
                 # The client pools connections; keep idle ones open across slow steps.
                 timeout_keep_alive=60,
             )

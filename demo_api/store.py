@@ -15,6 +15,7 @@ import hmac
 import secrets
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +55,19 @@ CREATE TABLE IF NOT EXISTS orders (
     created_at       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orders_by_product ON orders(product_id);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('in-flight', 'done')),
+    status      INTEGER,
+    headers     TEXT,
+    body        BLOB,
+    created_at  REAL NOT NULL
+);
 """
+
+# Keys are kept a day (the draft leaves the window to the server).
+IDEMPOTENCY_TTL = 24 * 3600.0
 
 # Cheap enough to sign in once per scenario (~10 ms); the embedded server's passwords are
 # random 32-byte strings, so key stretching is not what protects them.
@@ -108,6 +121,10 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        # Every order ever created, by product, cancelled ones included: the fault benchmark
+        # compares it with the orders the scenarios meant to create.
+        self.orders_created: Counter[int] = Counter()
+        self.idempotent_replays = 0
 
     def close(self) -> None:
         self._db.close()
@@ -240,6 +257,7 @@ class Store:
                 (product_id, user_id, quantity, unit, unit * quantity, _now()),
             )
         assert cur.lastrowid is not None
+        self.orders_created[product_id] += 1
         return self.get_order(cur.lastrowid)
 
     def get_order(self, order_id: int) -> dict[str, Any]:
@@ -273,3 +291,35 @@ class Store:
                 "UPDATE products SET stock = stock + ? WHERE id = ?",
                 (row["quantity"], row["product_id"]),
             )
+
+    # -- idempotency keys ------------------------------------------------------------------
+    def idempotency_get(self, key: str) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT * FROM idempotency WHERE key = ? AND created_at > ?",
+            (key, self.clock() - IDEMPOTENCY_TTL),
+        ).fetchone()
+        return None if row is None else dict(row)
+
+    def idempotency_begin(self, key: str, fingerprint: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM idempotency WHERE created_at <= ?", (self.clock() - IDEMPOTENCY_TTL,)
+            )
+            db.execute(
+                "INSERT INTO idempotency (key, fingerprint, state, created_at)"
+                " VALUES (?, ?, 'in-flight', ?)",
+                (key, fingerprint, self.clock()),
+            )
+
+    def idempotency_finish(self, key: str, status: int, headers: str, body: bytes) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ?"
+                " WHERE key = ?",
+                (status, headers, body, key),
+            )
+
+    def idempotency_forget(self, key: str, *, only_in_flight: bool) -> None:
+        condition = " AND state = 'in-flight'" if only_in_flight else ""
+        with self._transaction() as db:
+            db.execute(f"DELETE FROM idempotency WHERE key = ?{condition}", (key,))  # noqa: S608

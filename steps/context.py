@@ -125,7 +125,11 @@ def expect_status(exchange: Exchange, *expected: int) -> None:
         except ValueError:
             pass
     wanted = " or ".join(str(s) for s in expected)
-    raise AssertionError(f"{exchange.describe()}, expected {wanted}{detail}")
+    tries = ""
+    if exchange.retried:
+        tries = f" (after {len(exchange.attempts)} attempts: "
+        tries += ", ".join(a.outcome for a in exchange.attempts) + ")"
+    raise AssertionError(f"{exchange.describe()}, expected {wanted}{detail}{tries}")
 
 
 def expect_problem(exchange: Exchange, status: int) -> Problem:

@@ -4,21 +4,37 @@ With no base URL (pytest-base-url's ``--base-url``, ``PYTEST_BASE_URL`` or the `
 key) the embedded demo shop is started on 127.0.0.1, port 0, with a fresh SQLite file and
 credentials generated for this run; once per xdist worker, stopped at the end. With a base URL,
 nothing is started and credentials come from ``API_USERNAME`` and ``API_PASSWORD``.
+
+When the embedded API injects faults, the terminal summary ends with what it served and
+injected; xdist workers hand their server's counts to the controller in ``workeroutput``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
 
-from client import ApiClient, ApiSettings, SettingsError, Timeouts, build_session, load_settings
+from client import (
+    ApiClient,
+    ApiSettings,
+    RetryPolicy,
+    SettingsError,
+    Timeouts,
+    build_session,
+    load_settings,
+    no_retries,
+)
 from steps.options import get_option
 
 _DEMO_USER = pytest.StashKey[tuple[str, str]]()
+_FAULT_PLAN = pytest.StashKey[Any]()
+DEMO_APP = pytest.StashKey[Any]()  # the embedded demo API's app, for its statistics
 
 
 def external_base_url(config: pytest.Config) -> str | None:
@@ -27,9 +43,28 @@ def external_base_url(config: pytest.Config) -> str | None:
     return str(value).rstrip("/") if value else None
 
 
+def fault_plan(config: pytest.Config) -> Any:
+    """The embedded demo API's fault plan, from ``--demo-fault-*`` (checked at configure)."""
+    from demo_api.faults import FaultPlan, parse_mix  # only the embedded default needs it
+
+    mix = get_option(config, "demo_fault_mix")
+    try:
+        plan = FaultPlan(
+            rate=get_option(config, "demo_fault_rate"),
+            seed=get_option(config, "demo_fault_seed"),
+            # a stall outlasts the client's read timeout, so the client sees one
+            stall=get_option(config, "api_timeout") + 0.5,
+        )
+        return dataclasses.replace(plan, mix=parse_mix(mix)) if mix else plan
+    except ValueError as err:
+        raise pytest.UsageError(f"api-bdd: --demo-fault-mix: {err}") from None
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if external_base_url(config) is None:
+        config.stash[_FAULT_PLAN] = fault_plan(config)
     # Fail before any test, in one line, when an external API's credentials are missing.
-    if external_base_url(config) is not None:
+    else:
         try:
             settings = load_settings()
             if settings.token is None:
@@ -62,7 +97,13 @@ def base_url(
 
     username, password = demo_credentials
     database = tmp_path_factory.mktemp("demo-api") / "shop.sqlite3"
-    with DemoServer(create_app(database, [SeedUser(username, password)])) as server:
+    plan = request.config.stash[_FAULT_PLAN]
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
+        plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
+    app = create_app(database, [SeedUser(username, password)], faults=plan)
+    with DemoServer(app) as server:
+        request.config.stash[DEMO_APP] = app
         yield server.url
 
 
@@ -78,8 +119,18 @@ def api_settings(
 
 
 @pytest.fixture(scope="session")
+def retry_policy(request: pytest.FixtureRequest) -> RetryPolicy:
+    """The worker's retry policy (one budget for the whole run); override to change it."""
+    retries = get_option(request.config, "api_retries")
+    return no_retries() if retries == 0 else RetryPolicy(max_attempts=retries + 1)
+
+
+@pytest.fixture(scope="session")
 def api_client(
-    request: pytest.FixtureRequest, base_url: str, api_settings: ApiSettings
+    request: pytest.FixtureRequest,
+    base_url: str,
+    api_settings: ApiSettings,
+    retry_policy: RetryPolicy,
 ) -> Iterator[ApiClient]:
     """The worker's one client: a pooled session, explicit timeouts, closed at the end."""
     config = request.config
@@ -92,6 +143,52 @@ def api_client(
     headers = {"User-Agent": f"api-bdd (worker {os.environ.get('PYTEST_XDIST_WORKER', 'main')})"}
     if api_settings.key is not None:
         headers["X-API-Key"] = api_settings.key.get_secret_value()
-    client = ApiClient(base_url, timeouts=timeouts, session=session, headers=headers)
+    client = ApiClient(
+        base_url, timeouts=timeouts, session=session, headers=headers, retry_policy=retry_policy
+    )
     yield client
     client.close()
+
+
+# -- the embedded API's own account of the run ----------------------------------------------------
+_DEMO_STATS = "api_bdd_demo_stats"
+_COLLECTED = pytest.StashKey[list[dict[str, Any]]]()
+
+
+def demo_stats(app: Any) -> dict[str, Any]:
+    stats: dict[str, Any] = app.state.faults.stats()
+    stats["orders_created"] = sum(app.state.store.orders_created.values())
+    stats["orders_created_by_product"] = dict(app.state.store.orders_created)
+    stats["idempotent_replays"] = app.state.store.idempotent_replays
+    return stats
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    app = session.config.stash.get(DEMO_APP, None)
+    if app is None:
+        return
+    stats = demo_stats(app)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller reports
+        workeroutput[_DEMO_STATS] = stats
+    else:
+        session.config.stash.setdefault(_COLLECTED, []).append(stats)
+
+
+def pytest_testnodedown(node: Any, error: object) -> None:
+    stats = getattr(node, "workeroutput", {}).get(_DEMO_STATS)
+    if stats is not None:
+        node.config.stash.setdefault(_COLLECTED, []).append(stats)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for stats in config.stash.get(_COLLECTED, []):
+        if not stats["rate"] and not stats["faulted"]:
+            continue
+        kinds = ", ".join(f"{k} {n}" for k, n in stats["faults"].items()) or "none"
+        terminalreporter.write_line(
+            f"demo API: {stats['requests']} requests, {stats['faulted']} faults injected"
+            f" (rate {stats['rate']}, seed {stats['seed']}: {kinds});"
+            f" {stats['idempotent_replays']} idempotent replays,"
+            f" {stats['orders_created']} orders created"
+        )

@@ -37,6 +37,33 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError("expected a whole number >= 0")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("expected a share between 0 and 1")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
 def _flag(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -73,6 +100,43 @@ OPTIONS = (
         _positive_float,
         "seconds one request may take in all, retries and body included (default 30)",
         "SECONDS",
+    ),
+    Option(
+        "api_retries",
+        "--retries",
+        "API_RETRIES",
+        4,
+        _count,
+        "retries per request for transient failures; 0 turns retries off (default 4)",
+        "N",
+    ),
+    Option(
+        "demo_fault_rate",
+        "--demo-fault-rate",
+        "DEMO_FAULT_RATE",
+        0.0,
+        _rate,
+        "embedded demo API only: share of requests given a transient fault (default 0)",
+        "RATE",
+    ),
+    Option(
+        "demo_fault_seed",
+        "--demo-fault-seed",
+        "DEMO_FAULT_SEED",
+        None,
+        _seed,
+        "embedded demo API only: seed for the fault draws (default: random)",
+        "SEED",
+    ),
+    Option(
+        "demo_fault_mix",
+        "--demo-fault-mix",
+        "DEMO_FAULT_MIX",
+        None,
+        str,
+        "embedded demo API only: fault kinds and weights, e.g. 503-retry-after-seconds=2,"
+        "reset-before-response=1 (default: every kind, equally)",
+        "MIX",
     ),
     Option(
         "api_trust_env",

@@ -1,0 +1,88 @@
+"""Retry accounting: from a scenario's exchanges to JUnit properties and summary lines.
+
+Retries that hide a degrading service are a defect, so every scenario that needed them is
+named in the terminal summary, with what was retried and how long it waited.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from client import Exchange
+
+# JUnit <property> names; also read back from reports on the controller (xdist-safe).
+RETRIED = "api_retried_requests"
+EXTRA_ATTEMPTS = "api_retry_extra_attempts"
+WAITED = "api_retry_wait_seconds"
+REASONS = "api_retry_reasons"
+
+
+def retry_properties(exchanges: Iterable[Exchange]) -> list[tuple[str, str]]:
+    """JUnit properties for a scenario's exchanges; empty when nothing was retried."""
+    retried = [e for e in exchanges if len(e.attempts) > 1]
+    if not retried:
+        return []
+    reasons: Counter[str] = Counter(a.outcome for e in retried for a in e.attempts[:-1])
+    return [
+        (RETRIED, str(len(retried))),
+        (EXTRA_ATTEMPTS, str(sum(len(e.attempts) - 1 for e in retried))),
+        (WAITED, f"{sum(e.waited for e in retried):.3f}"),
+        (REASONS, ", ".join(f"{kind} x{n}" for kind, n in sorted(reasons.items()))),
+    ]
+
+
+@dataclass
+class RetriedScenario:
+    nodeid: str
+    outcome: str
+    retried: int
+    extra_attempts: int
+    waited: float
+    reasons: str
+
+
+@dataclass
+class RetryLedger:
+    """Collects, on the controller, the scenarios whose requests were retried."""
+
+    scenarios: dict[str, RetriedScenario] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+
+    def add(self, nodeid: str, failed: bool, properties: Sequence[tuple[str, object]]) -> None:
+        if failed:
+            self.failed.add(nodeid)
+        found = {
+            k: str(v) for k, v in properties if k in (RETRIED, EXTRA_ATTEMPTS, WAITED, REASONS)
+        }
+        if RETRIED in found:
+            self.scenarios[nodeid] = RetriedScenario(
+                nodeid,
+                "",
+                int(found[RETRIED]),
+                int(found[EXTRA_ATTEMPTS]),
+                float(found[WAITED]),
+                found[REASONS],
+            )
+
+    def lines(self, total_scenarios: int) -> list[str]:
+        if not self.scenarios:
+            return []
+        out = []
+        for s in sorted(self.scenarios.values(), key=lambda s: s.nodeid):
+            verdict = (
+                "FAILED despite retries" if s.nodeid in self.failed else "passed after retries"
+            )
+            out.append(
+                f"{verdict}: {s.nodeid}: {s.retried} retried request(s),"
+                f" {s.extra_attempts} extra attempt(s), {s.waited:.2f} s waited ({s.reasons})"
+            )
+        passed_after = sum(1 for s in self.scenarios.values() if s.nodeid not in self.failed)
+        waited = sum(s.waited for s in self.scenarios.values())
+        requests = sum(s.retried for s in self.scenarios.values())
+        out.append(
+            f"{passed_after} of {total_scenarios} scenarios passed only after retries;"
+            f" {requests} request(s) retried, {waited:.2f} s spent waiting"
+        )
+        return out
