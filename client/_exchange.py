@@ -20,8 +20,10 @@ from client.redaction import redact_headers, redact_url
 class Attempt:
     """One try at sending a request.
 
-    ``outcome`` is the status code as text (``"503"``) or the failure kind (``"connect-error"``,
-    ``"read-error"``, ``"timeout"``...); ``wait`` is the pause after it, 0 for the last one.
+    ``outcome`` is the status code as text (``"503"``) or the failure kind
+    (``"connect-error"``, ``"reset-before-response"``, ``"read-timeout"``...); ``wait`` is the
+    pause after it (0 for the last one); ``reason`` why it was retried; ``retry_after`` the
+    seconds the server asked for with ``Retry-After``, when it did.
     """
 
     number: int
@@ -29,6 +31,7 @@ class Attempt:
     elapsed: float
     wait: float = 0.0
     reason: str = ""
+    retry_after: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,7 @@ class Attempt:
             "elapsed": round(self.elapsed, 6),
             "wait": round(self.wait, 6),
             "reason": self.reason,
+            "retry_after": self.retry_after,
         }
 
 

@@ -23,7 +23,7 @@ from client._errors import (
     TransportError,
 )
 from client._exchange import Attempt, Exchange
-from client._retry import Outcome, RetryPolicy, Verdict
+from client._retry import Outcome, RetryPolicy, Verdict, parse_retry_after
 from client.redaction import redact_url
 
 
@@ -74,6 +74,7 @@ class RetryRun:
         self.paid = 0
         self._verdict = Verdict(False, "")
         self._from_retry_after = False
+        self._asked: float | None = None
         self._stopped_by = ""
 
     # -- the loop ----------------------------------------------------------------------------
@@ -121,9 +122,9 @@ class RetryRun:
 
     # -- how long to wait --------------------------------------------------------------------
     def _wait(self, state: tenacity.RetryCallState) -> float:
-        seconds, self._from_retry_after = self.policy.delay(
-            state.attempt_number, _outcome_of_state(state)
-        )
+        outcome = _outcome_of_state(state)
+        self._asked = parse_retry_after(outcome.retry_after)
+        seconds, self._from_retry_after = self.policy.delay(state.attempt_number, outcome)
         return seconds
 
     # -- when to stop ------------------------------------------------------------------------
@@ -145,7 +146,9 @@ class RetryRun:
 
     def _before_sleep(self, state: tenacity.RetryCallState) -> None:
         last = self.attempts[-1]
-        self.attempts[-1] = replace(last, wait=state.upcoming_sleep, reason=self._verdict.reason)
+        self.attempts[-1] = replace(
+            last, wait=state.upcoming_sleep, reason=self._verdict.reason, retry_after=self._asked
+        )
 
     # -- the end -----------------------------------------------------------------------------
     def _give_up(self, state: tenacity.RetryCallState) -> Received:

@@ -221,6 +221,6 @@ class FaultMiddleware:
         if retry_after == "seconds":
             headers["Retry-After"] = str(seconds)
         elif retry_after == "date":  # whole seconds: the wait it means is just under `seconds`
-            headers["Retry-After"] = formatdate(math.ceil(time.time()) + seconds, usegmt=True)
+            headers["Retry-After"] = formatdate(math.floor(time.time()) + seconds, usegmt=True)
         detail = f"fault injected by demo_api: {kind}"
         await problem(status, detail, instance=scope["path"], headers=headers)(scope, receive, send)

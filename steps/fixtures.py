@@ -60,6 +60,12 @@ def fault_plan(config: pytest.Config) -> Any:
         raise pytest.UsageError(f"api-bdd: --demo-fault-mix: {err}") from None
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from steps import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if external_base_url(config) is None:
         config.stash[_FAULT_PLAN] = fault_plan(config)
@@ -120,7 +126,13 @@ def api_settings(
 
 @pytest.fixture(scope="session")
 def retry_policy(request: pytest.FixtureRequest) -> RetryPolicy:
-    """The worker's retry policy (one budget for the whole run); override to change it."""
+    """The worker's retry policy (one budget for the whole run).
+
+    A plugin can supply another through the ``pytest_api_bdd_retry_policy`` hook.
+    """
+    chosen = request.config.hook.pytest_api_bdd_retry_policy(config=request.config)
+    if chosen is not None:
+        return chosen  # type: ignore[no-any-return]
     retries = get_option(request.config, "api_retries")
     return no_retries() if retries == 0 else RetryPolicy(max_attempts=retries + 1)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: outside the default test run; each prints ratios measured side by side."""

@@ -1,0 +1,20 @@
+"""``python -m bench NAME [options]``: run one benchmark (``flakiness``)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import flakiness
+
+BENCHES = {"flakiness": flakiness.main}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in BENCHES:
+        print(f"usage: python -m bench {{{','.join(BENCHES)}}} [options]", file=sys.stderr)
+        return 2
+    return BENCHES[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
