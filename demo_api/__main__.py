@@ -8,6 +8,7 @@ database, whose path is printed; ``set -a; . that-file; set +a`` exports them fo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import secrets
 import signal
@@ -16,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from demo_api.app import create_app
+from demo_api.faults import FaultPlan, parse_mix
 from demo_api.server import DemoServer
 from demo_api.store import SeedUser
 
@@ -28,6 +30,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--db", type=Path, default=None, help="SQLite file (default: a fresh temporary one)"
     )
     parser.add_argument("--token-ttl", type=float, default=900.0, help="token lifetime, seconds")
+    faults = parser.add_argument_group("fault injection (off by default)")
+    faults.add_argument("--fault-rate", type=float, default=0.0, help="share of requests faulted")
+    faults.add_argument("--fault-seed", type=int, default=None, help="seed of the fault draws")
+    faults.add_argument(
+        "--fault-mix", type=parse_mix, default=None, help="kind=weight,... (default: all kinds)"
+    )
+    faults.add_argument(
+        "--retry-after", type=int, default=1, help="seconds its Retry-After faults ask for"
+    )
+    faults.add_argument(
+        "--stall", type=float, default=12.0, help="seconds a stalled response is held"
+    )
     return parser.parse_args(argv)
 
 
@@ -50,7 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     workdir = Path(tempfile.mkdtemp(prefix="demo-api-")) if args.db is None else args.db.parent
     db = args.db or workdir / "shop.sqlite3"
-    app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl)
+    try:
+        plan = FaultPlan(
+            rate=args.fault_rate,
+            seed=args.fault_seed,
+            retry_after=args.retry_after,
+            stall=args.stall,
+        )
+    except ValueError as err:
+        print(f"python -m demo_api: error: {err}", file=sys.stderr)
+        return 2
+    if args.fault_mix:
+        plan = dataclasses.replace(plan, mix=args.fault_mix)
+    app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl, faults=plan)
     server = DemoServer(app, host=args.host, port=args.port)
     server.start()
     # SIGTERM (a service manager, a test harness) stops as cleanly as Ctrl-C does.

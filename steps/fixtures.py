@@ -52,6 +52,7 @@ def fault_plan(config: pytest.Config) -> Any:
         plan = FaultPlan(
             rate=get_option(config, "demo_fault_rate"),
             seed=get_option(config, "demo_fault_seed"),
+            retry_after=get_option(config, "demo_retry_after"),
             # a stall outlasts the client's read timeout, so the client sees one
             stall=get_option(config, "api_timeout") + 0.5,
         )

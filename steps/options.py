@@ -139,6 +139,15 @@ OPTIONS = (
         "MIX",
     ),
     Option(
+        "demo_retry_after",
+        "--demo-retry-after",
+        "DEMO_RETRY_AFTER",
+        1,
+        _count,
+        "embedded demo API only: seconds its Retry-After faults ask for (default 1)",
+        "SECONDS",
+    ),
+    Option(
         "api_trust_env",
         "--api-trust-env",
         "API_TRUST_ENV",

@@ -104,6 +104,13 @@ def test_external_api_without_password_stops_before_any_test(
             "ERROR: api-bdd: --api-timeout='soon' is invalid: expected seconds, a number > 0",
         ),
         ([], {"API_DEADLINE": "-3"}, "ERROR: api-bdd: environment variable API_DEADLINE='-3'*"),
+        (["--retries", "-1"], {}, "ERROR: api-bdd: --retries='-1' is invalid: expected a whole*"),
+        (["--demo-fault-rate", "2"], {}, "ERROR: api-bdd: --demo-fault-rate='2' is invalid: *"),
+        (
+            ["--demo-fault-mix", "teapot=1"],
+            {},
+            "ERROR: api-bdd: --demo-fault-mix: unknown fault kind 'teapot'; known: *",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_usage_error_line(
