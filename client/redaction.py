@@ -1,15 +1,33 @@
-"""Redaction of credentials in the transport's own records: headers by name, URLs by part.
+"""Redaction of credentials: by value, in every encoding, and by shape. Pure: no pytest.
 
-This is the shape-based part that the client needs for its reprs and messages. Pure: no pytest.
+:class:`Redactor` knows secret values (from settings, tokens the client obtained, values a step
+registers) and masks each wherever it appears: raw; base64 and base64url at byte offsets 0, 1
+and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- and HTML-escaped; each line
+of a multi-line value; and any fragment of 12 or more characters, since truncated reprs keep a
+secret's head and tail. It also masks by shape and name, secrets it was never told about:
+credential headers, JSON keys and query parameters named like secrets, URL userinfo,
+``Bearer``/``Basic`` credentials and JWT-shaped strings.
+
+The replacement is the constant :data:`MASK`, which does not reveal the length. Values shorter
+than :data:`MIN_SECRET_LENGTH` are not masked by value (that would mangle ordinary output):
+they are reported by name in :attr:`Redactor.warnings` instead. Redaction never raises: if it
+fails, the text is withheld.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import json
 import re
-from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
+MIN_SECRET_LENGTH = 8
+FRAGMENT = 12  # a secret's fragments at least this long are masked too
 
 SENSITIVE_HEADERS = frozenset(
     {
@@ -26,15 +44,22 @@ SENSITIVE_HEADERS = frozenset(
     }
 )
 
-_SENSITIVE_NAME = re.compile(
-    r"pass(word|wd)?|secret|token|api[-_]?key|^key$|auth|credential|session|signature|sig$",
-    re.IGNORECASE,
+# Names (headers, JSON keys, query parameters, form fields) whose values are credentials.
+_SENSITIVE_WORD = (
+    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|apikey|key|auth\w*|credentials?"
+    r"|session\w*|cookie|signature|private"
 )
+_SENSITIVE_NAME = re.compile(rf"(?:^|[-_.\s])(?:{_SENSITIVE_WORD})(?:$|[-_.\s])", re.IGNORECASE)
+# Names that look sensitive but carry nothing secret.
+_HARMLESS_NAMES = frozenset({"token_type", "idempotency-key", "idempotency_key", "key_id"})
 
 
 def is_sensitive_name(name: str) -> bool:
-    """True for header, query or JSON key names that carry credentials."""
-    return name.lower() in SENSITIVE_HEADERS or bool(_SENSITIVE_NAME.search(name))
+    """True for header, query, form or JSON key names whose values are credentials."""
+    lowered = name.strip().lower()
+    if lowered in _HARMLESS_NAMES:
+        return False
+    return lowered in SENSITIVE_HEADERS or bool(_SENSITIVE_NAME.search(lowered))
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -43,7 +68,10 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
 
 def redact_url(url: str) -> str:
     """Mask userinfo and sensitive query parameters: ``https://***@host/p?api_key=***&page=2``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return MASK
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
@@ -52,3 +80,204 @@ def redact_url(url: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode([(k, MASK if is_sensitive_name(k) else v) for k, v in pairs], safe="*")
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of decoded JSON with the values of sensitive keys masked, at any depth."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                MASK
+                if isinstance(k, str) and is_sensitive_name(k) and v not in (None, "")
+                else redact_json(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_json(v) for v in value]
+    return value
+
+
+# -- shapes ---------------------------------------------------------------------------------------
+_QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+_NAME = r"[A-Za-z0-9][\w.-]*"
+# name: value | "name": "value" | name=value | 'name': 'value' (dict reprs, JSON, headers, forms)
+_KEY_VALUE = re.compile(
+    rf"(?P<name>[\"']?(?P<bare>{_NAME})[\"']?)(?P<sep>\s*[:=]\s*)(?!//)"
+    rf"(?P<value>(?:Bearer|Basic|Digest|Token)\s+[^\s,;&}}\])\"']+|{_QUOTED}|[^\s,;&}}\])\"']+)",
+    re.IGNORECASE,
+)
+_QUERY_PARAM = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#\s'\"]+)=(?P<value>[^&#\s'\"]*)")
+_SCHEME_CREDENTIAL = re.compile(
+    r"\b(?P<scheme>Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{6,}", re.I
+)
+_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/\s@:'\"]+(?::[^/\s@'\"]*)?@", re.I)
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
+)
+KNOWN_KEY_PREFIXES = re.compile(
+    r"\b(?:sk_live_|sk_test_|rk_live_|ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|xox[abprs]-|AKIA|ASIA|AIza)"
+    r"[A-Za-z0-9_\-]{8,}"
+)
+
+
+def _mask_key_value(match: re.Match[str]) -> str:
+    if not is_sensitive_name(match.group("bare")):
+        return match.group(0)
+    value = match.group("value")
+    if value == MASK or value.strip("'\"") == MASK:
+        return match.group(0)
+    quote_char = value[0] if value[:1] in ("'", '"') else ""
+    scheme = re.match(r"(Bearer|Basic|Digest|Token)\s+", value.strip("'\""), re.I)
+    masked = f"{scheme.group(1)} {MASK}" if scheme else MASK
+    return f"{match.group('name')}{match.group('sep')}{quote_char}{masked}{quote_char}"
+
+
+def redact_shapes(text: str) -> str:
+    """Mask what looks like a credential, known or not."""
+    text = _PRIVATE_KEY.sub(MASK, text)
+    text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+    text = _QUERY_PARAM.sub(
+        lambda m: (
+            f"{m.group('lead')}{m.group('name')}={MASK}"
+            if is_sensitive_name(m.group("name")) and m.group("value")
+            else m.group(0)
+        ),
+        text,
+    )
+    text = _KEY_VALUE.sub(_mask_key_value, text)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
+    text = _JWT.sub(MASK, text)
+    return KNOWN_KEY_PREFIXES.sub(MASK, text)
+
+
+# -- values ---------------------------------------------------------------------------------------
+def _base64_forms(secret: bytes) -> set[str]:
+    """The parts of base64(… + secret + …) that depend on the secret alone, for any alignment."""
+    forms: set[str] = set()
+    for offset in (0, 1, 2):
+        skip = (3 - offset) % 3  # secret bytes that share a group with what precedes them
+        whole = (len(secret) - skip) // 3 * 3
+        if whole < 6:
+            continue
+        chunk = secret[skip : skip + whole]
+        forms.add(base64.b64encode(chunk).decode())
+        forms.add(base64.urlsafe_b64encode(chunk).decode())
+    return forms
+
+
+def encodings(secret: str) -> set[str]:
+    """Every form of ``secret`` the redactor looks for (each at least 4 characters)."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret)}
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(secret.encode("unicode_escape").decode())
+    forms |= _base64_forms(secret.encode())
+    lines = [line.strip() for line in secret.splitlines()]
+    forms |= {line for line in lines if len(line) >= MIN_SECRET_LENGTH}
+    return {f for f in forms if len(f) >= 4}
+
+
+class Redactor:
+    """Masks known secret values (in every encoding) and secret-shaped text. Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, str] = {}  # value -> name
+        self._pattern: re.Pattern[str] | None = None
+        self._fragments: re.Pattern[str] | None = None
+        self.warnings: list[str] = []
+        self.enabled = True
+
+    # -- what is secret ----------------------------------------------------------------------
+    def add(self, value: str | None, name: str = "a secret") -> None:
+        """Register a secret value; ``name`` (never the value) is used in warnings."""
+        if not value:
+            return
+        value = str(value)
+        if len(value.strip()) < MIN_SECRET_LENGTH:
+            message = (
+                f"{name} is shorter than {MIN_SECRET_LENGTH} characters: it is not masked by"
+                " value (that would mangle ordinary output); use a longer secret"
+            )
+            with self._lock:
+                if message not in self.warnings:
+                    self.warnings.append(message)
+            return
+        with self._lock:
+            if value in self._values:
+                return
+            self._values[value] = name
+            self._pattern = self._fragments = None
+
+    def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:
+        for name, value in values:
+            self.add(value, name)
+
+    @property
+    def known(self) -> int:
+        return len(self._values)
+
+    def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        with self._lock:
+            if self._pattern is None and self._values:
+                forms = set().union(*(encodings(v) for v in self._values))
+                ordered = sorted(forms, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(f) for f in ordered))
+                grams = {
+                    form[i : i + FRAGMENT]
+                    for form in forms
+                    if len(form) >= FRAGMENT
+                    for i in range(len(form) - FRAGMENT + 1)
+                }
+                self._fragments = re.compile("|".join(re.escape(g) for g in sorted(grams)))
+            return self._pattern, self._fragments
+
+    # -- masking -----------------------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        """``text`` with every secret masked. Never raises: on failure the text is withheld."""
+        if not self.enabled or not text:
+            return text
+        try:
+            return self._redact(text)
+        except Exception:  # noqa: BLE001 - reporting must go on; fail closed
+            return "[api-bdd: output withheld, redaction failed]"
+
+    def _redact(self, text: str) -> str:
+        pattern, fragments = self._compiled()
+        if pattern is not None:
+            text = pattern.sub(MASK, text)
+        if fragments is not None:
+            text = self._mask_fragments(text, fragments)
+        return redact_shapes(text)
+
+    def _mask_fragments(self, text: str, fragments: re.Pattern[str]) -> str:
+        """Mask runs made of overlapping 12-character windows of a secret (truncated reprs)."""
+        spans: list[tuple[int, int]] = []
+        position = 0
+        while True:
+            found = fragments.search(text, position)
+            if found is None:
+                break
+            start, end = found.span()
+            while True:  # extend while the next window is also a secret's
+                more = fragments.match(text, end - FRAGMENT + 1)
+                if more is None or more.end() <= end:
+                    break
+                end = more.end()
+            spans.append((start, end))
+            position = end
+        for start, end in reversed(spans):
+            text = f"{text[:start]}{MASK}{text[end:]}"
+        return text
+
+    def redact_value(self, value: Any) -> Any:
+        """Redact every string inside plain data (dicts, lists, tuples), keys included."""
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, dict):
+            return {self.redact_value(k): self.redact_value(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.redact_value(v) for v in value)
+        return value

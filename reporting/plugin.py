@@ -4,19 +4,36 @@ Exchanges reach it through a listener on the worker's ``api_client`` (added when
 is set up), attributed to the test running at the time. What a report needs travels on the
 ``TestReport`` as plain data (``user_properties``), so pytest-xdist carries it to the
 controller, which prints the summary.
+
+Secrets: one :class:`~client.redaction.Redactor` per process learns the settings' secrets, the
+credentials every exchange carried or obtained, and values steps register with the ``secret``
+fixture. It scrubs each report in the worker, before any reporter (terminal, JUnit, cucumber
+JSON, xdist) sees it, and every log record on pytest's handlers (captured, live, ``--log-file``)
+and the root logger's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from client import ApiClient, Exchange
+from client import ApiClient, ApiSettings, Exchange, SettingsError, load_settings
+from client.redaction import Redactor
 from reporting.retries import RetryLedger, retry_properties
+from reporting.secrets import (
+    RedactingFilter,
+    attach_filter,
+    learn_from_exchange,
+    scrub_report,
+    settings_secrets,
+)
 
 EXCHANGES = pytest.StashKey[list[Exchange]]()
+REDACTOR = pytest.StashKey[Redactor]()
 
 
 class ReportingPlugin:
@@ -25,9 +42,16 @@ class ReportingPlugin:
         self.current: pytest.Item | None = None
         self.ledger = RetryLedger()
         self.scenarios: set[str] = set()
+        self.redactor = Redactor()
+        self.log_filter = RedactingFilter(self.redactor)
+        # The environment's secrets, known before anything runs. An invalid setting is reported,
+        # naming the variable, by the settings check.
+        with contextlib.suppress(SettingsError):
+            self.redactor.add_all(settings_secrets(load_settings()))
 
     # -- recording, in the process that runs the tests -------------------------------------------
     def record(self, exchange: Exchange) -> None:
+        learn_from_exchange(self.redactor, exchange)
         if self.current is not None:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
 
@@ -38,7 +62,25 @@ class ReportingPlugin:
         value = yield
         if fixturedef.argname == "api_client" and isinstance(value, ApiClient):
             value.add_listener(self.record)
+        elif isinstance(value, ApiSettings):
+            self.redactor.add_all(settings_secrets(value))
         return value
+
+    # -- redaction at every channel ---------------------------------------------------------------
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        logging_plugin = self.config.pluginmanager.get_plugin("logging-plugin")
+        handlers = [
+            getattr(logging_plugin, name, None)
+            for name in ("caplog_handler", "report_handler", "log_file_handler", "log_cli_handler")
+        ]
+        attach_filter([*handlers, *logging.getLogger().handlers], self.log_filter)
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_logstart(self) -> Generator[None, None, None]:
+        # Handlers added to the root logger since (by a test or plugin) get the filter too.
+        attach_filter(logging.getLogger().handlers, self.log_filter)
+        return (yield)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
@@ -48,13 +90,22 @@ class ReportingPlugin:
         finally:
             self.current = None
 
-    @pytest.hookimpl(wrapper=True)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         if call.when == "teardown":  # every request of the test is in by now, clean-up included
             item.user_properties.extend(retry_properties(item.stash.get(EXCHANGES, [])))
-        return (yield)
+        report = yield
+        scrub_report(report, self.redactor)  # outermost wrapper: after every other plugin
+        return report
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(self) -> Generator[None, Any, Any]:
+        report = yield
+        if report.longrepr is not None:
+            report.longrepr = self.redactor.redact(str(report.longrepr))
+        return report
 
     # -- summarising, on the controller (or the only process) ------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -63,6 +114,8 @@ class ReportingPlugin:
             self.ledger.add(report.nodeid, report.failed, report.user_properties)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        for warning in self.redactor.warnings:
+            terminalreporter.write_line(f"api-bdd: warning: {warning}", yellow=True)
         lines = self.ledger.lines(len(self.scenarios))
         if lines:
             terminalreporter.write_sep("=", "api-bdd: requests that needed retries")
@@ -70,5 +123,14 @@ class ReportingPlugin:
                 terminalreporter.write_line(line)
 
 
+@pytest.fixture
+def secret(request: pytest.FixtureRequest) -> Any:
+    """``secret(value, name)`` registers a value to be masked in every output of the run."""
+    plugin: ReportingPlugin = request.config.pluginmanager.get_plugin("api-bdd-reporting")
+    return plugin.redactor.add
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.pluginmanager.register(ReportingPlugin(config), "api-bdd-reporting")
+    plugin = ReportingPlugin(config)
+    config.stash[REDACTOR] = plugin.redactor
+    config.pluginmanager.register(plugin, "api-bdd-reporting")
