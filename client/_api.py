@@ -19,7 +19,12 @@ from typing import Any
 import requests
 import urllib3
 
-from client._errors import ApiClientError, DeadlineExceededError, ResponseTooLargeError
+from client._errors import (
+    ApiClientError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+    TransportError,
+)
 from client._exchange import Exchange
 from client._retry import Outcome, RetryPolicy
 from client._retrying import AttemptFailed, Received, RetryRun
@@ -157,7 +162,13 @@ class ApiClient:
         request = requests.Request(
             method, self.url_for(path), headers=all_headers, params=params, data=data
         )
-        prepared = self._transport.session.prepare_request(request)
+        try:
+            prepared = self._transport.session.prepare_request(request)
+        except (requests.RequestException, ValueError) as err:  # a URL or header requests refuses
+            url = redact_url(request.url)
+            raise TransportError(
+                f"{method} {url}: invalid request: {type(err).__name__}", method=method, url=url
+            ) from None
         if body is not None:
             prepared.prepare_body(body, None)
         return self._send(prepared)

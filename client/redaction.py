@@ -108,8 +108,10 @@ _KEY_VALUE = re.compile(
     re.IGNORECASE,
 )
 _QUERY_PARAM = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#\s'\"]+)=(?P<value>[^&#\s'\"]*)")
+# A credential after its scheme has a digit in it: "Bearer 3fa9..." yes, "bearer access" no.
 _SCHEME_CREDENTIAL = re.compile(
-    r"\b(?P<scheme>Bearer|Basic|Digest|Token)\s+[A-Za-z0-9._~+/=-]{6,}", re.I
+    r"\b(?P<scheme>Bearer|Basic|Digest|Token)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}",
+    re.I,
 )
 _USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/\s@:'\"]+(?::[^/\s@'\"]*)?@", re.I)
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")

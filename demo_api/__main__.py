@@ -1,6 +1,7 @@
 """``python -m demo_api --port 8000``: run the shop standalone.
 
-The user is seeded from ``API_USERNAME`` and ``API_PASSWORD`` when both are set. Otherwise
+The user is seeded from ``API_USERNAME`` and ``API_PASSWORD`` when both are set (and
+``API_TOKEN``, when set, is accepted as a pre-issued bearer token for that user). Otherwise
 credentials are generated and written, never printed, to a ``0600`` env file next to the
 database, whose path is printed; ``set -a; . that-file; set +a`` exports them for pytest.
 """
@@ -48,8 +49,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def _seed_user(workdir: Path) -> SeedUser:
     username, password = os.environ.get("API_USERNAME"), os.environ.get("API_PASSWORD")
     if username and password:
-        print("demo_api: seeded the user from API_USERNAME and API_PASSWORD", file=sys.stderr)
-        return SeedUser(username, password)
+        token = os.environ.get("API_TOKEN", "")
+        names = "API_USERNAME, API_PASSWORD" + (" and API_TOKEN" if token else "")
+        print(f"demo_api: seeded the user from {names}", file=sys.stderr)
+        return SeedUser(username, password, token=token)
     user = SeedUser(f"demo-{secrets.token_hex(4)}", secrets.token_urlsafe(24))
     env_file = workdir / "demo-credentials.env"
     fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -69,7 +69,9 @@ def create_app(
     """
     store = Store(database, token_ttl=token_ttl, clock=clock)
     for user in users:
-        store.add_user(user)
+        user_id = store.add_user(user)
+        if user.token:
+            store.issue_token(user_id, user.token)
 
     app = FastAPI(
         title="api-bdd demo shop",

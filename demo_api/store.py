@@ -76,12 +76,16 @@ _SCRYPT = {"n": 2**12, "r": 8, "p": 1}
 
 @dataclass(frozen=True)
 class SeedUser:
-    """A user created when the store opens. ``repr`` hides the password."""
+    """A user created when the store opens; ``token``: a pre-issued bearer token to accept.
+
+    ``repr`` hides the password and the token.
+    """
 
     username: str
     password: str
     email: str = ""
     full_name: str = ""
+    token: str = ""
 
     def __repr__(self) -> str:
         return f"SeedUser(username={self.username!r}, password='**********')"
@@ -169,8 +173,9 @@ class Store:
             return None
         return int(row["id"])
 
-    def issue_token(self, user_id: int) -> tuple[str, int]:
-        token = secrets.token_urlsafe(32)
+    def issue_token(self, user_id: int, token: str | None = None) -> tuple[str, int]:
+        """A new bearer token for the user (``token``: a pre-issued value to accept instead)."""
+        token = token or secrets.token_urlsafe(32)
         now = self.clock()
         with self._transaction() as db:
             db.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))

@@ -1,6 +1,7 @@
 """Authoring mistakes and failed expectations, reported in one line with file:line.
 
-- A malformed feature file stops the run at collection with ``path:line: problem``.
+- A malformed feature file stops the run at collection with ``path:line: problem``; so does a
+  secret-looking value in one (see :mod:`steps.feature_lint`).
 - An undefined step, or one that several step definitions match, is found at collection time
   (pytest-bdd finds the first only when the test runs, and picks among the second silently);
   the scenario then fails at setup, before any fixture or HTTP request, naming the step and the
@@ -26,8 +27,9 @@ from pytest_bdd.feature import get_features
 from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
 from pytest_bdd.steps import step_function_context_registry
 
-from client import ApiClientError
+from client import ApiClientError, SettingsError, load_settings
 from steps.context import StepUsageError
+from steps.feature_lint import lint_feature
 
 AUTHORING_ERROR = pytest.StashKey[str]()
 FAILED_STEP = pytest.StashKey[str]()
@@ -50,20 +52,44 @@ def features_dir(config: pytest.Config) -> Path | None:
     return Path(config.rootpath, configured).resolve()
 
 
-# -- malformed features -------------------------------------------------------------------------
+# -- malformed features, secrets in features ------------------------------------------------
+def _known_secrets() -> list[tuple[str, str]]:
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return []
+    pairs = [
+        ("API_PASSWORD", settings.password),
+        ("API_KEY", settings.key),
+        ("API_TOKEN", settings.token),
+    ]
+    return [(name, value.get_secret_value()) for name, value in pairs if value is not None]
+
+
 def pytest_collection(session: pytest.Session) -> None:
     base = features_dir(session.config)
     if base is None or not base.is_dir():
         return
-    problems = []
+    malformed, secrets = [], []
+    known = _known_secrets()
     for path in sorted(base.rglob("*.feature")):
+        where = _relative(str(path), session.config.rootpath)
         try:
             get_features([str(path)])  # parsed once: pytest-bdd caches by path
         except GherkinParseError as err:
-            where = f"{_relative(err.filename, session.config.rootpath)}:{err.line}"
-            problems.append(f"{where}: {err.message} (line: {err.line_content.strip()!r})")
-    if problems:
-        raise pytest.UsageError("malformed feature file\n" + "\n".join(problems))
+            malformed.append(
+                f"{where}:{err.line}: {err.message} (line: {err.line_content.strip()!r})"
+            )
+            continue
+        for line, problem in lint_feature(path.read_text(encoding="utf-8"), known):
+            secrets.append(f"{where}:{line}: {problem}")
+    if malformed:
+        raise pytest.UsageError("malformed feature file\n" + "\n".join(malformed))
+    if secrets:
+        raise pytest.UsageError(
+            "secret-looking value in a feature file (example values become test ids, JUnit names"
+            " and cache entries: take secrets from the environment instead)\n" + "\n".join(secrets)
+        )
 
 
 # -- undefined and ambiguous steps ----------------------------------------------------------

@@ -12,7 +12,6 @@ injected; xdist workers hand their server's counts to the controller in ``worker
 from __future__ import annotations
 
 import dataclasses
-import os
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -41,6 +40,16 @@ def external_base_url(config: pytest.Config) -> str | None:
     """The base URL the user gave, or None when the embedded demo API should be used."""
     value = config.getoption("base_url", None) or config.getini("base_url")
     return str(value).rstrip("/") if value else None
+
+
+def worker_id(config: pytest.Config) -> str:
+    """``gw0``, ``gw1``... under pytest-xdist; ``main`` otherwise.
+
+    Read from the config, not ``PYTEST_XDIST_WORKER``: a pytest run started inside an xdist
+    worker (a plugin test) inherits that variable without being a worker itself.
+    """
+    workerinput = getattr(config, "workerinput", None)
+    return str(workerinput["workerid"]) if workerinput else "main"
 
 
 def fault_plan(config: pytest.Config) -> Any:
@@ -105,7 +114,7 @@ def base_url(
     username, password = demo_credentials
     database = tmp_path_factory.mktemp("demo-api") / "shop.sqlite3"
     plan = request.config.stash[_FAULT_PLAN]
-    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+    worker = int(worker_id(request.config).removeprefix("gw").replace("main", "0"))
     if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
         plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
     app = create_app(database, [SeedUser(username, password)], faults=plan)
@@ -153,7 +162,7 @@ def api_client(
         deadline=get_option(config, "api_deadline"),
     )
     session = build_session(pool_size=10, trust_env=get_option(config, "api_trust_env"))
-    headers = {"User-Agent": f"api-bdd (worker {os.environ.get('PYTEST_XDIST_WORKER', 'main')})"}
+    headers = {"User-Agent": f"api-bdd (worker {worker_id(config)})"}
     if api_settings.key is not None:
         headers["X-API-Key"] = api_settings.key.get_secret_value()
     client = ApiClient(

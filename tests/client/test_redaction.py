@@ -1,0 +1,170 @@
+"""The Redactor: known values in every encoding and fragment, credentials by shape."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import secrets
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from client.redaction import MASK, Redactor, redact_json, redact_url
+
+
+def canary() -> str:
+    return f'Cn!{secrets.token_hex(10)}/+&"<>{secrets.token_hex(10)}'
+
+
+@pytest.fixture
+def value() -> str:
+    return canary()
+
+
+@pytest.fixture
+def redactor(value: str) -> Redactor:
+    r = Redactor()
+    r.add(value, "API_PASSWORD")
+    return r
+
+
+def b64_inside(value: str, offset: int, alphabet: str = "standard") -> tuple[str, str]:
+    """base64 of value embedded at byte ``offset``, and a slice that depends only on value."""
+    raw = b"u" * offset + value.encode() + b"zzz"
+    encode = base64.b64encode if alphabet == "standard" else base64.urlsafe_b64encode
+    full = encode(raw).decode()
+    return full, full[4:-8]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda v: v,
+        lambda v: quote(v, safe=""),
+        lambda v: quote_plus(v),
+        lambda v: json.dumps(v)[1:-1],
+        lambda v: html.escape(v),
+        lambda v: repr(v)[1:-1],
+    ],
+    ids=["raw", "url", "url-plus", "json", "html", "repr"],
+)
+def test_every_escaped_form_is_masked(redactor: Redactor, value: str, form: object) -> None:
+    text = f"before {form(value)} after"  # type: ignore[operator]
+    assert redactor.redact(text) == f"before {MASK} after"
+
+
+@pytest.mark.parametrize("offset", [0, 1, 2])
+@pytest.mark.parametrize("alphabet", ["standard", "urlsafe"])
+def test_base64_at_any_offset_is_masked(
+    redactor: Redactor, value: str, offset: int, alphabet: str
+) -> None:
+    full, inner = b64_inside(value, offset, alphabet)
+    assert inner not in redactor.redact(f"Authorization: Basic {full}")
+    assert inner not in redactor.redact(f"blob={full};")
+
+
+def test_basic_auth_of_user_and_password_is_masked(redactor: Redactor, value: str) -> None:
+    for user in ("a", "ab", "abc"):
+        header = base64.b64encode(f"{user}:{value}".encode()).decode()
+        assert header[6:-6] not in redactor.redact(f"sent {header} to the API")
+
+
+def test_truncated_reprs_lose_their_head_and_tail(redactor: Redactor, value: str) -> None:
+    truncated = f"'{value[:15]}...{value[-14:]}'"
+    shown = redactor.redact(f"assert {truncated} == 'x'")
+    assert value[:12] not in shown
+    assert value[-12:] not in shown
+    assert shown == f"assert '{MASK}...{MASK}' == 'x'"
+
+
+def test_each_line_of_a_multi_line_secret_is_masked() -> None:
+    lines = [secrets.token_hex(12) for _ in range(3)]
+    r = Redactor()
+    r.add("\n".join(lines), "a certificate")
+    shown = r.redact(f"line two alone: {lines[1]}; all: {' '.join(lines)}")
+    assert not any(line in shown for line in lines)
+
+
+def test_the_mask_does_not_reveal_length() -> None:
+    r = Redactor()
+    r.add("a" * 8 + "Bc1", "short-ish")
+    r.add("Q" * 40 + "z9", "long")
+    assert r.redact("aaaaaaaaBc1") == r.redact("Q" * 40 + "z9") == MASK
+
+
+def test_short_secrets_are_not_masked_but_warned_about_by_name() -> None:
+    r = Redactor()
+    r.add("pw12", "API_KEY")
+    assert r.redact("the value pw12 stays") == "the value pw12 stays"
+    assert r.warnings == [
+        "API_KEY is shorter than 8 characters: it is not masked by value (that would mangle"
+        " ordinary output); use a longer secret"
+    ]
+    assert "pw12" not in r.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Authorization: Bearer abc123def456", "Authorization: Bearer ***"),
+        ("{'X-API-Key': 'k-98765432', 'Accept': 'json'}", "{'X-API-Key': '***', 'Accept': 'json'}"),
+        (
+            '{"password": "hunter2!", "name": "Desk lamp"}',
+            '{"password": "***", "name": "Desk lamp"}',
+        ),
+        (
+            '{"access_token": "t0k", "token_type": "bearer"}',
+            '{"access_token": "***", "token_type": "bearer"}',
+        ),
+        ("Cookie: session=abc123; theme=dark", "Cookie: ***; theme=dark"),
+        (
+            "GET https://bob:pw@api.test/x?api_key=123&page=2",
+            "GET https://***@api.test/x?api_key=***&page=2",
+        ),
+        ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-nature", "token ***"),
+        ("stripe sk_live_51Habcdefghij", "stripe ***"),
+        (
+            "grant_type=password&username=bob&password=s3cret!",
+            "grant_type=password&username=bob&password=***",
+        ),
+    ],
+)
+def test_credentials_are_masked_by_shape_without_being_known(text: str, shown: str) -> None:
+    assert Redactor().redact(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "features/orders/checkout.feature:15  And the order total is 59.97",
+        "AssertionError: order total is 59.98, expected 59.97",
+        "POST http://127.0.0.1:8000/orders -> 409, expected 201: insufficient stock",
+        "Then I receive a bearer access token; the token expires within 24 hours",
+        "{'Accept': 'application/json', 'Idempotency-Key': 'a1b2c3', 'token_type': 'bearer'}",
+        "12:30:45 ratio: 0.5 see http://example.test/path",
+    ],
+)
+def test_ordinary_text_stays_readable(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == text
+
+
+def test_redaction_never_raises(redactor: Redactor, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(redactor, "_redact", broken)
+    assert redactor.redact("anything") == "[api-bdd: output withheld, redaction failed]"
+
+
+def test_plain_data_is_redacted_throughout(redactor: Redactor, value: str) -> None:
+    data = {"a": [value, ("x", value)], value: 1}
+    assert redactor.redact_value(data) == {"a": [MASK, ("x", MASK)], MASK: 1}
+
+
+def test_json_and_url_helpers() -> None:
+    assert redact_json({"user": {"password": "x", "name": "n"}, "items": [{"token": "t"}]}) == {
+        "user": {"password": MASK, "name": "n"},
+        "items": [{"token": MASK}],
+    }
+    assert redact_url("https://u:p@h/x?token=1&q=2") == "https://***@h/x?token=***&q=2"

@@ -1,0 +1,32 @@
+Feature: Canaries
+  Every channel a secret can take out of a run, exercised on purpose.
+
+  Scenario: A failing assertion shows the request headers
+    Given I am signed in
+    When I fetch my account with my API key in the query
+    Then the request headers are empty
+
+  Scenario: Signing in sends the password
+    When I sign in with my username and password
+    Then the sign-in request body is empty
+
+  Scenario: Output and logs at every level
+    Given I am signed in
+    When I print and log everything I know
+    Then the request headers are empty
+
+  Scenario: A URL with credentials in it fails
+    When I call a URL with credentials in it
+    Then the request headers are empty
+
+  Scenario: A response carrying secrets breaks its contract
+    Given I am signed in
+    When a response carrying secrets breaks its contract
+    Then the request headers are empty
+
+  Scenario: A Basic credential
+    When I send a Basic credential
+    Then the request headers are empty
+
+  Scenario: A long value holding the password
+    Then a long value holding the password matches

@@ -1,0 +1,91 @@
+"""Steps that push secrets through every channel: assertions, prints, logs, errors, URLs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+from typing import Any
+
+from pydantic import BaseModel
+from pytest_bdd import then, when
+
+from models import ContractError, Product, parse
+
+log = logging.getLogger("canary")
+
+
+class Strict(BaseModel):
+    count: int
+
+
+@when("I fetch my account with my API key in the query")
+def fetch_with_key_in_query(shop: Any) -> None:
+    shop.exchange = shop.api.get(
+        "/users/me", params={"api_key": os.environ["API_KEY"], "page": "1"}
+    )
+
+
+@then("the request headers are empty")
+def request_headers_empty(shop: Any) -> None:
+    headers = dict(shop.last.request_headers)
+    assert headers == {}
+
+
+@then("the sign-in request body is empty")
+def sign_in_body_empty(shop: Any) -> None:
+    body = shop.last.request_body
+    assert body == b""
+
+
+@when("I print and log everything I know")
+def print_and_log(shop: Any, secret: Any) -> None:
+    password, token, key = (os.environ[n] for n in ("API_PASSWORD", "API_TOKEN", "API_KEY"))
+    lines = (os.environ["CANARY_PEM_1"], os.environ["CANARY_PEM_2"])
+    pem = "\n".join(["-----BEGIN PRIVATE KEY-----", *lines, "-----END PRIVATE KEY-----"])
+    secret(pem, "a private key")
+    print("password:", password, "token:", token, "key:", key)
+    print(pem)
+    print("one line of it:", os.environ["CANARY_PEM_2"])
+    logging.getLogger("urllib3").setLevel(logging.DEBUG)
+    log.debug("debug: password %s", password)
+    shop.exchange = shop.api.get("/products", params={"api_key": key, "token": token})
+    log.info("headers sent: %s", shop.exchange.request_headers)
+    log.warning("a URL: %s", f"{shop.client.base_url}/x?token={token}")
+    try:
+        raise RuntimeError(f"boom while holding {password}")
+    except RuntimeError:
+        log.exception("an error with a traceback")
+
+
+@when("I call a URL with credentials in it")
+def call_url_with_credentials(shop: Any) -> None:
+    password, token = os.environ["API_PASSWORD"], os.environ["API_TOKEN"]
+    shop.exchange = shop.client.get(f"http://canary:{password}@127.0.0.1:9/x?token={token}")
+
+
+@when("a response carrying secrets breaks its contract")
+def contract_broken(shop: Any) -> None:
+    password = os.environ["API_PASSWORD"]
+    try:
+        parse(
+            Product, json.dumps({"id": 1, "name": password, "price": password, "extra": password})
+        )
+    except ContractError as err:
+        print(f"contract: {err}")
+    Strict.model_validate({"count": password})  # pydantic's own error echoes the input
+
+
+@when("I send a Basic credential")
+def send_basic_credential(shop: Any) -> None:
+    pair = f"canary-user:{os.environ['API_PASSWORD']}".encode()
+    header = "Basic " + base64.b64encode(pair).decode()
+    shop.exchange = shop.client.get("/users/me", headers={"Authorization": header})
+    print("sent", header)
+
+
+@then("a long value holding the password matches")
+def long_value_matches() -> None:
+    value = "x" * 60 + os.environ["API_PASSWORD"] + "y" * 60
+    assert [value] == ["z"]

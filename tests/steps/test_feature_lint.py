@@ -1,0 +1,111 @@
+"""Secret-looking values in feature files fail collection, with file:line."""
+
+from __future__ import annotations
+
+import pytest
+
+from steps.feature_lint import lint_feature, looks_random, why_secret
+from tests.steps.conftest import feature
+
+CLEAN = """\
+Feature: Clean
+  Scenario Outline: Totals
+    Given I am signed in
+    When I order <quantity> of the product
+    Then the order total is <total>
+
+    Examples:
+      | quantity | total |
+      | 1        | 29.99 |
+
+  Scenario: Doc string
+    When I send
+      \"\"\"json
+      {"name": "Desk lamp", "price": "29.99", "token_type": "bearer"}
+      \"\"\"
+"""
+
+
+def test_a_clean_feature_has_no_findings() -> None:
+    assert lint_feature(CLEAN) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        (
+            "Feature: f\n  Scenario Outline: s\n    Given x <password>\n    Examples:\n"
+            "      | user | password |\n      | bob  | hunter2  |\n",
+            6,
+            "a value in the 'password' column of a table",
+        ),
+        (
+            'Feature: f\n  Scenario: s\n    Given x\n      """\n'
+            '      Authorization: Bearer 9f8e7d6c5b4a\n      """\n',
+            5,
+            "secret-looking value in a doc string: it has the shape of a credential",
+        ),
+        (
+            "Feature: f\n  Scenario: s\n    Given I use the key sk_live_51HabcdefGHIJ\n",
+            3,
+            "secret-looking value in a step: it has the shape of a credential",
+        ),
+        (
+            "Feature: f\n  Scenario: s\n    Given x\n      | id | note |\n"
+            "      | 1  | Zq8XvN2mK7pR4tW9yB3cF6hJ |\n",
+            5,
+            "secret-looking value in a table: it looks like a generated key or token",
+        ),
+    ],
+    ids=["secret-column", "bearer-docstring", "key-prefix", "random-string"],
+)
+def test_secret_looking_values_are_found(text: str, line: int, problem: str) -> None:
+    assert lint_feature(text) == [(line, problem)]
+
+
+def test_a_known_secret_value_is_named_by_variable() -> None:
+    text = "Feature: f\n  Scenario: s\n    Given I sign in as bob with correct-horse-9\n"
+    assert lint_feature(text, [("API_PASSWORD", "correct-horse-9")]) == [
+        (3, "secret-looking value in a step: it contains the value of API_PASSWORD")
+    ]
+
+
+def test_placeholders_under_a_secret_column_are_fine() -> None:
+    text = (
+        "Feature: f\n  Scenario Outline: s\n    Given x\n    Examples:\n"
+        "      | user | password        |\n"
+        "      | bob  | ${API_PASSWORD} |\n"
+        "      | eve  | <pw>            |\n"
+    )
+    assert lint_feature(text) == []
+
+
+def test_looks_random_needs_length_mix_and_entropy() -> None:
+    assert looks_random("Zq8XvN2mK7pR4tW9yB3cF6hJ")
+    assert not looks_random("550e8400-e29b-41d4-a716-446655440000")  # no upper case
+    assert not looks_random("AaaaaaaaaaaaaaaaaaaaaaaaaaaA1")  # low entropy
+    assert why_secret("Desk lamp 29.99 with 100 in stock") is None
+
+
+def test_the_repository_features_are_clean(pytester: pytest.Pytester) -> None:
+    from tests.conftest import ROOT
+
+    for path in (ROOT / "features").rglob("*.feature"):
+        assert lint_feature(path.read_text()) == [], path
+
+
+def test_collection_stops_naming_file_and_line(project: pytest.Pytester) -> None:
+    feature(
+        project,
+        "Feature: Tokens\n  Scenario Outline: s\n    Given I am signed in\n    Examples:\n"
+        "      | name | token |\n      | a    | eyJhbGciOi.eyJzdWIiOi.c2ln |\n",
+    )
+    result = project.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: secret-looking value in a feature file (example values become test ids*",
+            "features/shop.feature:6: a value in the 'token' column of a table",
+        ]
+    )
+    assert "eyJhbGciOi" not in result.stdout.str() + result.stderr.str()
