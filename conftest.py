@@ -8,11 +8,11 @@ pytest_plugins = [
     "steps.options",
     "steps.fixtures",
     "steps.context",
-    "steps.diagnostics",
     "steps.http",
     "steps.auth",
     "steps.users",
     "steps.products",
     "steps.orders",
+    "reporting.diagnostics",
     "reporting.plugin",
 ]

@@ -18,7 +18,7 @@ from models import Order, Problem, Product, Token, parse
 from steps.options import get_option
 
 
-class StepUsageError(Exception):
+class StepUsageError(AssertionError):
     """A step was used out of order (e.g. 'the order total' before any order)."""
 
 

@@ -7,8 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.steps.conftest import run_repo
+from tests.conftest import ROOT, run_repo
 
 TRANSIENT = [
     "--demo-fault-rate",

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_repo
 from tests.standalone import start_standalone
-from tests.steps.conftest import run_repo
 
 DRIFT_PLUGIN = '''
 """Changes the demo API's product response before the embedded server is built."""

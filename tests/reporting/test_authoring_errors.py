@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.steps.conftest import feature
+from tests.conftest import feature
 
 ORDER_FEATURE = """\
 Feature: Orders

@@ -1,7 +1,7 @@
 """Authoring mistakes and failed expectations, reported in one line with file:line.
 
 - A malformed feature file stops the run at collection with ``path:line: problem``; so does a
-  secret-looking value in one (see :mod:`steps.feature_lint`).
+  secret-looking value in one (see :mod:`reporting.feature_lint`).
 - An undefined step, or one that several step definitions match, is found at collection time
   (pytest-bdd finds the first only when the test runs, and picks among the second silently);
   the scenario then fails at setup, before any fixture or HTTP request, naming the step and the
@@ -16,26 +16,23 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_features
-from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
-from pytest_bdd.steps import step_function_context_registry
 
 from client import ApiClientError, SettingsError, load_settings
-from steps.context import StepUsageError
-from steps.feature_lint import lint_feature
+from reporting.bdd import function_name, matching_functions, scenario_of, step_patterns
+from reporting.feature_lint import lint_feature
 
 AUTHORING_ERROR = pytest.StashKey[str]()
 FAILED_STEP = pytest.StashKey[str]()
 
 # Failures that are about the API or the feature, not about the step code: shown in one line.
-EXPECTED_FAILURES = (AssertionError, ApiClientError, StepUsageError)
+EXPECTED_FAILURES = (AssertionError, ApiClientError)
 
 
 def _relative(path: str, root: Path) -> str:
@@ -93,48 +90,25 @@ def pytest_collection(session: pytest.Session) -> None:
 
 
 # -- undefined and ambiguous steps ----------------------------------------------------------
-def _step_patterns(item: pytest.Item) -> Iterator[tuple[str, str]]:
-    """(step type, pattern) of every step definition visible to ``item``."""
-    manager = item.session._fixturemanager
-    for name in get_fixture_names(fixturemanager=manager):
-        for fixturedef in getfixturedefs(manager, name, item) or []:
-            context = step_function_context_registry.get(fixturedef.func)
-            if context is not None:
-                yield context.type or "", str(context.parser.name)
-
-
-def _scenario_of(item: pytest.Item) -> Any:
-    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
-    if template is None:
-        return None
-    callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-    return template.render(example)
-
-
 def _authoring_error(item: pytest.Item, scenario: Any) -> str | None:
-    manager = item.session._fixturemanager
     where = _relative(scenario.feature.filename, item.config.rootpath)
     for step in scenario.steps:
-        funcs = {
-            step_function_context_registry[fd.func].step_func
-            for fd in find_fixturedefs_for_step(step, manager, item)
-        }
+        funcs = matching_functions(item, step)
         text = f"{step.keyword.strip()} {step.name}"
         if not funcs:
-            known = sorted({p for t, p in _step_patterns(item) if t in ("", step.type)})
+            known = sorted({p for t, p in step_patterns(item) if t in ("", step.type)})
             close = difflib.get_close_matches(step.name, known, n=3, cutoff=0.5)
             hint = f"; closest: {' | '.join(close)}" if close else ""
             return f"{where}:{step.line_number}: undefined step: {text!r}{hint}"
         if len(funcs) > 1:
-            names = sorted(f"{f.__module__}.{f.__name__}" for f in funcs)
+            names = sorted(function_name(f) for f in funcs)
             return f"{where}:{step.line_number}: ambiguous step {text!r} matches {', '.join(names)}"
     return None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        scenario = _scenario_of(item)
+        scenario = scenario_of(item)
         if scenario is None:
             continue
         message = _authoring_error(item, scenario)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from steps.feature_lint import lint_feature, looks_random, why_secret
-from tests.steps.conftest import feature
+from reporting.feature_lint import lint_feature, looks_random, why_secret
+from tests.conftest import feature
 
 CLEAN = """\
 Feature: Clean
