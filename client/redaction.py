@@ -103,7 +103,7 @@ _QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
 _NAME = r"[A-Za-z0-9][\w.-]*"
 # name: value | "name": "value" | name=value | 'name': 'value' (dict reprs, JSON, headers, forms)
 _KEY_VALUE = re.compile(
-    rf"(?P<name>[\"']?(?P<bare>{_NAME})[\"']?)(?P<sep>\s*[:=]\s*)(?!//)"
+    rf"(?P<name>[\"']?(?P<bare>{_NAME})[\"']?)(?P<sep>\s*[:=]\s*)(?![/:])"
     rf"(?P<value>(?:Bearer|Basic|Digest|Token)\s+[^\s,;&}}\])\"']+|{_QUOTED}|[^\s,;&}}\])\"']+)",
     re.IGNORECASE,
 )
@@ -124,12 +124,16 @@ KNOWN_KEY_PREFIXES = re.compile(
 )
 
 
+_ENV_REFERENCE = re.compile(r"^\$\{?[A-Z_][A-Z0-9_]*\}?$")
+
+
 def _mask_key_value(match: re.Match[str]) -> str:
     if not is_sensitive_name(match.group("bare")):
         return match.group(0)
     value = match.group("value")
-    if value == MASK or value.strip("'\"") == MASK:
-        return match.group(0)
+    bare = value.strip("'\"")
+    if bare == MASK or _ENV_REFERENCE.match(bare.split(" ")[-1]):
+        return match.group(0)  # already masked, or a $VARIABLE reference (cURL commands)
     quote_char = value[0] if value[:1] in ("'", '"') else ""
     scheme = re.match(r"(Bearer|Basic|Digest|Token)\s+", value.strip("'\""), re.I)
     masked = f"{scheme.group(1)} {MASK}" if scheme else MASK

@@ -27,6 +27,7 @@ from pytest_bdd.feature import get_features
 from client import ApiClientError, SettingsError, load_settings
 from reporting.bdd import function_name, matching_functions, scenario_of, step_patterns
 from reporting.feature_lint import lint_feature
+from reporting.recorder import AUTHORING, STEP_FUNCTIONS
 
 AUTHORING_ERROR = pytest.StashKey[str]()
 FAILED_STEP = pytest.StashKey[str]()
@@ -90,20 +91,31 @@ def pytest_collection(session: pytest.Session) -> None:
 
 
 # -- undefined and ambiguous steps ----------------------------------------------------------
-def _authoring_error(item: pytest.Item, scenario: Any) -> str | None:
+def _check_steps(item: pytest.Item, scenario: Any) -> str | None:
+    """Stash each step's function for the report; return the first authoring error, if any."""
     where = _relative(scenario.feature.filename, item.config.rootpath)
+    functions: list[str | None] = []
+    problem: str | None = None
     for step in scenario.steps:
         funcs = matching_functions(item, step)
         text = f"{step.keyword.strip()} {step.name}"
+        functions.append(function_name(next(iter(funcs))) if len(funcs) == 1 else None)
+        if problem is not None:
+            continue
         if not funcs:
             known = sorted({p for t, p in step_patterns(item) if t in ("", step.type)})
             close = difflib.get_close_matches(step.name, known, n=3, cutoff=0.5)
             hint = f"; closest: {' | '.join(close)}" if close else ""
-            return f"{where}:{step.line_number}: undefined step: {text!r}{hint}"
-        if len(funcs) > 1:
+            problem = f"{where}:{step.line_number}: undefined step: {text!r}{hint}"
+            item.stash[AUTHORING] = (step.line_number, "undefined")
+        elif len(funcs) > 1:
             names = sorted(function_name(f) for f in funcs)
-            return f"{where}:{step.line_number}: ambiguous step {text!r} matches {', '.join(names)}"
-    return None
+            problem = (
+                f"{where}:{step.line_number}: ambiguous step {text!r} matches {', '.join(names)}"
+            )
+            item.stash[AUTHORING] = (step.line_number, "ambiguous")
+    item.stash[STEP_FUNCTIONS] = functions
+    return problem
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -111,7 +123,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         scenario = scenario_of(item)
         if scenario is None:
             continue
-        message = _authoring_error(item, scenario)
+        message = _check_steps(item, scenario)
         if message is not None:
             item.stash[AUTHORING_ERROR] = message
 

@@ -23,6 +23,7 @@ import pytest
 
 from client import ApiClient, ApiSettings, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
+from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
     RedactingFilter,
@@ -42,6 +43,8 @@ class ReportingPlugin:
         self.current: pytest.Item | None = None
         self.ledger = RetryLedger()
         self.scenarios: set[str] = set()
+        self.recorder = ScenarioRecorder(config)
+        config.pluginmanager.register(self.recorder, "api-bdd-recorder")
         self.redactor = Redactor()
         self.log_filter = RedactingFilter(self.redactor)
         # The environment's secrets, known before anything runs. An invalid setting is reported,
@@ -54,6 +57,7 @@ class ReportingPlugin:
         learn_from_exchange(self.redactor, exchange)
         if self.current is not None:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
+            self.recorder.on_exchange(exchange)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(
@@ -85,10 +89,12 @@ class ReportingPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
         self.current = item
+        self.recorder.start(item)
         try:
             return (yield)
         finally:
             self.current = None
+            self.recorder.stop()
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
@@ -97,6 +103,7 @@ class ReportingPlugin:
         if call.when == "teardown":  # every request of the test is in by now, clean-up included
             item.user_properties.extend(retry_properties(item.stash.get(EXCHANGES, [])))
         report = yield
+        self.recorder.on_report(item, report)
         scrub_report(report, self.redactor)  # outermost wrapper: after every other plugin
         return report
 

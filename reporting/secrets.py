@@ -85,3 +85,6 @@ def scrub_report(report: Any, redactor: Redactor) -> None:
     report.user_properties = [
         (name, redactor.redact_value(value)) for name, value in report.user_properties
     ]
+    scenario = getattr(report, "api_bdd_scenario", None)
+    if scenario is not None:
+        report.api_bdd_scenario = redactor.redact_value(scenario)

@@ -1,0 +1,147 @@
+"""Fills each scenario's record as it runs (in the process that runs it; xdist workers too).
+
+The skeleton comes from the rendered scenario when the test starts; pytest-bdd's step hooks
+set each step's status, duration and error; exchanges land under the step that was running
+(or in ``after`` once the steps are done: clean-up). At teardown the record is attached to the
+report as ``report.api_bdd_scenario``, plain data that xdist carries to the controller.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from client import Exchange
+from reporting.bdd import scenario_of, template_of
+from reporting.records import exchange_record, scenario_record
+
+RECORD = pytest.StashKey[dict[str, Any]]()
+CURRENT_STEP = pytest.StashKey[dict[str, Any] | None]()
+STEP_STARTED = pytest.StashKey[float]()
+STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # filled by diagnostics at collection
+AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
+WORST = pytest.StashKey[str]()
+
+REPORT_ATTRIBUTE = "api_bdd_scenario"
+_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+
+
+def _step_record(item: pytest.Item, step: Any) -> dict[str, Any] | None:
+    record = item.stash.get(RECORD, None)
+    if record is None:
+        return None
+    for entry in record["steps"]:
+        if entry["line"] == step.line_number and entry["text"] == step.name:
+            return entry  # type: ignore[no-any-return]
+    return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    lines = text.splitlines()
+    if len(lines) > 1 and lines[1].startswith("assert "):
+        text = lines[0]
+    return f"{type(error).__name__}: {text}"
+
+
+class ScenarioRecorder:
+    def __init__(self, config: pytest.Config) -> None:
+        self.rootpath = str(config.rootpath)
+        self.current: pytest.Item | None = None
+
+    # -- the skeleton ---------------------------------------------------------------------------
+    def start(self, item: pytest.Item) -> None:
+        self.current = item
+        scenario = scenario_of(item)
+        if scenario is None:
+            return
+        callspec = getattr(item, "callspec", None)
+        index = values = None
+        if callspec is not None and "_pytest_bdd_example" in callspec.params:
+            index = callspec.indices["_pytest_bdd_example"]
+            values = callspec.params["_pytest_bdd_example"]
+        item.stash[RECORD] = scenario_record(
+            item.nodeid,
+            scenario,
+            template_of(item),
+            self.rootpath,
+            index,
+            values,
+            item.stash.get(STEP_FUNCTIONS, []),
+        )
+        item.stash[CURRENT_STEP] = None
+        item.stash[WORST] = "passed"
+        if AUTHORING in item.stash:
+            line, status = item.stash[AUTHORING]
+            for entry in item.stash[RECORD]["steps"]:
+                if entry["line"] == line:
+                    entry["status"] = status
+
+    def stop(self) -> None:
+        self.current = None
+
+    # -- pytest-bdd's step hooks ----------------------------------------------------------------
+    def pytest_bdd_before_step(self, request: pytest.FixtureRequest, step: Any) -> None:
+        entry = _step_record(request.node, step)
+        request.node.stash[CURRENT_STEP] = entry
+        request.node.stash[STEP_STARTED] = time.perf_counter()
+
+    def _finish(
+        self, request: pytest.FixtureRequest, step: Any, status: str, error: str | None
+    ) -> None:
+        entry = _step_record(request.node, step)
+        if entry is not None:
+            entry["status"] = status
+            entry["error"] = error
+            started = request.node.stash.get(STEP_STARTED, None)
+            entry["duration"] = 0.0 if started is None else time.perf_counter() - started
+        request.node.stash[CURRENT_STEP] = None
+
+    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step: Any) -> None:
+        self._finish(request, step, "passed", None)
+
+    def pytest_bdd_step_error(
+        self, request: pytest.FixtureRequest, step: Any, exception: BaseException
+    ) -> None:
+        self._finish(request, step, "failed", _first_line(exception))
+
+    def pytest_bdd_step_func_lookup_error(
+        self, request: pytest.FixtureRequest, step: Any, exception: BaseException
+    ) -> None:
+        self._finish(request, step, "undefined", _first_line(exception))
+
+    # -- evidence -------------------------------------------------------------------------------
+    def on_exchange(self, exchange: Exchange) -> None:
+        item = self.current
+        if item is None or RECORD not in item.stash:
+            return
+        entry = item.stash.get(CURRENT_STEP, None)
+        target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
+        target.append(exchange_record(exchange))
+
+    # -- the end --------------------------------------------------------------------------------
+    def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        record = item.stash.get(RECORD, None)
+        if record is None:
+            return
+        outcome = "failed" if report.failed else report.outcome
+        if _RANK[outcome] > _RANK[item.stash[WORST]]:
+            item.stash[WORST] = outcome
+        if report.failed and record.get("error") is None:
+            lines = report.longreprtext.strip().splitlines()
+            record["error"] = lines[-1] if lines else "failed"
+        record["duration"] += report.duration
+        if report.when != "teardown":
+            return
+        statuses = [s["status"] for s in record["steps"]]
+        if "undefined" in statuses:
+            record["status"] = "undefined"
+        elif "ambiguous" in statuses:
+            record["status"] = "ambiguous"
+        else:
+            record["status"] = item.stash[WORST]
+        if "failed" in statuses or record["status"] != "failed":
+            record["error"] = None  # the failed step carries it (or nothing failed)
+        setattr(report, REPORT_ATTRIBUTE, record)
