@@ -104,7 +104,7 @@ _NAME = r"[A-Za-z0-9][\w.-]*"
 # name: value | "name": "value" | name=value | 'name': 'value' (dict reprs, JSON, headers, forms)
 _KEY_VALUE = re.compile(
     rf"(?P<name>[\"']?(?P<bare>{_NAME})[\"']?)(?P<sep>\s*[:=]\s*)(?![/:])"
-    rf"(?P<value>(?:Bearer|Basic|Digest|Token)\s+[^\s,;&}}\])\"']+|{_QUOTED}|[^\s,;&}}\])\"']+)",
+    rf"(?P<value>(?:Bearer|Basic|Digest|Token)\s+[^\s,;&}}\])\"'<]+|{_QUOTED}|[^\s,;&}}\])\"'<]+)",
     re.IGNORECASE,
 )
 _QUERY_PARAM = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#\s'\"]+)=(?P<value>[^&#\s'\"]*)")
@@ -241,22 +241,26 @@ class Redactor:
             return self._pattern, self._fragments
 
     # -- masking -----------------------------------------------------------------------------
-    def redact(self, text: str) -> str:
-        """``text`` with every secret masked. Never raises: on failure the text is withheld."""
+    def redact(self, text: str, *, shapes: bool = True) -> str:
+        """``text`` with every secret masked. Never raises: on failure the text is withheld.
+
+        ``shapes=False`` masks known values only: for markup (HTML, NDJSON) rendered from data
+        that was already redacted by shape, where the shape rules would cut through the markup.
+        """
         if not self.enabled or not text:
             return text
         try:
-            return self._redact(text)
+            return self._redact(text, shapes)
         except Exception:  # noqa: BLE001 - reporting must go on; fail closed
             return "[api-bdd: output withheld, redaction failed]"
 
-    def _redact(self, text: str) -> str:
+    def _redact(self, text: str, shapes: bool = True) -> str:
         pattern, fragments = self._compiled()
         if pattern is not None:
             text = pattern.sub(MASK, text)
         if fragments is not None:
             text = self._mask_fragments(text, fragments)
-        return redact_shapes(text)
+        return redact_shapes(text) if shapes else text
 
     def _mask_fragments(self, text: str, fragments: re.Pattern[str]) -> str:
         """Mask runs made of overlapping 12-character windows of a secret (truncated reprs)."""

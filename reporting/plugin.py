@@ -23,6 +23,7 @@ import pytest
 
 from client import ApiClient, ApiSettings, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
+from reporting import livingdocs
 from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
@@ -137,7 +138,14 @@ def secret(request: pytest.FixtureRequest) -> Any:
     return plugin.redactor.add
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    livingdocs.pytest_addoption(parser)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
     config.stash[REDACTOR] = plugin.redactor
     config.pluginmanager.register(plugin, "api-bdd-reporting")
+    config.pluginmanager.register(
+        livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
+    )

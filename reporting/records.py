@@ -20,8 +20,8 @@ import contextlib
 import json
 import os
 import shlex
-from urllib.parse import parse_qsl, urlencode
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from client import Exchange
 from client.redaction import MASK, Redactor, is_sensitive_name, redact_json

@@ -150,7 +150,7 @@ def test_ordinary_text_stays_readable(redactor: Redactor, text: str) -> None:
 
 
 def test_redaction_never_raises(redactor: Redactor, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(text: str) -> str:
+    def broken(text: str, shapes: bool = True) -> str:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(redactor, "_redact", broken)

@@ -1,0 +1,75 @@
+"""A Markdown summary of the run, fit for a CI job summary (``$GITHUB_STEP_SUMMARY``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ICON = {"passed": "✅", "failed": "❌", "undefined": "❓", "ambiguous": "❓", "skipped": "⏭️"}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(document: dict[str, Any], html_path: str | None = None) -> str:
+    summary = document["summary"]
+    lines = ["## Living documentation", ""]
+    counts = (
+        ", ".join(f"{n} {status}" for status, n in summary["scenarios"].items() if n)
+        or "no scenarios"
+    )
+    lines.append(f"**{summary['total_scenarios']} scenarios**: {counts}.  ")
+    lines.append(
+        f"Run {document['generated_at']} against {document['base_url']} in"
+        f" {document['duration']:.1f} s; {summary['retried_requests']} request(s) retried,"
+        f" {summary['waited']:.2f} s waited."
+    )
+    lines += ["", "| Feature | Status | Scenarios |", "| --- | --- | --- |"]
+    for feature in document["features"]:
+        scenarios = [s for g in feature["groups"] for s in g["scenarios"]]
+        passed = sum(1 for s in scenarios if s["status"] == "passed")
+        lines.append(
+            f"| {_cell(feature['name'])} (`{feature['uri']}`) | {_ICON[feature['status']]}"
+            f" {feature['status']} | {passed}/{len(scenarios)} passed |"
+        )
+    problems = [
+        (feature, scenario)
+        for feature in document["features"]
+        for group in feature["groups"]
+        for scenario in group["scenarios"]
+        if scenario["status"] in ("failed", "undefined", "ambiguous")
+    ]
+    if problems:
+        lines += ["", "### Not passing", ""]
+        for feature, scenario in problems:
+            step = next(
+                (
+                    s
+                    for s in scenario["steps"]
+                    if s["status"] in ("failed", "undefined", "ambiguous")
+                ),
+                None,
+            )
+            where = f"`{feature['uri']}:{step['line'] if step else scenario['line']}`"
+            what = f"**{step['keyword']} {_cell(step['text'])}**" if step else ""
+            error = (
+                step["error"]
+                if step and step["error"]
+                else scenario.get("error") or scenario["status"]
+            )
+            icon, name = _ICON[scenario["status"]], _cell(scenario["name"])
+            lines.append(f"- {icon} {name} — {where} {what}: {_cell(str(error))}")
+    retried = [
+        scenario
+        for feature in document["features"]
+        for group in feature["groups"]
+        for scenario in group["scenarios"]
+        if scenario["status"] == "passed"
+        and any(e["retried"] for s in scenario["steps"] for e in s["exchanges"])
+    ]
+    if retried:
+        lines += ["", "### Passed only after retries", ""]
+        lines += [f"- {_cell(s['name'])}" for s in retried]
+    if html_path:
+        lines += ["", f"The full report, with the HTTP evidence of every step: `{html_path}`."]
+    return "\n".join(lines) + "\n"
