@@ -13,7 +13,8 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: run every feature against the embedded demo API (or PYTEST_BASE_URL) and write the reports
+## run: run every feature against the embedded demo API (or PYTEST_BASE_URL) and write the
+## living documentation to reports/living-docs.html
 run: $(STAMP)
 	$(PY) -m pytest steps $(ARGS)
 

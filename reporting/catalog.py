@@ -4,6 +4,7 @@ features use it. Built where items are collected (each xdist worker collects the
 from __future__ import annotations
 
 import inspect
+import os
 from collections import Counter
 from typing import Any
 
@@ -12,10 +13,21 @@ import pytest
 from reporting.bdd import function_name, scenario_of, step_definitions, template_of
 
 
+def _where(func: Any, root: str) -> dict[str, Any]:
+    """The file (relative to the root) and line where a step function is defined."""
+    try:
+        path = inspect.getsourcefile(func) or ""
+        line = inspect.getsourcelines(func)[1]
+    except (OSError, TypeError):
+        return {}
+    return {"uri": os.path.relpath(path, root), "line": line}
+
+
 def build_catalog(items: list[pytest.Item]) -> list[dict[str, Any]]:
     bdd_items = [i for i in items if template_of(i) is not None]
     if not bdd_items:
         return []
+    root = str(bdd_items[0].config.rootpath)
     definitions = list(step_definitions(bdd_items[0]))
     uses: Counter[int] = Counter()
     seen_steps: set[tuple[str, int]] = set()
@@ -38,5 +50,6 @@ def build_catalog(items: list[pytest.Item]) -> list[dict[str, Any]]:
             "function": name,
             "doc": inspect.getdoc(context.step_func) or "",
             "uses": uses[index],
+            **_where(context.step_func, root),
         }
     return sorted(entries.values(), key=lambda e: (e["type"], e["pattern"]))

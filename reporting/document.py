@@ -85,4 +85,5 @@ def build_document(
 
 
 def _exchanges(scenario: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for step in scenario["steps"] for e in step["exchanges"]] + scenario["after"]
+    exchanges: list[dict[str, Any]] = [e for step in scenario["steps"] for e in step["exchanges"]]
+    return exchanges + list(scenario["after"])

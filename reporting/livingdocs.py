@@ -123,7 +123,9 @@ class LivingDocs:
         if self.messages is not None:
             from reporting.messages import render_messages
 
-            self._write(self.messages, render_messages(document, self.config.rootpath))
+            self._write(
+                self.messages, render_messages(document, self.config.rootpath, self.started)
+            )
 
     def _write(self, path: Path, text: str, *, append: bool = False) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

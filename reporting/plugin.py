@@ -102,7 +102,8 @@ class ReportingPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         if call.when == "teardown":  # every request of the test is in by now, clean-up included
-            item.user_properties.extend(retry_properties(item.stash.get(EXCHANGES, [])))
+            exchanges: list[Exchange] = item.stash.get(EXCHANGES, [])
+            item.user_properties.extend(retry_properties(exchanges))
         report = yield
         self.recorder.on_report(item, report)
         scrub_report(report, self.redactor)  # outermost wrapper: after every other plugin
@@ -134,7 +135,8 @@ class ReportingPlugin:
 @pytest.fixture
 def secret(request: pytest.FixtureRequest) -> Any:
     """``secret(value, name)`` registers a value to be masked in every output of the run."""
-    plugin: ReportingPlugin = request.config.pluginmanager.get_plugin("api-bdd-reporting")
+    plugin = request.config.pluginmanager.get_plugin("api-bdd-reporting")
+    assert isinstance(plugin, ReportingPlugin)
     return plugin.redactor.add
 
 

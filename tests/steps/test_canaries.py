@@ -4,7 +4,8 @@ Each test plants new canaries in the environment (password, token, API key, a mu
 private key), runs a feature whose steps push them through assertions, prints, logs (urllib3
 at DEBUG included), exceptions with URLs, validation errors, retries and a Basic credential,
 against a standalone demo API that injects faults, then scans everything the run printed or
-wrote (JUnit XML, cucumber JSON, log file, pytest cache) for each canary in every encoding.
+wrote (JUnit XML, cucumber JSON, the living documentation's HTML, Markdown and NDJSON, log
+file, pytest cache) for each canary in every encoding.
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ def run_canaries(
             "cucumber.json",
             "--api-timeout",
             "2",
+            "--living-docs-markdown",
+            "summary.md",
+            "--cucumber-messages",
+            "run.ndjson",
             *args,
         )
     finally:
@@ -130,8 +135,14 @@ def run_canaries(
         for path in pytester.path.rglob("*")
         if path.is_file() and path.suffix not in (".py", ".feature", ".toml")
     ]
-    assert (pytester.path / "junit.xml").exists()
-    assert (pytester.path / "cucumber.json").exists()
+    for name in (
+        "junit.xml",
+        "cucumber.json",
+        "reports/living-docs.html",
+        "summary.md",
+        "run.ndjson",
+    ):
+        assert (pytester.path / name).exists(), name
     return "\n".join([result.stdout.str(), result.stderr.str(), *written])
 
 

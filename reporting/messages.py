@@ -1,0 +1,253 @@
+"""The run as a Cucumber Messages NDJSON stream, built with the official ``cucumber-messages``.
+
+Gherkin's own parser (``gherkin-official``, which pytest-bdd uses) supplies the ``source``,
+``gherkinDocument`` and ``pickle`` messages; the scenario records supply the test cases, each
+step's result, and the step's HTTP exchanges as ``attachment`` messages (JSON, redacted).
+Every envelope is validated by converting it to the package's ``Envelope`` dataclass.
+
+One difference from Cucumber, on purpose: a scenario with an undefined or ambiguous step is
+not run at all (no request is sent for an authoring mistake), so the steps before it are
+SKIPPED where Cucumber would run them.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import platform
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from cucumber_messages import Envelope, message_converter
+from gherkin.stream.gherkin_events import GherkinEvents
+
+GHERKIN_MEDIA_TYPE = "text/x.cucumber.gherkin+plain"
+
+
+class _Clock:
+    """Timestamps for the stream: the run's start plus the recorded durations, in order."""
+
+    def __init__(self, start: float) -> None:
+        self.now = start
+
+    def stamp(self) -> dict[str, int]:
+        seconds = int(self.now)
+        return {"seconds": seconds, "nanos": round((self.now - seconds) * 1e9) % 1_000_000_000}
+
+    def advance(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+def _duration(seconds: float) -> dict[str, int]:
+    whole = int(seconds)
+    return {"seconds": whole, "nanos": round((seconds - whole) * 1e9) % 1_000_000_000}
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_envelopes(
+    document: dict[str, Any], rootpath: Path, started: float
+) -> list[dict[str, Any]]:
+    events = GherkinEvents(
+        GherkinEvents.Options(print_source=True, print_ast=True, print_pickles=True)
+    )
+    new_id = events.id_generator.get_next_id
+    envelopes: list[dict[str, Any]] = [
+        {
+            "meta": {
+                "protocolVersion": _version("cucumber-messages"),
+                "implementation": {
+                    "name": "api-bdd",
+                    "version": _version("api-bdd"),
+                },  # "unknown" from a checkout
+                "runtime": {
+                    "name": platform.python_implementation(),
+                    "version": platform.python_version(),
+                },
+                "os": {"name": platform.system(), "version": platform.release()},
+                "cpu": {"name": platform.machine()},
+            }
+        }
+    ]
+    records: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for feature in document["features"]:
+        for group in feature["groups"]:
+            for scenario in group["scenarios"]:
+                records[(feature["uri"], scenario["line"])].append(scenario)
+    pickles: list[dict[str, Any]] = []
+    for feature in document["features"]:
+        text = (rootpath / feature["uri"]).read_text(encoding="utf-8")
+        source = {"source": {"uri": feature["uri"], "data": text, "mediaType": GHERKIN_MEDIA_TYPE}}
+        scenario_lines: dict[str, int] = {}
+        for raw in events.enum(source):  # type: ignore[arg-type]
+            event: dict[str, Any] = dict(raw)
+            envelopes.append(event)
+            if "gherkinDocument" in event:
+                for scenario_id, line in _scenario_lines(event["gherkinDocument"]):
+                    scenario_lines[scenario_id] = line
+            if "pickle" in event:
+                pickle = dict(event["pickle"])
+                pickle["_line"] = scenario_lines[pickle["astNodeIds"][0]]
+                pickles.append(pickle)
+
+    definitions: dict[str, str] = {}
+    for entry in document["catalog"]:
+        definition_id = new_id()
+        definitions.setdefault(entry["function"], definition_id)
+        envelopes.append(
+            {
+                "stepDefinition": {
+                    "id": definition_id,
+                    "pattern": {"source": entry["pattern"], "type": "CUCUMBER_EXPRESSION"},
+                    "sourceReference": {
+                        "uri": entry.get("uri") or entry["function"],
+                        **({"location": {"line": entry["line"]}} if entry.get("line") else {}),
+                    },
+                }
+            }
+        )
+
+    clock = _Clock(started)
+    run_id = new_id()
+    envelopes.append({"testRunStarted": {"id": run_id, "timestamp": clock.stamp()}})
+    cases = []
+    seen: dict[tuple[str, int], int] = defaultdict(int)
+    for pickle in pickles:
+        key = (pickle["uri"], pickle["_line"])
+        ordinal = seen[key]
+        seen[key] += 1
+        candidates = [
+            r
+            for r in records.get(key, [])
+            if (r["example"]["index"] if r["example"] else 0) == ordinal
+        ]
+        if not candidates:
+            continue  # deselected or not run: no test case
+        record = candidates[0]
+        steps = []
+        for pickle_step, step in zip(pickle["steps"], record["steps"], strict=False):
+            function = step["function"]
+            steps.append(
+                {
+                    "id": new_id(),
+                    "pickleStepId": pickle_step["id"],
+                    "stepDefinitionIds": [definitions[function]] if function in definitions else [],
+                    "stepMatchArgumentsLists": [],
+                    "_step": step,
+                }
+            )
+        case_id = new_id()
+        envelopes.append(
+            {
+                "testCase": {
+                    "id": case_id,
+                    "pickleId": pickle["id"],
+                    "testSteps": [{k: v for k, v in s.items() if k != "_step"} for s in steps],
+                    "testRunStartedId": run_id,
+                }
+            }
+        )
+        cases.append((case_id, record, steps))
+
+    success = True
+    for case_id, record, steps in cases:
+        started_id = new_id()
+        envelopes.append(
+            {
+                "testCaseStarted": {
+                    "id": started_id,
+                    "testCaseId": case_id,
+                    "attempt": 0,
+                    "timestamp": clock.stamp(),
+                }
+            }
+        )
+        for step in steps:
+            data = step["_step"]
+            envelopes.append(
+                {
+                    "testStepStarted": {
+                        "testCaseStartedId": started_id,
+                        "testStepId": step["id"],
+                        "timestamp": clock.stamp(),
+                    }
+                }
+            )
+            for exchange in data["exchanges"]:
+                envelopes.append({"attachment": _attachment(exchange, started_id, step["id"])})
+            clock.advance(data["duration"])
+            result: dict[str, Any] = {
+                "status": data["status"].upper(),
+                "duration": _duration(data["duration"]),
+            }
+            if data["error"]:
+                result["message"] = data["error"]
+            success = success and data["status"] in ("passed", "skipped")
+            envelopes.append(
+                {
+                    "testStepFinished": {
+                        "testCaseStartedId": started_id,
+                        "testStepId": step["id"],
+                        "testStepResult": result,
+                        "timestamp": clock.stamp(),
+                    }
+                }
+            )
+        success = success and record["status"] in ("passed", "skipped")
+        envelopes.append(
+            {
+                "testCaseFinished": {
+                    "testCaseStartedId": started_id,
+                    "timestamp": clock.stamp(),
+                    "willBeRetried": False,
+                }
+            }
+        )
+    envelopes.append(
+        {
+            "testRunFinished": {
+                "testRunStartedId": run_id,
+                "timestamp": clock.stamp(),
+                "success": success,
+            }
+        }
+    )
+    return envelopes
+
+
+def _scenario_lines(gherkin_document: dict[str, Any]) -> list[tuple[str, int]]:
+    out = []
+    feature = gherkin_document.get("feature") or {}
+    for child in feature.get("children", []):
+        for holder in [child, *child.get("rule", {}).get("children", [])]:
+            scenario = holder.get("scenario")
+            if scenario:
+                out.append((scenario["id"], scenario["location"]["line"]))
+    return out
+
+
+def _attachment(exchange: dict[str, Any], case_started: str, step_id: str) -> dict[str, Any]:
+    answer = exchange["status"] or "no response"
+    return {
+        "body": json.dumps(exchange, ensure_ascii=False),
+        "contentEncoding": "IDENTITY",
+        "mediaType": "application/json",
+        "fileName": f"{exchange['method']} {exchange['url']} -> {answer}.json",
+        "testCaseStartedId": case_started,
+        "testStepId": step_id,
+    }
+
+
+def render_messages(document: dict[str, Any], rootpath: Path, started: float = 0.0) -> str:
+    """NDJSON: one validated Envelope per line."""
+    lines = []
+    for envelope in build_envelopes(document, rootpath, started):
+        validated = message_converter.from_dict(envelope, Envelope)
+        lines.append(json.dumps(message_converter.to_dict(validated), ensure_ascii=False))
+    return "\n".join(lines) + "\n"

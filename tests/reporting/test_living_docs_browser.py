@@ -1,0 +1,92 @@
+"""The living documentation in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.reporting.test_living_docs import run_sample
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As root on a closed network: no sandbox, no GPU, no background traffic, no first-run work.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    with sync_playwright() as p:  # each launch gets a fresh temporary profile from Playwright
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, pytester: pytest.Pytester) -> Iterator[tuple[Page, list[str]]]:
+    run_sample(pytester)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((pytester.path / "reports" / "living-docs.html").as_uri())
+    yield page, errors
+    assert [r for r in requests if not r.startswith("file:")] == []  # self-contained
+    page.close()
+
+
+def visible_scenarios(page: Page) -> list[str]:
+    return page.locator("article.scenario:visible h3").all_inner_texts()
+
+
+def test_opens_without_console_errors_showing_every_scenario(page: tuple[Page, list[str]]) -> None:
+    p, errors = page
+    assert p.locator("article.scenario").count() == 7
+    assert p.locator("#shown").inner_text() == "7 of 7 scenarios shown"
+    assert errors == []
+
+
+def test_a_failed_steps_evidence_expands(page: tuple[Page, list[str]]) -> None:
+    p, _ = page
+    failed = p.locator("li.step.failed")
+    assert failed.count() == 1
+    assert "has 98 in stock, not 97" in failed.locator(".error").inner_text()
+    evidence = failed.locator("details.exchange").first
+    assert not evidence.locator("pre.curl").is_visible()  # collapsed by default
+    evidence.locator("summary").click()
+    assert evidence.locator("pre.curl").is_visible()
+    assert "$API_TOKEN" in evidence.locator("pre.curl").inner_text()
+
+
+def test_status_tag_and_text_filters(page: tuple[Page, list[str]]) -> None:
+    p, errors = page
+    for status in ("passed", "undefined", "skipped"):
+        p.locator(f"input.status-filter[value={status}]").uncheck()
+    shown = visible_scenarios(p)
+    assert len(shown) == 1
+    assert "The stock is wrong" in shown[0]
+    for status in ("passed", "undefined", "skipped"):
+        p.locator(f"input.status-filter[value={status}]").check()
+    p.select_option("#tag-filter", "smoke")
+    assert len(visible_scenarios(p)) == 1
+    p.select_option("#tag-filter", "")
+    p.fill("#search", "letter")
+    shown = visible_scenarios(p)
+    assert len(shown) == 1
+    assert "A table and a doc string" in shown[0]
+    assert p.locator("#shown").inner_text() == "1 of 7 scenarios shown"
+    assert errors == []
