@@ -15,4 +15,5 @@ pytest_plugins = [
     "steps.orders",
     "reporting.diagnostics",
     "reporting.plugin",
+    "demo_api.pytest_plugin",  # the API under test when no base URL is given
 ]

@@ -62,9 +62,9 @@ class Counting:
             self.outcomes[report.nodeid] = "failed" if report.failed else report.outcome
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        from steps.fixtures import DEMO_APP, demo_stats
+        from steps.fixtures import EMBEDDED_API
 
-        stats = demo_stats(session.config.stash[DEMO_APP])
+        stats = session.config.stash[EMBEDDED_API].stats()
         created = {int(k): v for k, v in stats["orders_created_by_product"].items()}
         duplicates = sum(max(0, n - self.meant.get(p, 0)) for p, n in created.items())
         self.out.write_text(

@@ -11,7 +11,6 @@ injected; xdist workers hand their server's counts to the controller in ``worker
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -29,11 +28,11 @@ from client import (
     load_settings,
     no_retries,
 )
+from steps.hookspecs import StartedApi
 from steps.options import get_option
 
 _DEMO_USER = pytest.StashKey[tuple[str, str]]()
-_FAULT_PLAN = pytest.StashKey[Any]()
-DEMO_APP = pytest.StashKey[Any]()  # the embedded demo API's app, for its statistics
+EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started when no base URL is given
 
 
 def external_base_url(config: pytest.Config) -> str | None:
@@ -52,22 +51,16 @@ def worker_id(config: pytest.Config) -> str:
     return str(workerinput["workerid"]) if workerinput else "main"
 
 
-def fault_plan(config: pytest.Config) -> Any:
-    """The embedded demo API's fault plan, from ``--demo-fault-*`` (checked at configure)."""
-    from demo_api.faults import FaultPlan, parse_mix  # only the embedded default needs it
-
-    mix = get_option(config, "demo_fault_mix")
-    try:
-        plan = FaultPlan(
-            rate=get_option(config, "demo_fault_rate"),
-            seed=get_option(config, "demo_fault_seed"),
-            retry_after=get_option(config, "demo_retry_after"),
-            # a stall outlasts the client's read timeout, so the client sees one
-            stall=get_option(config, "api_timeout") + 0.5,
-        )
-        return dataclasses.replace(plan, mix=parse_mix(mix)) if mix else plan
-    except ValueError as err:
-        raise pytest.UsageError(f"api-bdd: --demo-fault-mix: {err}") from None
+def embedded_options(config: pytest.Config) -> dict[str, Any]:
+    """The ``--demo-*`` values for the embedded API."""
+    return {
+        "rate": get_option(config, "demo_fault_rate"),
+        "seed": get_option(config, "demo_fault_seed"),
+        "mix": get_option(config, "demo_fault_mix"),
+        "retry_after": get_option(config, "demo_retry_after"),
+        # a stall outlasts the client's read timeout, so the client sees one
+        "stall": get_option(config, "api_timeout") + 0.5,
+    }
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -78,7 +71,10 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     if external_base_url(config) is None:
-        config.stash[_FAULT_PLAN] = fault_plan(config)
+        try:
+            config.hook.pytest_api_bdd_check_api_options(options=embedded_options(config))
+        except ValueError as err:
+            raise pytest.UsageError(f"api-bdd: {err}") from None
     # Fail before any test, in one line, when an external API's credentials are missing.
     else:
         try:
@@ -104,23 +100,28 @@ def base_url(
     tmp_path_factory: pytest.TempPathFactory,
     demo_credentials: tuple[str, str],
 ) -> Iterator[str]:
-    """Overrides pytest-base-url's fixture: the given URL, or a demo API started for this worker."""
-    given = external_base_url(request.config)
+    """Overrides pytest-base-url's fixture: the given URL, or an API started for this worker
+    by the plugin that answers ``pytest_api_bdd_start_api`` (the demo shop)."""
+    config = request.config
+    given = external_base_url(config)
     if given is not None:
         yield given
         return
-    from demo_api import DemoServer, SeedUser, create_app  # only the embedded default needs it
-
     username, password = demo_credentials
-    database = tmp_path_factory.mktemp("demo-api") / "shop.sqlite3"
-    plan = request.config.stash[_FAULT_PLAN]
-    worker = int(worker_id(request.config).removeprefix("gw").replace("main", "0"))
-    if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
-        plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
-    app = create_app(database, [SeedUser(username, password)], faults=plan)
-    with DemoServer(app) as server:
-        request.config.stash[DEMO_APP] = app
-        yield server.url
+    started = config.hook.pytest_api_bdd_start_api(
+        workdir=tmp_path_factory.mktemp("embedded-api"),
+        username=username,
+        password=password,
+        options=embedded_options(config),
+        worker=int(worker_id(config).removeprefix("gw").replace("main", "0")),
+    )
+    if started is None:
+        raise pytest.UsageError("api-bdd: no base URL given and no embedded API: use --base-url")
+    config.stash[EMBEDDED_API] = started
+    try:
+        yield started.url
+    finally:
+        started.stop()
 
 
 @pytest.fixture(scope="session")
@@ -177,19 +178,11 @@ _DEMO_STATS = "api_bdd_demo_stats"
 _COLLECTED = pytest.StashKey[list[dict[str, Any]]]()
 
 
-def demo_stats(app: Any) -> dict[str, Any]:
-    stats: dict[str, Any] = app.state.faults.stats()
-    stats["orders_created"] = sum(app.state.store.orders_created.values())
-    stats["orders_created_by_product"] = dict(app.state.store.orders_created)
-    stats["idempotent_replays"] = app.state.store.idempotent_replays
-    return stats
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    app = session.config.stash.get(DEMO_APP, None)
-    if app is None:
+    started = session.config.stash.get(EMBEDDED_API, None)
+    if started is None:
         return
-    stats = demo_stats(app)
+    stats = started.stats()
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller reports
         workeroutput[_DEMO_STATS] = stats

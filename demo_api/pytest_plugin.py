@@ -1,0 +1,71 @@
+"""The demo shop as the API under test when no base URL is given: a pytest plugin.
+
+It answers api-bdd's ``pytest_api_bdd_start_api`` hook (see ``steps/hookspecs.py``): start
+the shop in this process on 127.0.0.1, port 0, over a fresh SQLite file, with the user the run
+generated and the faults the ``--demo-*`` options ask for. The fixtures never import this
+package; they call the hook, and this module is listed in the root ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from demo_api.app import create_app
+from demo_api.faults import FaultPlan, parse_mix
+from demo_api.server import DemoServer
+from demo_api.store import SeedUser
+
+
+def fault_plan(options: dict[str, Any]) -> FaultPlan:
+    """The fault plan for the ``--demo-*`` option values; ValueError names what is wrong."""
+    plan = FaultPlan(
+        rate=options["rate"],
+        seed=options["seed"],
+        retry_after=options["retry_after"],
+        stall=options["stall"],
+    )
+    if options.get("mix"):
+        try:
+            plan = dataclasses.replace(plan, mix=parse_mix(options["mix"]))
+        except ValueError as err:
+            raise ValueError(f"--demo-fault-mix: {err}") from None
+    return plan
+
+
+class EmbeddedDemoApi:
+    """A started demo shop: its URL, its counts, and how to stop it."""
+
+    def __init__(self, server: DemoServer) -> None:
+        self.server = server
+        self.url = server.url
+
+    def stats(self) -> dict[str, Any]:
+        app = self.server.app
+        stats: dict[str, Any] = app.state.faults.stats()
+        created = app.state.store.orders_created
+        stats["orders_created"] = sum(created.values())
+        stats["orders_created_by_product"] = {str(k): v for k, v in created.items()}
+        stats["idempotent_replays"] = app.state.store.idempotent_replays
+        return stats
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def pytest_api_bdd_check_api_options(options: dict[str, Any]) -> None:
+    fault_plan(options)
+
+
+def pytest_api_bdd_start_api(
+    workdir: Path, username: str, password: str, options: dict[str, Any], worker: int
+) -> EmbeddedDemoApi:
+    plan = fault_plan(options)
+    if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
+        plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
+    app = create_app(workdir / "shop.sqlite3", [SeedUser(username, password)], faults=plan)
+    return EmbeddedDemoApi(DemoServer(app).start())
+
+
+__all__ = ["EmbeddedDemoApi", "fault_plan"]
