@@ -1,12 +1,12 @@
-"""``python -m bench NAME [options]``: run one benchmark (``flakiness``)."""
+"""``python -m bench NAME [options]``: run one benchmark (``flakiness``, ``redaction``)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import flakiness
+from bench import flakiness, redaction
 
-BENCHES = {"flakiness": flakiness.main}
+BENCHES = {"flakiness": flakiness.main, "redaction": redaction.main}
 
 
 def main() -> int:

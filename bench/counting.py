@@ -30,6 +30,7 @@ class Counting:
         self.over_asked = 0  # waits longer than the Retry-After asked for (or the backoff cap)
         self.longest_wait = 0.0
         self.meant: Counter[int] = Counter()
+        self.collected = 0
 
     def record(self, exchange: Exchange) -> None:
         self.requests += 1
@@ -57,11 +58,14 @@ class Counting:
             value.add_listener(self.record)
         return value
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.collected = len(session.items)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.failed or report.nodeid not in self.outcomes:
             self.outcomes[report.nodeid] = "failed" if report.failed else report.outcome
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         from steps.fixtures import EMBEDDED_API
 
         stats = session.config.stash[EMBEDDED_API].stats()
@@ -71,6 +75,8 @@ class Counting:
             json.dumps(
                 {
                     "scenarios": len(self.outcomes),
+                    "collected": self.collected,
+                    "exit_status": int(exitstatus),
                     "failed": sum(1 for o in self.outcomes.values() if o == "failed"),
                     "failed_ids": sorted(k for k, o in self.outcomes.items() if o == "failed"),
                     "requests": self.requests,

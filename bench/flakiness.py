@@ -131,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     failed = [(r["policy"], r["seed"], r["failed_ids"]) for r in results if r["failed"]]
     for _, seed, ids in (f for f in failed if f[0] == "ours"):
         print(f"ours failed with seed {seed}: {', '.join(ids)}")
+    for r in results:  # a run that did not run every scenario is reported, not averaged away
+        if r["scenarios"] != r["collected"]:
+            print(
+                f"{r['policy']} seed {r['seed']}: {r['scenarios']} of {r['collected']} scenarios"
+                f" reported (pytest exit status {r['exit_status']})"
+            )
     return 0
 
 

@@ -186,13 +186,19 @@ def encodings(secret: str) -> set[str]:
 
 
 class Redactor:
-    """Masks known secret values (in every encoding) and secret-shaped text. Thread-safe."""
+    """Masks known secret values (in every encoding) and secret-shaped text. Thread-safe.
+
+    Known values are matched by sliding a window over the text and looking each window up in a
+    set (every 12-character fragment of every encoded form, and the whole of forms shorter
+    than that): linear in the text, and independent of how many secrets a long run has
+    learned (a token per scenario adds up). Adding a secret never recompiles anything.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, str] = {}  # value -> name
-        self._pattern: re.Pattern[str] | None = None
-        self._fragments: re.Pattern[str] | None = None
+        self._grams: set[str] = set()  # every FRAGMENT-long window of every form
+        self._short: dict[int, set[str]] = {}  # forms shorter than FRAGMENT, by length
         self.warnings: list[str] = []
         self.enabled = True
 
@@ -211,11 +217,18 @@ class Redactor:
                 if message not in self.warnings:
                     self.warnings.append(message)
             return
+        forms = encodings(value)
         with self._lock:
             if value in self._values:
                 return
             self._values[value] = name
-            self._pattern = self._fragments = None
+            for form in forms:
+                if len(form) >= FRAGMENT:
+                    self._grams.update(
+                        form[i : i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1)
+                    )
+                else:
+                    self._short.setdefault(len(form), set()).add(form)
 
     def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:
         for name, value in values:
@@ -224,21 +237,6 @@ class Redactor:
     @property
     def known(self) -> int:
         return len(self._values)
-
-    def _compiled(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        with self._lock:
-            if self._pattern is None and self._values:
-                forms = set().union(*(encodings(v) for v in self._values))
-                ordered = sorted(forms, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(f) for f in ordered))
-                grams = {
-                    form[i : i + FRAGMENT]
-                    for form in forms
-                    if len(form) >= FRAGMENT
-                    for i in range(len(form) - FRAGMENT + 1)
-                }
-                self._fragments = re.compile("|".join(re.escape(g) for g in sorted(grams)))
-            return self._pattern, self._fragments
 
     # -- masking -----------------------------------------------------------------------------
     def redact(self, text: str, *, shapes: bool = True) -> str:
@@ -255,32 +253,45 @@ class Redactor:
             return "[api-bdd: output withheld, redaction failed]"
 
     def _redact(self, text: str, shapes: bool = True) -> str:
-        pattern, fragments = self._compiled()
-        if pattern is not None:
-            text = pattern.sub(MASK, text)
-        if fragments is not None:
-            text = self._mask_fragments(text, fragments)
+        if self._values:
+            text = self._mask_values(text)
         return redact_shapes(text) if shapes else text
 
-    def _mask_fragments(self, text: str, fragments: re.Pattern[str]) -> str:
-        """Mask runs made of overlapping 12-character windows of a secret (truncated reprs)."""
+    def _mask_values(self, text: str) -> str:
+        """Mask every run of known windows (whole forms, and fragments of truncated reprs)."""
         spans: list[tuple[int, int]] = []
-        position = 0
-        while True:
-            found = fragments.search(text, position)
-            if found is None:
-                break
-            start, end = found.span()
-            while True:  # extend while the next window is also a secret's
-                more = fragments.match(text, end - FRAGMENT + 1)
-                if more is None or more.end() <= end:
-                    break
-                end = more.end()
-            spans.append((start, end))
+        grams, size, length = self._grams, FRAGMENT, len(text)
+        i = 0
+        while i <= length - size:
+            if text[i : i + size] in grams:
+                end = i + size
+                while end < length and text[end - size + 1 : end + 1] in grams:
+                    end += 1  # the next window is a secret's too: one run, one mask
+                spans.append((i, end))
+                i = end
+            else:
+                i += 1
+        for width, forms in sorted(self._short.items(), reverse=True):
+            i = 0
+            while i <= length - width:
+                if text[i : i + width] in forms and not any(s <= i < e for s, e in spans):
+                    spans.append((i, i + width))
+                    i += width
+                else:
+                    i += 1
+        if not spans:
+            return text
+        spans.sort()
+        out, position = [], 0
+        for start, end in spans:
+            if start < position:  # overlaps what is already masked
+                position = max(position, end)
+                continue
+            out.append(text[position:start])
+            out.append(MASK)
             position = end
-        for start, end in reversed(spans):
-            text = f"{text[:start]}{MASK}{text[end:]}"
-        return text
+        out.append(text[position:])
+        return "".join(out)
 
     def redact_value(self, value: Any) -> Any:
         """Redact every string inside plain data (dicts, lists, tuples), keys included."""
