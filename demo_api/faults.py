@@ -152,21 +152,31 @@ class ConnectionRegistry:
                     registry._transports[self.client] = transport
 
             def connection_lost(self, exc: Exception | None) -> None:
-                if self.client is not None:
-                    registry._transports.pop(self.client, None)
+                # A client port is reused as soon as a reset frees it: drop the entry only if
+                # it is still this connection's, not a newer one's from the same address.
+                if (
+                    self.client is not None
+                    and registry._transports.get(self.client) is self.transport
+                ):
+                    del registry._transports[self.client]
                 super().connection_lost(exc)
 
         return TrackedH11Protocol
 
-    def reset(self, client: tuple[str, int] | None) -> None:
-        """Abort the connection with a TCP RST (SO_LINGER 0): the peer sees 'connection reset'."""
+    def reset(self, client: tuple[str, int] | None) -> bool:
+        """Abort the connection with a TCP RST (SO_LINGER 0): the peer sees 'connection reset'.
+
+        False when the connection is unknown (the app is not served by DemoServer's tracked
+        protocol, or the peer is already gone).
+        """
         transport = self._transports.get(client) if client else None
-        if transport is None:
-            raise RuntimeError("fault injection needs DemoServer's tracked protocol")
+        if transport is None or transport.is_closing():
+            return False
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()
+        return True
 
 
 class _Captured:
@@ -211,8 +221,8 @@ class FaultMiddleware:
             await self._reset(scope)
 
     async def _reset(self, scope: Scope) -> None:
-        self.connections.reset(scope.get("client"))
-        await asyncio.sleep(0)  # let the loop run connection_lost before the app returns
+        if self.connections.reset(scope.get("client")):
+            await asyncio.sleep(0)  # let the loop run connection_lost before the app returns
 
     async def _status(self, kind: str, scope: Scope, receive: Receive, send: Send) -> None:
         status, retry_after = STATUS_FAULTS[kind]

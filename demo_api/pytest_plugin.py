@@ -65,7 +65,9 @@ def pytest_api_bdd_start_api(
     if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
         plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
     app = create_app(workdir / "shop.sqlite3", [SeedUser(username, password)], faults=plan)
-    return EmbeddedDemoApi(DemoServer(app).start())
+    # Server errors reach the tests as 500 problem responses; logging them from the server
+    # thread could crash pytest on CPython 3.11 (see DemoServer's log_level).
+    return EmbeddedDemoApi(DemoServer(app, log_level="critical").start())
 
 
 __all__ = ["EmbeddedDemoApi", "fault_plan"]

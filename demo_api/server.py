@@ -23,9 +23,17 @@ class DemoServerError(RuntimeError):
 
 
 class DemoServer:
-    """uvicorn on ``host``; ``port=0`` (the default) takes a free port chosen by the kernel."""
+    """uvicorn on ``host``; ``port=0`` (the default) takes a free port chosen by the kernel.
 
-    def __init__(self, app: FastAPI, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    ``log_level``: uvicorn's. In a test process, "critical" keeps the server thread from
+    formatting tracebacks while the main thread does: CPython 3.11's traceback carets parse
+    source with ``ast``, which is not thread-safe there ("AST constructor recursion depth
+    mismatch", gh-106905), and would crash pytest's own report.
+    """
+
+    def __init__(
+        self, app: FastAPI, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+    ) -> None:
         self.app = app
         # proto must say TCP: asyncio only sets TCP_NODELAY on accepted sockets whose proto is
         # IPPROTO_TCP, and without it every kept-alive response waits ~40 ms for a delayed ACK.
@@ -36,7 +44,7 @@ class DemoServer:
         self._server = uvicorn.Server(
             uvicorn.Config(
                 app,
-                log_level="warning",
+                log_level=log_level,
                 access_log=False,
                 lifespan="off",
                 # The tracked protocol lets fault injection reset a client's connection.

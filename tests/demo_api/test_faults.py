@@ -181,3 +181,10 @@ def test_the_mix_chooses_kinds_and_rejects_unknown_ones() -> None:
 def test_rate_outside_0_to_1_is_refused() -> None:
     with pytest.raises(ValueError, match=re.escape("between 0 and 1, got 1.5")):
         FaultPlan(rate=1.5)
+
+
+def test_resetting_an_unknown_connection_is_a_no_op_not_a_crash() -> None:
+    from demo_api.faults import ConnectionRegistry
+
+    assert ConnectionRegistry().reset(("127.0.0.1", 1)) is False
+    assert ConnectionRegistry().reset(None) is False
