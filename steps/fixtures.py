@@ -4,9 +4,6 @@ With no base URL (pytest-base-url's ``--base-url``, ``PYTEST_BASE_URL`` or the `
 key) the embedded demo shop is started on 127.0.0.1, port 0, with a fresh SQLite file and
 credentials generated for this run; once per xdist worker, stopped at the end. With a base URL,
 nothing is started and credentials come from ``API_USERNAME`` and ``API_PASSWORD``.
-
-When the embedded API injects faults, the terminal summary ends with what it served and
-injected; xdist workers hand their server's counts to the controller in ``workeroutput``.
 """
 
 from __future__ import annotations
@@ -109,6 +106,7 @@ def base_url(
         return
     username, password = demo_credentials
     started = config.hook.pytest_api_bdd_start_api(
+        config=config,
         workdir=tmp_path_factory.mktemp("embedded-api"),
         username=username,
         password=password,
@@ -171,39 +169,3 @@ def api_client(
     )
     yield client
     client.close()
-
-
-# -- the embedded API's own account of the run ----------------------------------------------------
-_DEMO_STATS = "api_bdd_demo_stats"
-_COLLECTED = pytest.StashKey[list[dict[str, Any]]]()
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    started = session.config.stash.get(EMBEDDED_API, None)
-    if started is None:
-        return
-    stats = started.stats()
-    workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:  # an xdist worker: the controller reports
-        workeroutput[_DEMO_STATS] = stats
-    else:
-        session.config.stash.setdefault(_COLLECTED, []).append(stats)
-
-
-def pytest_testnodedown(node: Any, error: object) -> None:
-    stats = getattr(node, "workeroutput", {}).get(_DEMO_STATS)
-    if stats is not None:
-        node.config.stash.setdefault(_COLLECTED, []).append(stats)
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    for stats in config.stash.get(_COLLECTED, []):
-        if not stats["rate"] and not stats["faulted"]:
-            continue
-        kinds = ", ".join(f"{k} {n}" for k, n in stats["faults"].items()) or "none"
-        terminalreporter.write_line(
-            f"demo API: {stats['requests']} requests, {stats['faulted']} faults injected"
-            f" (rate {stats['rate']}, seed {stats['seed']}: {kinds});"
-            f" {stats['idempotent_replays']} idempotent replays,"
-            f" {stats['orders_created']} orders created"
-        )

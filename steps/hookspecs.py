@@ -31,7 +31,12 @@ def pytest_api_bdd_retry_policy(config: pytest.Config) -> RetryPolicy | None:
 
 @pytest.hookspec(firstresult=True)
 def pytest_api_bdd_start_api(
-    workdir: Path, username: str, password: str, options: dict[str, Any], worker: int
+    config: pytest.Config,
+    workdir: Path,
+    username: str,
+    password: str,
+    options: dict[str, Any],
+    worker: int,
 ) -> StartedApi | None:
     """Start the API to test when no base URL is given (once per worker), seeded with this
     user; ``options`` holds the ``--demo-*`` values (``rate``, ``seed``, ``mix``,
