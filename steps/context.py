@@ -7,15 +7,19 @@ products they reference, unless ``--keep-data`` is given.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pytest
 
 from client import ApiClient, ApiClientError, ApiSettings, Exchange
-from models import Order, Problem, Product, Token, parse
+from models import Order, Problem, Product, StrictModel, Token, parse
 from steps.options import get_option
+
+M = TypeVar("M", bound=StrictModel)
 
 
 class StepUsageError(AssertionError):
@@ -130,6 +134,14 @@ def expect_status(exchange: Exchange, *expected: int) -> None:
         tries = f" (after {len(exchange.attempts)} attempts: "
         tries += ", ".join(a.outcome for a in exchange.attempts) + ")"
     raise AssertionError(f"{exchange.describe()}, expected {wanted}{detail}{tries}")
+
+
+def expect_created(exchange: Exchange, model: type[M]) -> tuple[M, dict[str, Any]]:
+    """Assert 201 and a body matching ``model``; return it with the JSON that was sent."""
+    __tracebackhide__ = True
+    expect_status(exchange, 201)
+    created = parse(model, exchange.body, where=exchange.describe())
+    return created, json.loads(exchange.request_body or b"{}")
 
 
 def expect_problem(exchange: Exchange, status: int) -> Problem:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from pytest_bdd import given, then, when
 
 from client import ApiClient
-from models import Order, parse
-from steps.context import ScenarioContext, expect_problem, expect_status
+from models import Order
+from steps.context import ScenarioContext, expect_created, expect_problem, expect_status
 from steps.vocabulary import step
 
 # No shop will have this many products; good enough for "a product that does not exist".
@@ -56,10 +55,7 @@ def order_unknown_product(shop: ScenarioContext, quantity: int) -> None:
 @then("the order is confirmed")
 def order_confirmed(shop: ScenarioContext) -> None:
     """201 and an Order body for the product, quantity and price that were asked for."""
-    exchange = shop.last
-    expect_status(exchange, 201)
-    order = parse(Order, exchange.body, where=exchange.describe())
-    sent = json.loads(exchange.request_body or b"{}")
+    order, sent = expect_created(shop.last, Order)
     assert order.product_id == _product_id(shop), f"order is for product {order.product_id}"
     assert order.quantity == sent["quantity"], (
         f"order is for {order.quantity}, {sent['quantity']} were asked for"

@@ -9,7 +9,7 @@ from typing import Any
 from pytest_bdd import given, then, when
 
 from models import Product, ProductPage, parse
-from steps.context import ScenarioContext, expect_status
+from steps.context import ScenarioContext, expect_created, expect_status
 from steps.vocabulary import step
 
 
@@ -51,9 +51,7 @@ def add_invalid_product(shop: ScenarioContext, field: str, value: str) -> None:
 def product_created(shop: ScenarioContext) -> None:
     """201, a Location header, and a Product body echoing what was sent."""
     exchange = shop.last
-    expect_status(exchange, 201)
-    product = parse(Product, exchange.body, where=exchange.describe())
-    sent = json.loads(exchange.request_body or b"{}")
+    product, sent = expect_created(exchange, Product)
     assert product.name == sent["name"], f"name is {product.name!r}, sent {sent['name']!r}"
     assert product.price == Decimal(str(sent["price"])), (
         f"price is {product.price}, sent {sent['price']}"

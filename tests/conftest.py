@@ -93,3 +93,29 @@ def feature(project: pytest.Pytester, text: str, name: str = "shop.feature") -> 
     path = project.path / "features" / name
     path.write_text(text)
     return path
+
+
+def bdd_project(
+    pytester: pytest.Pytester,
+    steps: Path,
+    features: list[Path],
+    markers: tuple[str, ...] = (),
+) -> None:
+    """A scratch project wired like this repository, plus one step module and some features."""
+    conftest = (ROOT / "conftest.py").read_text()
+    plugin = f'"reporting.plugin",\n    "{steps.stem}",'
+    (pytester.path / "conftest.py").write_text(conftest.replace('"reporting.plugin",', plugin))
+    shutil.copy(steps, pytester.path / steps.name)
+    (pytester.path / "features").mkdir(exist_ok=True)
+    for path in features:
+        shutil.copy(path, pytester.path / "features" / path.name)
+    pytester.makepyfile(test_bdd='from pytest_bdd import scenarios\n\nscenarios(".")\n')
+    listed = ", ".join(f'"{m}: registered for the scratch project"' for m in markers)
+    pytester.makepyprojecttoml(
+        f"""
+        [tool.pytest.ini_options]
+        pythonpath = ["{ROOT}"]
+        bdd_features_base_dir = "features/"
+        markers = [{listed}]
+        """
+    )

@@ -7,14 +7,13 @@ and step texts, in order) and the kit's step results, test case by test case.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import cucumber_compatibility_kit
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import bdd_project
 
 KIT = Path(cucumber_compatibility_kit.__file__).parent / "features"
 HERE = Path(__file__).parent / "cck"
@@ -43,23 +42,7 @@ def outline(envelopes: list[dict[str, Any]]) -> list[tuple[str, list[str], list[
 
 
 def run_case(pytester: pytest.Pytester, case: str) -> list[dict[str, Any]]:
-    conftest = (
-        (ROOT / "conftest.py")
-        .read_text()
-        .replace('"reporting.plugin",', '"reporting.plugin",\n    "cck_steps",')
-    )
-    (pytester.path / "conftest.py").write_text(conftest)
-    shutil.copy(HERE / "cck_steps.py", pytester.path / "cck_steps.py")
-    (pytester.path / "features").mkdir()
-    shutil.copy(KIT / case / f"{case}.feature", pytester.path / "features" / f"{case}.feature")
-    pytester.makepyfile(test_cck='from pytest_bdd import scenarios\n\nscenarios(".")\n')
-    pytester.makepyprojecttoml(
-        f"""
-        [tool.pytest.ini_options]
-        pythonpath = ["{ROOT}"]
-        bdd_features_base_dir = "features/"
-        """
-    )
+    bdd_project(pytester, HERE / "cck_steps.py", [KIT / case / f"{case}.feature"])
     pytester.runpytest_subprocess(
         "-p",
         "no:cacheprovider",

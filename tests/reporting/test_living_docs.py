@@ -12,30 +12,14 @@ from typing import Any
 import pytest
 from cucumber_messages import Envelope, message_converter
 
-from tests.conftest import ROOT
+from tests.conftest import bdd_project
 
 SAMPLE = Path(__file__).parent / "sample"
 
 
 def sample_project(pytester: pytest.Pytester) -> None:
-    conftest = (
-        (ROOT / "conftest.py")
-        .read_text()
-        .replace('"reporting.plugin",', '"reporting.plugin",\n    "sample_steps",')
-    )
-    (pytester.path / "conftest.py").write_text(conftest)
-    shutil.copy(SAMPLE / "sample_steps.py", pytester.path / "sample_steps.py")
-    (pytester.path / "features").mkdir(exist_ok=True)
-    shutil.copy(SAMPLE / "shop.feature", pytester.path / "features" / "shop.feature")
-    pytester.makepyfile(test_shop='from pytest_bdd import scenarios\n\nscenarios(".")\n')
-    pytester.makepyprojecttoml(
-        f"""
-        [tool.pytest.ini_options]
-        pythonpath = ["{ROOT}"]
-        bdd_features_base_dir = "features/"
-        markers = ["shop: sample", "smoke: sample"]
-        """
-    )
+    features = [SAMPLE / "shop.feature"]
+    bdd_project(pytester, SAMPLE / "sample_steps.py", features, markers=("shop", "smoke"))
 
 
 def run_sample(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

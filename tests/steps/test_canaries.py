@@ -15,14 +15,13 @@ import html
 import json
 import os
 import secrets
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import bdd_project
 from tests.standalone import Standalone, start_standalone
 
 CANARY_DIR = Path(__file__).parent / "canary"
@@ -85,23 +84,7 @@ def planted(
 
 
 def canary_project(pytester: pytest.Pytester) -> None:
-    conftest = (
-        (ROOT / "conftest.py")
-        .read_text()
-        .replace('"reporting.plugin",', '"reporting.plugin",\n    "canary_steps",')
-    )
-    (pytester.path / "conftest.py").write_text(conftest)
-    shutil.copy(CANARY_DIR / "canary_steps.py", pytester.path / "canary_steps.py")
-    (pytester.path / "features").mkdir()
-    shutil.copy(CANARY_DIR / "canary.feature", pytester.path / "features" / "canary.feature")
-    pytester.makepyfile(test_canary='from pytest_bdd import scenarios\n\nscenarios(".")\n')
-    pytester.makepyprojecttoml(
-        f"""
-        [tool.pytest.ini_options]
-        pythonpath = ["{ROOT}"]
-        bdd_features_base_dir = "features/"
-        """
-    )
+    bdd_project(pytester, CANARY_DIR / "canary_steps.py", [CANARY_DIR / "canary.feature"])
 
 
 def run_canaries(
