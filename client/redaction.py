@@ -217,6 +217,8 @@ class Redactor:
                 if message not in self.warnings:
                     self.warnings.append(message)
             return
+        if value in self._values:  # the common case: the same token on every request
+            return
         forms = encodings(value)
         with self._lock:
             if value in self._values:
