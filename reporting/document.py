@@ -34,7 +34,7 @@ def build_document(
     step_counts: Counter[str] = Counter()
     scenario_counts: Counter[str] = Counter()
     feature_counts: Counter[str] = Counter()
-    retried = waited = 0.0
+    retried, waited = 0, 0.0
     for uri in sorted(by_feature):
         scenarios = sorted(
             by_feature[uri],
@@ -73,7 +73,7 @@ def build_document(
             "features": {s: feature_counts[s] for s in STATUSES},
             "scenarios": {s: scenario_counts[s] for s in STATUSES},
             "steps": {s: step_counts[s] for s in STATUSES},
-            "retried_requests": int(retried),
+            "retried_requests": retried,
             "waited": waited,
             "total_scenarios": sum(scenario_counts.values()),
         },

@@ -35,7 +35,6 @@ from reporting.secrets import (
 )
 
 EXCHANGES = pytest.StashKey[list[Exchange]]()
-REDACTOR = pytest.StashKey[Redactor]()
 
 
 class ReportingPlugin:
@@ -146,7 +145,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
-    config.stash[REDACTOR] = plugin.redactor
     config.pluginmanager.register(plugin, "api-bdd-reporting")
     config.pluginmanager.register(
         livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from client import Exchange
-from client.redaction import MASK, Redactor, is_sensitive_name, redact_json
+from client.redaction import MASK, is_sensitive_name, redact_json
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept in a report
 
@@ -175,8 +175,3 @@ def exchange_record(exchange: Exchange) -> dict[str, Any]:
     data["waited"] = round(exchange.waited, 6)
     data["curl"] = curl_command(exchange)
     return data
-
-
-def redact_record(record: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
-    redacted: dict[str, Any] = redactor.redact_value(record)
-    return redacted

@@ -36,7 +36,6 @@ def retry_properties(exchanges: Iterable[Exchange]) -> list[tuple[str, str]]:
 @dataclass
 class RetriedScenario:
     nodeid: str
-    outcome: str
     retried: int
     extra_attempts: int
     waited: float
@@ -59,7 +58,6 @@ class RetryLedger:
         if RETRIED in found:
             self.scenarios[nodeid] = RetriedScenario(
                 nodeid,
-                "",
                 int(found[RETRIED]),
                 int(found[EXTRA_ATTEMPTS]),
                 float(found[WAITED]),

@@ -27,41 +27,27 @@ class Option:
     metavar: str = "VALUE"
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        raise ValueError("expected seconds, a number > 0")
-    return value
+def _number(
+    convert: Callable[[str], T], accept: Callable[[T], bool], expected: str
+) -> Callable[[str], T]:
+    """A converter from text that raises ValueError saying what was ``expected``."""
+
+    def parse(text: str) -> T:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise ValueError(expected) from None
+        if not accept(value):
+            raise ValueError(expected)
+        return value
+
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ValueError("expected a whole number >= 0")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise ValueError("expected a share between 0 and 1")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError("expected a whole number") from None
+_positive_float = _number(float, lambda v: 0 < v < float("inf"), "expected seconds, a number > 0")
+_count = _number(int, lambda v: v >= 0, "expected a whole number >= 0")
+_rate = _number(float, lambda v: 0.0 <= v <= 1.0, "expected a share between 0 and 1")
+_seed = _number(int, lambda v: True, "expected a whole number")
 
 
 def _flag(text: str) -> bool:
