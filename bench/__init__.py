@@ -1,1 +1,17 @@
 """Benchmarks: outside the default test run; each prints ratios measured side by side."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_features(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the feature suite in a pytest subprocess (quiet, no cache), with ``args`` added."""
+    command = [sys.executable, "-m", "pytest", str(ROOT / "steps"), "-q", "-p", "no:cacheprovider"]
+    return subprocess.run(  # noqa: S603
+        [*command, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )

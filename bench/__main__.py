@@ -1,12 +1,12 @@
-"""``python -m bench NAME [options]``: run one benchmark (``flakiness``, ``redaction``)."""
+"""``python -m bench NAME [options]``: run one benchmark (flakiness, pooling, redaction)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import flakiness, redaction
+from bench import flakiness, pooling, redaction
 
-BENCHES = {"flakiness": flakiness.main, "redaction": redaction.main}
+BENCHES = {"flakiness": flakiness.main, "pooling": pooling.main, "redaction": redaction.main}
 
 
 def main() -> int:

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import run_features
+
 POLICIES: dict[str, list[str]] = {
     "ours": [],
     "none": ["--retries", "0"],
@@ -36,14 +35,7 @@ def run_once(
     policy: str, seed: int, rate: float, workdir: Path, read_timeout: float
 ) -> dict[str, Any]:
     out = workdir / f"{policy}-{seed}.json"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(ROOT / "steps"),
-        "-q",
-        "-p",
-        "no:cacheprovider",
+    done = run_features(
         "-p",
         "bench.counting",
         "--bench-out",
@@ -55,8 +47,7 @@ def run_once(
         "--api-timeout",
         str(read_timeout),
         *POLICIES[policy],
-    ]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    )
     if not out.exists():
         raise SystemExit(
             f"{policy} seed {seed}: no result\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

@@ -95,14 +95,8 @@ def create_app(
 
     @app.get("/_admin/stats", include_in_schema=False)
     async def admin_stats() -> dict[str, Any]:
-        """Demo-only: requests and injected faults, orders ever created (by product)."""
-        created = store.orders_created
-        return {
-            **app.state.faults.stats(),
-            "orders_created": sum(created.values()),
-            "orders_created_by_product": {str(k): v for k, v in sorted(created.items())},
-            "idempotent_replays": store.idempotent_replays,
-        }
+        """Demo-only: see :func:`shop_stats`."""
+        return shop_stats(app)
 
     @app.post("/auth/token", response_model=TokenOut, tags=["auth"])
     async def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
@@ -165,3 +159,17 @@ def create_app(
         return Response(status_code=204)
 
     return app
+
+
+def shop_stats(app: FastAPI) -> dict[str, Any]:
+    """What the shop served: requests and injected faults, connections accepted, orders ever
+    created (in all and by product) and idempotent replays."""
+    store: Store = app.state.store
+    created = store.orders_created
+    return {
+        **app.state.faults.stats(),
+        "connections": app.state.connections.accepted,
+        "orders_created": sum(created.values()),
+        "orders_created_by_product": {str(k): v for k, v in sorted(created.items())},
+        "idempotent_replays": store.idempotent_replays,
+    }

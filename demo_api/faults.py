@@ -141,6 +141,7 @@ class ConnectionRegistry:
 
     def __init__(self) -> None:
         self._transports: dict[tuple[str, int], asyncio.Transport] = {}
+        self.accepted = 0  # connections ever accepted (a pooled client opens few)
 
     def protocol_class(self) -> type[H11Protocol]:
         registry = self
@@ -148,6 +149,7 @@ class ConnectionRegistry:
         class TrackedH11Protocol(H11Protocol):
             def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
                 super().connection_made(transport)
+                registry.accepted += 1
                 if self.client is not None:
                     registry._transports[self.client] = transport
 

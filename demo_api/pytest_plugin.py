@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from demo_api.app import create_app
+from demo_api.app import create_app, shop_stats
 from demo_api.faults import FaultPlan, parse_mix
 from demo_api.server import DemoServer
 from demo_api.store import SeedUser
@@ -50,13 +50,7 @@ class EmbeddedDemoApi:
         self.url = server.url
 
     def stats(self) -> dict[str, Any]:
-        app = self.server.app
-        stats: dict[str, Any] = app.state.faults.stats()
-        created = app.state.store.orders_created
-        stats["orders_created"] = sum(created.values())
-        stats["orders_created_by_product"] = {str(k): v for k, v in created.items()}
-        stats["idempotent_replays"] = app.state.store.idempotent_replays
-        return stats
+        return shop_stats(self.server.app)
 
     def stop(self) -> None:
         self.server.stop()

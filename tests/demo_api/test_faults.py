@@ -148,6 +148,19 @@ def test_stats_count_requests_and_faults(faulty: Faulty) -> None:
     assert stats["faults"] == {"502": 1, "reset-before-response": 1}
     assert stats["faulted"] == 2
     assert stats["requests"] == 4  # sign-in, two faulted tries, the third; /_admin is not counted
+    # DemoServer.start's health check, the pooled one until the reset, then its replacement
+    assert stats["connections"] == 3
+
+
+def test_stats_count_every_connection_accepted(faulty: Faulty) -> None:
+    client = faulty.client()  # signs in on one pooled connection, kept from here on
+    before = client.get("/_admin/stats").json()["connections"]
+    for _ in range(3):
+        client.get("/products")
+    closing = client.with_headers({"Connection": "close"})
+    for _ in range(3):
+        closing.get("/products")  # the server closes each: the next request connects anew
+    assert client.get("/_admin/stats").json()["connections"] == before + 3
 
 
 def test_the_same_seed_draws_the_same_faults() -> None:
