@@ -8,8 +8,8 @@ controller, which prints the summary.
 Secrets: one :class:`~client.redaction.Redactor` per process learns the settings' secrets, the
 credentials every exchange carried or obtained, and values steps register with the ``secret``
 fixture. It scrubs each report in the worker, before any reporter (terminal, JUnit, cucumber
-JSON, xdist) sees it, and every log record on pytest's handlers (captured, live, ``--log-file``)
-and the root logger's.
+JSON, xdist) sees it, every recorded warning, and every log record on pytest's handlers
+(captured, live, ``--log-file``) and the root logger's.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from reporting.secrets import (
     attach_filter,
     learn_from_exchange,
     scrub_report,
+    scrub_warning,
     settings_secrets,
 )
 
@@ -114,6 +115,10 @@ class ReportingPlugin:
         if report.longrepr is not None:
             report.longrepr = self.redactor.redact(str(report.longrepr))
         return report
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_warning_recorded(self, warning_message: Any) -> None:
+        scrub_warning(warning_message, self.redactor)  # before the summary or xdist keeps it
 
     # -- summarising, on the controller (or the only process) ------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -88,3 +88,17 @@ def scrub_report(report: Any, redactor: Redactor) -> None:
     scenario = getattr(report, "api_bdd_scenario", None)
     if scenario is not None:
         report.api_bdd_scenario = redactor.redact_value(scenario)
+
+
+def scrub_warning(warning_message: Any, redactor: Redactor) -> None:
+    """Redact a recorded ``warnings.WarningMessage`` in place, before the warnings summary
+    (or xdist, which rebuilds it from the category and ``args``) formats it."""
+    text = str(warning_message.message)
+    clean = redactor.redact(text)
+    if clean == text:
+        return
+    try:
+        warning_message.message = warning_message.category(clean)
+    except Exception:  # noqa: BLE001 - a category whose constructor wants other arguments
+        warning_message.message = UserWarning(clean)
+        warning_message.category = UserWarning

@@ -2,10 +2,10 @@
 
 Each test plants new canaries in the environment (password, token, API key, a multi-line
 private key), runs a feature whose steps push them through assertions, prints, logs (urllib3
-at DEBUG included), exceptions with URLs, validation errors, retries and a Basic credential,
-against a standalone demo API that injects faults, then scans everything the run printed or
-wrote (JUnit XML, cucumber JSON, the living documentation's HTML, Markdown and NDJSON, log
-file, pytest cache) for each canary in every encoding.
+at DEBUG included), a warning, exceptions with URLs, validation errors, retries and a Basic
+credential, against a standalone demo API that injects faults, then scans everything the run
+printed or wrote (JUnit XML, cucumber JSON, the living documentation's HTML, Markdown and
+NDJSON, log file, pytest cache) for each canary in every encoding.
 """
 
 from __future__ import annotations
@@ -149,7 +149,8 @@ def test_no_canary_leaks(
     assert leaks(everything, values) == []
     # ...while ordinary text stays readable
     assert "7 failed" in everything  # every canary scenario fails on purpose
-    for readable in ("features/canary.feature:", "AssertionError", "/users/me", "Accept"):
+    plain = ("features/canary.feature:", "AssertionError", "/users/me", "Accept", "the key ***")
+    for readable in plain:
         assert readable in everything, readable
     if mode == "log-file":
         log = (pytester.path / "run.log").read_text()

@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import os
+import warnings
 from typing import Any
 
 from pydantic import BaseModel
@@ -53,6 +54,7 @@ def print_and_log(shop: Any, secret: Any) -> None:
     shop.exchange = shop.api.get("/products", params={"api_key": key, "token": token})
     log.info("headers sent: %s", shop.exchange.request_headers)
     log.warning("a URL: %s", f"{shop.client.base_url}/x?token={token}")
+    warnings.warn(f"the key {key} is deprecated", DeprecationWarning, stacklevel=1)
     try:
         raise RuntimeError(f"boom while holding {password}")
     except RuntimeError:
