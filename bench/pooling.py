@@ -1,16 +1,19 @@
 """``python -m bench pooling``: what one pooled session per worker saves, and what it costs.
 
-Starts the demo shop in this process (its own thread, its own core) and, side by side:
+Starts the demo shop in a thread of this process and, side by side:
 
-1. runs the feature suite against it in a pytest subprocess (``--base-url``), pooled as
-   shipped and unpooled (``bench.unpooled``: a new connection for every request), alternating
-   for ``--rounds`` rounds, and prints the median time the scenarios took (the sum of JUnit's
-   test case times), the connections the server accepted, and the ratio;
+1. runs the feature suite against it in a pytest subprocess (``--base-url``; client and
+   server in separate processes, as against a real API), pooled as shipped and unpooled
+   (``bench.unpooled``: a new connection for every request), alternating for ``--rounds``
+   rounds, and prints the median time the scenarios took (the sum of JUnit's test case
+   times), the connections the server accepted, and the ratio;
 2. sends ``--requests`` GETs of one product three ways: a new ``requests.Session`` each time
    (a new connection, as ``requests.get`` makes), one pooled ``requests.Session``, and the
    ``ApiClient`` (pooled, with retry policy, deadline and exchange records), and prints the
    time per request: the first two show what pooling saves per request, the last two what
-   the client adds to it. Both sessions skip the environment scan, as the client does.
+   the client adds to it. Both sessions skip the environment scan, as the client does. These
+   run in this process, beside the server, sharing its interpreter lock: slower than across
+   processes, but the same for the three ways.
 
 The shop runs on loopback, where a TCP connect costs tens of microseconds; over a network,
 with TLS, a new connection costs a round trip or three, and pooling saves more.
