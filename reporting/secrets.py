@@ -15,6 +15,7 @@ from client.redaction import Redactor, is_sensitive_name
 
 # JSON keys whose values are credentials the client obtained: learned as secrets.
 TOKEN_KEYS = ("access_token", "refresh_token", "id_token", "token", "session_token", "api_key")
+_TOKEN_KEY_BYTES = (b'token"', b'api_key"')  # how each of them ends as a JSON key
 
 
 def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
@@ -34,8 +35,8 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
             redactor.add(
                 credential if credential and scheme.isalpha() else value, f"the {name} header"
             )
-    if "json" not in exchange.content_type or not exchange.body:
-        return
+    if "json" not in exchange.content_type or not any(k in exchange.body for k in _TOKEN_KEY_BYTES):
+        return  # runs for every request: parse only a body that may hold a token
     try:
         body = exchange.json()
     except ValueError:
