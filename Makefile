@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hash
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock  # the lock is complete; --no-deps lets overrides.txt stand
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 ## lock: regenerate requirements.lock from pyproject.toml (needs uv: pip install uv)
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --overrides overrides.txt -o requirements.lock
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
