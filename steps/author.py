@@ -9,7 +9,9 @@ get the step's table (rows of cells, header included) and doc string; any other 
 pytest fixture (``ctx``, the scenario context, is the one most steps need).
 
 ``preflight`` checks a step before any request (see :class:`~steps.registry.PreflightStep`);
-``sets`` names the argument that holds the name of a variable the step sets.
+``sets`` names the variables the step sets (so the pre-flight knows them): an argument's name
+(``sets="name"``: the variable the step text names) or a variable's own name
+(``sets=("order_id",)``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _define(
-    kind: str, pattern: str, preflight: PreflightCheck | None, sets: str | None
+    kind: str, pattern: str, preflight: PreflightCheck | None, sets: str | tuple[str, ...]
 ) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         REGISTRY.define(kind, pattern, func, preflight=preflight, sets=sets)
@@ -33,28 +35,28 @@ def _define(
 
 
 def given(
-    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | None = None
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
 ) -> Callable[[F], F]:
     """A step that puts the world in a known state."""
     return _define("given", pattern, preflight, sets)
 
 
 def when(
-    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | None = None
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
 ) -> Callable[[F], F]:
     """A step that acts."""
     return _define("when", pattern, preflight, sets)
 
 
 def then(
-    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | None = None
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
 ) -> Callable[[F], F]:
     """A step that checks an outcome."""
     return _define("then", pattern, preflight, sets)
 
 
 def step(
-    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | None = None
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
 ) -> Callable[[F], F]:
     """A step for any keyword."""
     return _define("step", pattern, preflight, sets)

@@ -159,8 +159,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
                     models=lambda name: _is_model(config, name),
                 )
                 problems.extend(f"{at} {text!r}: {p}" for p in definition.preflight(found))
-            if definition.sets is not None:
-                known.add(str(arguments[definition.sets]))
+            known.update(definition.variables_set(arguments))
     return functions, problems, first
 
 

@@ -76,11 +76,16 @@ class StepDefinition:
     fixtures: tuple[str, ...]  # filled by pytest
     wants: frozenset[str]  # of RESERVED
     preflight: PreflightCheck | None = None
-    sets: str | None = None  # the argument naming a variable this step sets
+    # variables this step sets: an argument's name (the variable it names) or a variable's name
+    sets: tuple[str, ...] = ()
 
     @property
     def function(self) -> str:
         return f"{self.func.__module__}.{self.func.__qualname__}"
+
+    def variables_set(self, arguments: Mapping[str, Any]) -> set[str]:
+        """The names of the variables this step sets, given its arguments."""
+        return {str(arguments[s]) if s in self.arguments else s for s in self.sets}
 
     @property
     def doc(self) -> str:
@@ -114,7 +119,7 @@ class StepRegistry:
         func: Callable[..., Any],
         *,
         preflight: PreflightCheck | None = None,
-        sets: str | None = None,
+        sets: str | tuple[str, ...] = (),
     ) -> StepDefinition:
         parser = parselib.compile(pattern, extra_types=TYPES, case_sensitive=True)
         names = tuple(parser.named_fields)
@@ -136,7 +141,7 @@ class StepRegistry:
             fixtures=fixtures,
             wants=frozenset(n for n in RESERVED if n in params),
             preflight=preflight,
-            sets=sets,
+            sets=(sets,) if isinstance(sets, str) else tuple(sets),
         )
         for existing in self.definitions:
             if existing.pattern == pattern:

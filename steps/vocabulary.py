@@ -270,7 +270,7 @@ def header_present(ctx: Context, name: str) -> None:
 @then('the response body is "{text}"')
 def body_is(ctx: Context, text: str) -> None:
     """The body, as text, is exactly this."""
-    expected, got = ctx.variables.expand(text), ctx.last.text()
+    expected, got = ctx.variables.expand(text), ctx.last.text
     assert got == expected, f"{ctx.last.describe()}: body is {got[:200]!r}, expected {expected!r}"
 
 
@@ -278,7 +278,7 @@ def body_is(ctx: Context, text: str) -> None:
 def body_contains(ctx: Context, text: str) -> None:
     """The body, as text, contains this."""
     expected = ctx.variables.expand(text)
-    assert expected in ctx.last.text(), (
+    assert expected in ctx.last.text, (
         f"{ctx.last.describe()}: {describe_body(ctx.last)} without {expected!r}"
     )
 

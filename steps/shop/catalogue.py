@@ -23,14 +23,14 @@ def add_product(shop: Shop, name: str, price: Decimal, stock: int) -> None:
     create_product(shop, {"name": unique, "price": price, "stock": stock})
 
 
-@given('a product "{name}" priced {price:Money} with {stock:d} in stock')
+@given('a product "{name}" priced {price:Money} with {stock:d} in stock', sets="product_id")
 def existing_named_product(shop: Shop, name: str, price: Decimal, stock: int) -> None:
     """A product created through the API, checked against the Product contract."""
     add_product(shop, name, price, stock)
     product_created(shop)
 
 
-@given("a product priced {price:Money} with {stock:d} in stock")
+@given("a product priced {price:Money} with {stock:d} in stock", sets="product_id")
 def existing_product(shop: Shop, price: Decimal, stock: int) -> None:
     """A product named "Test product" (made unique), created and checked."""
     existing_named_product(shop, "Test product", price, stock)
@@ -48,7 +48,7 @@ def add_invalid_product(shop: Shop, field: str, value: str) -> None:
     create_product(shop, payload)
 
 
-@then("the product is created")
+@then("the product is created", sets="product_id")
 def product_created(shop: Shop) -> None:
     """201, a Location header, and a Product body echoing what was sent."""
     exchange = shop.ctx.last

@@ -26,7 +26,7 @@ def order_product(shop: Shop, quantity: int) -> None:
     place_order(shop, shop.the_product().id, quantity)
 
 
-@given("I have ordered {quantity:d} of the product")
+@given("I have ordered {quantity:d} of the product", sets="order_id")
 def ordered_product(shop: Shop, quantity: int) -> None:
     """An order placed and confirmed."""
     order_product(shop, quantity)
@@ -46,7 +46,7 @@ def order_unknown_product(shop: Shop, quantity: int) -> None:
     place_order(shop, UNKNOWN_PRODUCT_ID, quantity)
 
 
-@then("the order is confirmed")
+@then("the order is confirmed", sets="order_id")
 def order_confirmed(shop: Shop) -> None:
     """201 and an Order body for the product, quantity and price that were asked for."""
     product = shop.the_product()

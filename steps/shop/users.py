@@ -18,7 +18,7 @@ def look_up_user(ctx: Context, user_id: int) -> None:
     ctx.send("GET", f"/users/{user_id}")
 
 
-@then("I see my user profile")
+@then("I see my user profile", sets="my_user_id")
 def see_my_profile(ctx: Context) -> None:
     """200, a User body, for the user who signed in."""
     expect_status(ctx.last, 200)
