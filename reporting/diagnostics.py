@@ -58,7 +58,7 @@ def pytest_collection(session: pytest.Session) -> None:
     base = features_dir(session.config)
     if base is None or not base.is_dir():
         return
-    found = []
+    found: list[str] = []
     known = _known_secrets()
     for path in sorted(base.rglob("*.feature")):
         try:

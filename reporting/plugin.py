@@ -1,15 +1,16 @@
 """The reporting plugin: a switchboard of hooks that delegate to the modules beside it.
 
 Exchanges reach it through a listener it adds to the worker's client when the steps announce
-it (``pytest_api_bdd_client_created``), attributed to the test running at the time. What a report needs travels on the
-``TestReport`` as plain data (``user_properties``), so pytest-xdist carries it to the
-controller, which prints the summary.
+it (``pytest_api_bdd_client_created``), attributed to the test running at the time. What a
+report needs travels on the ``TestReport`` as plain data (``user_properties``), so
+pytest-xdist carries it to the controller, which prints the summary.
 
 Secrets: one :class:`~client.redaction.Redactor` per process learns the settings' secrets, every
 credential the steps read or obtain (``pytest_api_bdd_secret``), the credentials every exchange
-carried or obtained, and values steps register with the ``secret`` fixture. It scrubs each report in the worker, before any reporter (terminal, JUnit, cucumber
-JSON, xdist) sees it, every recorded warning, and every log record on pytest's handlers
-(captured, live, ``--log-file``) and the root logger's.
+carried or obtained, and values steps register with the ``secret`` fixture. It scrubs each
+report in the worker, before any reporter (terminal, JUnit, cucumber JSON, xdist) sees it,
+every recorded warning, and every log record on pytest's handlers (captured, live,
+``--log-file``) and the root logger's.
 """
 
 from __future__ import annotations

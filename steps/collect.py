@@ -61,7 +61,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     config = parent.config
     if not belongs(config, profile_of(config), file_path):
         return None
-    return FeatureModule.from_parent(parent, path=file_path)  # type: ignore[no-any-return]
+    return FeatureModule.from_parent(parent, path=file_path)
 
 
 # -- tags as markers ---------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def register_tags(config: pytest.Config, files: list[Path]) -> None:
     for path in readable:
         try:
             features = get_features([str(path)])
-        except Exception:  # noqa: BLE001  # a malformed file is reported, with its line, at collection
+        except Exception:  # noqa: BLE001, S112  # malformed: the pre-flight reports its line
             continue
         for feature in features:
             tags.update(feature.tags)

@@ -28,12 +28,14 @@ from client import (
 from client.auth import Authenticator
 from client.profiles import Profile, ProfileError, Profiles, load_profiles
 from steps.context import Context, finish
+from steps.hookspecs import StartedApi
 from steps.options import get_option
 from steps.variables import Variables
 
 PROFILES = pytest.StashKey[Profiles]()
 PROFILE = pytest.StashKey[Profile]()
 _CREDENTIALS = pytest.StashKey[Mapping[str, str]]()
+EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started for this worker, if any
 
 
 def worker_id(config: pytest.Config) -> str:
@@ -135,6 +137,7 @@ def base_url(
     for variable, value in started.credentials.items():
         config.hook.pytest_api_bdd_secret(value=value, name=variable)
     config.stash[_CREDENTIALS] = dict(started.credentials)
+    config.stash[EMBEDDED_API] = started
     try:
         yield started.url
     finally:

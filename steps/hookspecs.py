@@ -68,6 +68,6 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
 
 
 @pytest.hookspec
-def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> list[Any]:
+def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
     """Checks (``Callable[[Exchange], None]``, raising AssertionError) run on every response a
     scenario receives, e.g. OpenAPI conformance for a profile that names a document."""
