@@ -65,8 +65,9 @@ class Exchange:
         Retried, and the last attempt ended the retrying with an answer that needed no retry:
         the retries made it pass. ``False`` when every attempt failed.
     ``retries_exhausted``
-        Retrying stopped (attempts, deadline or budget) on a transient answer: ``status`` is
-        the last of the failures (a 503 after 5 attempts), not a success.
+        Retrying stopped (attempts or deadline) on an answer the policy would have retried:
+        ``status`` is the last of the failures (a 503 after 5 attempts), not a success. Also
+        ``True`` for a request sent with retries off whose one answer was such a failure.
     ``outcome_unknown``
         A request that is not idempotent (POST, PATCH) had an attempt sent without a known
         outcome (lost answer, 502/504) and no later attempt settled it: the API may have

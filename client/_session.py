@@ -45,6 +45,7 @@ class PooledSession(requests.Session):
         if old and new and _origin(old) != _origin(new):
             if prepared_request.body:  # requests keeps the body only for 307 and 308
                 scheme, host, port = _origin(new)
+                host = f"[{host}]" if ":" in host else host
                 raise UnsafeRedirectError(
                     f"{response.status_code} redirect to another origin"
                     f" ({scheme}://{host}:{port}) not followed: it would re-send the request"
