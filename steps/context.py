@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from client import ApiClient, ApiClientError, Exchange
+from client import ApiClient, ApiClientError, Exchange, OutcomeUnknownError
 from client.auth import Authenticator
 from client.profiles import Profile
 from steps.variables import Variables
@@ -61,6 +61,8 @@ class Context:
     next_without_retries: bool = False
     prepared: PreparedRequest = field(default_factory=PreparedRequest)
     cleanups: list[Cleanup] = field(default_factory=list)
+    # requests that may have been applied although no answer said so (clean-up cannot undo them)
+    unknown_outcomes: list[str] = field(default_factory=list)
     _last: Exchange | None = None
 
     # -- who is calling --------------------------------------------------------------------
@@ -118,15 +120,19 @@ class Context:
             data = prepared.form
         once = retries is False or not self.retries or self.next_without_retries
         self.next_without_retries = False
-        exchange = self.client.request(
-            method,
-            path,
-            json=json,
-            data=data,
-            params=all_params or None,
-            headers=all_headers or None,
-            **({"retries": False} if once else {}),
-        )
+        try:
+            exchange = self.client.request(
+                method,
+                path,
+                json=json,
+                data=data,
+                params=all_params or None,
+                headers=all_headers or None,
+                retries=not once,
+            )
+        except OutcomeUnknownError as err:
+            self.unknown_outcomes.append(f"{err.method} {err.url}")
+            raise
         if undo is not None:
             self._register_undo(undo, exchange)
         if record:
@@ -203,7 +209,7 @@ class Context:
 def _cleanup_problem(answer: Exchange) -> Iterator[str]:
     """A clean-up is done when it succeeded, or found nothing left to undo (404, 410)."""
     if answer.status < 300 or answer.status in (404, 410):
-        if getattr(answer, "outcome_unknown", False):
+        if answer.outcome_unknown:
             yield f"{answer.describe()}: an earlier attempt's outcome is unknown"
         return
     yield answer.describe()
@@ -214,6 +220,10 @@ def finish(request: pytest.FixtureRequest, context: Context, keep_data: bool) ->
     if keep_data:
         return
     failures = context.run_cleanups()
+    failures.extend(
+        f"{request} may have been applied (its answer was lost), and nothing undoes it"
+        for request in context.unknown_outcomes
+    )
     if failures:
         request.node.warn(
             pytest.PytestWarning(f"api-bdd: clean-up left data behind: {'; '.join(failures)}")

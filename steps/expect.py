@@ -50,7 +50,7 @@ def expect_status(exchange: Exchange, *expected: int) -> None:
     __tracebackhide__ = True
     if exchange.status in expected:
         return
-    if getattr(exchange, "applied_by_earlier_attempt", False) and any(
+    if exchange.applied_by_earlier_attempt and any(
         200 <= s < 300 for s in expected
     ):
         return
