@@ -10,6 +10,7 @@ Step definitions written with pytest-bdd's own decorators keep working beside it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -59,3 +60,37 @@ def run_indexed_step(
     if "docstring" in definition.wants:
         kwargs["docstring"] = docstring
     return definition.func(**kwargs)
+
+
+# -- expected transient statuses are not retried ------------------------------------------------
+TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def _expected_statuses(step: Any) -> set[int]:
+    """The statuses a status check step expects (empty for any other step)."""
+    matches = REGISTRY.find(step.name)
+    if len(matches) != 1:
+        return set()
+    arguments = matches[0].arguments
+    if "status" in arguments and isinstance(arguments["status"], int):
+        return {arguments["status"]}
+    if "statuses" in arguments:
+        return {int(s) for s in re.findall(r"\d{3}", str(arguments["statuses"]))}
+    return set()
+
+
+def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: Any) -> None:
+    """A request whose following checks expect a 429/502/503/504 is sent once: retrying it
+    would only spend the run's retry budget on the very answer the scenario wants."""
+    if step.type != "when":
+        return
+    steps = list(scenario.steps)
+    position = next((i for i, s in enumerate(steps) if s is step), None)
+    if position is None:
+        return
+    for following in steps[position + 1 :]:
+        if following.type != "then":
+            break
+        if _expected_statuses(following) & TRANSIENT_STATUSES:
+            request.getfixturevalue("ctx").next_without_retries = True
+            return

@@ -188,3 +188,43 @@ def test_clean_ups_run_last_in_first_out_even_when_the_scenario_fails(
     (record,) = scenarios(embedded_data(living.read_text())).values()
     undone = [exchange["url"].rsplit("/", 1)[1] for exchange in record["after"]]
     assert undone == ["second", "first"]
+
+
+def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
+    echo: pytest.Pytester,
+) -> None:
+    write(
+        echo,
+        "transient.feature",
+        """
+        Feature: Expected transient answers
+          Scenario: A check that expects 503 makes its request go once
+            When I GET /status/503
+            Then the response status is 503
+
+          @no-retry
+          Scenario: A tagged scenario sends everything once
+            When I GET /status/502
+            Then the response status is one of 200, 502
+
+          Scenario: A request not followed by such a check is retried
+            When I GET /status/503
+            Then the response status is one of 503
+            When I GET /status/504
+            And I GET /get
+            Then the response status is 200
+        """,
+    )
+    living = echo.path / "docs.html"
+    result = echo.runpytest_subprocess("--living-docs", str(living))
+    result.assert_outcomes(passed=3)
+    records = scenarios(embedded_data(living.read_text()))
+
+    def attempts(name: str) -> list[int]:
+        steps = records[name]["steps"]
+        return [len(e["attempts"]) for s in steps for e in s["exchanges"]]
+
+    assert attempts("A check that expects 503 makes its request go once") == [1]
+    assert attempts("A tagged scenario sends everything once") == [1]
+    # "one of 503" is a check too; the bare GET of /status/504 before another request is not
+    assert attempts("A request not followed by such a check is retried") == [1, 5, 1]
