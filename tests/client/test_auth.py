@@ -8,7 +8,7 @@ import json
 import pytest
 
 from client import ApiClient, SettingsError
-from client.auth import AuthError, Authenticator
+from client.auth import Authenticator, AuthError
 from client.profiles import (
     ApiKeyAuth,
     BasicAuth,
