@@ -1,4 +1,5 @@
-"""Steps that push secrets through every channel: assertions, prints, logs, errors, URLs."""
+"""Steps that push secrets through every channel: assertions, prints, logs, errors, URLs,
+outcome messages, JUnit properties, interruptions, a camelCase answer and a redirect."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import warnings
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 from pytest_bdd import then, when
 
@@ -91,3 +93,51 @@ def send_basic_credential(shop: Any) -> None:
 def long_value_matches() -> None:
     value = "x" * 60 + os.environ["API_PASSWORD"] + "y" * 60
     assert [value] == ["z"]
+
+
+@then("I give up naming my token")
+def give_up_naming_token() -> None:
+    pytest.xfail(f"the token {os.environ['API_TOKEN']} is not accepted yet")
+
+
+@then("I skip naming my API key")
+def skip_naming_key() -> None:
+    pytest.skip(f"the key {os.environ['API_KEY']} has no quota left")
+
+
+@then("I record the sign-in for the JUnit report")
+def record_sign_in(shop: Any, record_property: Any, record_testsuite_property: Any) -> None:
+    record_property("sign-in request", shop.last.request_body)  # bytes: JUnit writes str()
+    record_testsuite_property("sign-in form", shop.last.request_body.decode())
+
+
+@when("I sign in to a service that answers in camelCase")
+def sign_in_camel_case(shop: Any) -> None:
+    shop.exchange = shop.client.get(f"{os.environ['CANARY_SERVICE']}/session")
+
+
+@then("the issued token is empty")
+def issued_token_empty(shop: Any) -> None:
+    token = shop.last.json()["data"]["accessToken"]
+    print("issued:", token)
+    assert token == ""
+
+
+@when("I sign in at an address that moved to another origin")
+def sign_in_moved(shop: Any) -> None:
+    form = {"username": os.environ["API_USERNAME"], "password": os.environ["API_PASSWORD"]}
+    shop.exchange = shop.client.post(f"{os.environ['CANARY_SERVICE']}/auth/token", data=form)
+
+
+@when("the run is interrupted while I hold my password")
+def interrupted_holding_password() -> None:
+    hold(os.environ["API_PASSWORD"])
+
+
+def hold(password: str) -> None:
+    raise KeyboardInterrupt(f"interrupted holding {password}")  # as Ctrl-C would, mid-step
+
+
+@when("a step stops the run naming my token")
+def stop_naming_token() -> None:
+    pytest.exit(f"stopped: the token {os.environ['API_TOKEN']} expired")
