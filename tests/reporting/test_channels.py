@@ -242,6 +242,25 @@ def test_the_debug_log_of_each_xdist_process_is_redacted(
     assert "pytest_runtest" in (plain.path / "pytestdebug.log").read_text()
 
 
+def test_pytest_debug_tracing_to_stderr_is_redacted(
+    plain: pytest.Pytester, password: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PYTEST_DEBUG=1`` sends the same trace to stderr instead of a file."""
+    plain.makepyfile(
+        """
+        import os
+
+        def test_compares():
+            assert {"Authorization": "Basic " + os.environ["API_PASSWORD"]} == {}
+        """
+    )
+    monkeypatch.setenv("PYTEST_DEBUG", "1")
+    result, everything = run(plain)
+    result.assert_outcomes(failed=1)
+    assert_no_leak(everything, password)
+    assert "pytest_assertrepr_compare" in result.stderr.str()
+
+
 def test_a_trace_written_before_the_guard_is_rewritten_and_later_ones_redacted(
     pytester: pytest.Pytester, password: str
 ) -> None:
