@@ -71,3 +71,8 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
 def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
     """Checks (``Callable[[Exchange], None]``, raising AssertionError) run on every response a
     scenario receives, e.g. OpenAPI conformance for a profile that names a document."""
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path] | None:
+    """The feature files this run collects (the profile's), for checks that read them."""
