@@ -148,6 +148,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from reporting import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
     config.pluginmanager.register(plugin, "api-bdd-reporting")
