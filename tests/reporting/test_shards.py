@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml  # type: ignore[import-untyped]  # pyyaml ships no types; its stubs are not in the lock
 from junitparser import JUnitXml
 
 from reporting.shard import Shard, assign, parse_shard
@@ -161,3 +162,16 @@ def test_ci_node_variables_pick_the_shard(
     result.stdout.fnmatch_lines(["*test_delta_1*", "*test_gamma_1*", "*test_gamma_2*"])
     assert "alpha" not in result.stdout.str()
     assert "shop" not in result.stdout.str()
+
+
+def test_the_ci_example_runs_four_shards_and_merges_them() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "sharded.yml").read_text())
+    jobs = workflow["jobs"]
+    assert jobs["shard"]["strategy"]["matrix"]["shard"] == [1, 2, 3, 4]
+    shard_run = " ".join(s.get("run", "") for s in jobs["shard"]["steps"])
+    assert "--shard ${{ matrix.shard }}/4" in shard_run
+    assert jobs["merge"]["needs"] == "shard"
+    merge_steps = jobs["merge"]["steps"]
+    assert any("python -m reporting.merge" in s.get("run", "") for s in merge_steps)
+    uploads = [s for s in merge_steps if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads[0]["with"]["path"] == "reports/"
