@@ -32,6 +32,11 @@
     });
     return table;
   }
+  function indented(body) {  // JSON bodies are recorded on one line: indent them to read
+    var first = body.charAt(0);
+    if (first !== "{" && first !== "[") { return body; }
+    try { return JSON.stringify(JSON.parse(body), null, 2); } catch (e) { return body; }
+  }
   function evidence(ex, box) {
     if (ex.error) { add(box, el("div", "error", ex.error)); }
     if (ex.attempts.length > 1) { add(box, attempts(ex)); }
@@ -41,11 +46,11 @@
     add(box, el("pre", "request-headers", headers(ex.request_headers)));
     if (ex.request_body) {
       add(box, el("div", "meta", "Request body"));
-      add(box, el("pre", "request-body", ex.request_body));
+      add(box, el("pre", "request-body", indented(ex.request_body)));
     }
     add(box, el("div", "meta", "Response " + ex.status + " " + ex.reason));
     add(box, el("pre", "response-headers", headers(ex.response_headers)));
-    if (ex.response_body) { add(box, el("pre", "response-body", ex.response_body)); }
+    if (ex.response_body) { add(box, el("pre", "response-body", indented(ex.response_body))); }
   }
   function exchange(ex) {
     var details = el("details", "exchange");

@@ -32,7 +32,7 @@ STEPS = (
 
 def _exchange(n: int, method: str, path: str, status: int) -> dict[str, Any]:
     body = {"id": n, "name": f"product-{n:06d}", "price": "29.99", "stock": 98, "tags": ["a", "b"]}
-    text = json.dumps(body, indent=2)
+    text = json.dumps(body)  # one line, as records.py keeps JSON bodies
     return {
         "method": method,
         "url": f"http://127.0.0.1:41231{path}",

@@ -72,6 +72,8 @@ def test_a_failed_steps_evidence_expands(page: tuple[Page, list[str]]) -> None:
     evidence.locator("summary").click()
     assert evidence.locator("pre.curl").is_visible()
     assert "$API_TOKEN" in evidence.locator("pre.curl").inner_text()
+    body = evidence.locator("pre.response-body").inner_text()
+    assert body.startswith('{\n  "id": ')  # recorded on one line, indented on display
 
 
 def test_status_tag_and_text_filters(page: tuple[Page, list[str]]) -> None:
