@@ -87,7 +87,8 @@ def test_four_shards_merge_into_the_serial_runs_report(pytester: pytest.Pytester
     sample_set(pytester)
     run(pytester, "serial")
     for index in range(1, 5):
-        result = run(pytester, f"shard-{index}", "--shard", f"{index}/4")
+        xdist = ["-n", "2"] if index == 1 else []  # the shop's shard, under xdist
+        result = run(pytester, f"shard-{index}", "--shard", f"{index}/4", *xdist)
         result.stdout.fnmatch_lines([f"api-bdd: shard {index}/4 (by feature file)"])
         assert (pytester.path / "reports" / f"report-data-{index}-of-4.json").exists()
     shard_dirs = [str(pytester.path / "reports"), *(f"shard-{i}" for i in range(1, 5))]
