@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from reporting.html import LAZY_ABOVE, render_html
 from tests.reporting.generated import generated_document
@@ -70,7 +70,8 @@ def test_a_failed_steps_evidence_expands(page: tuple[Page, list[str]]) -> None:
     evidence = failed.locator("details.exchange").first
     assert evidence.locator("pre").count() == 0  # collapsed, and built only when expanded
     evidence.locator("summary").click()
-    assert evidence.locator("pre.curl").is_visible()
+    # <details> fires "toggle" as a task after the click: wait for the evidence to be built
+    expect(evidence.locator("pre.curl")).to_be_visible()
     assert "$API_TOKEN" in evidence.locator("pre.curl").inner_text()
     body = evidence.locator("pre.response-body").inner_text()
     assert body.startswith('{\n  "id": ')  # recorded on one line, indented on display
@@ -122,7 +123,7 @@ def test_a_large_report_renders_each_feature_when_opened(browser: Browser, tmp_p
     p.locator("input.status-filter[value=passed]").check()
     second = p.locator("section.spec").nth(1)
     second.locator("summary").first.click()
-    assert second.locator("article.scenario").count() == 25
+    expect(second.locator("article.scenario")).to_have_count(25)  # rendered on "toggle"
     assert p.locator("article.scenario").count() == 25  # only the opened feature
     exchange = second.locator("details.exchange").first
     exchange.locator("summary").click()
