@@ -144,6 +144,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from reporting import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
 @pytest.hookimpl(tryfirst=True)  # first, so the --debug file is guarded before others write
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
