@@ -49,7 +49,8 @@ def _known_secrets() -> list[tuple[str, str]]:
 
 def pytest_collection(session: pytest.Session) -> None:
     """Lint the feature files of the run (the profile's, as the steps plugin lists them)."""
-    files: list[Path] = session.config.hook.pytest_api_bdd_feature_files(config=session.config)
+    hook = getattr(session.config.hook, "pytest_api_bdd_feature_files", None)
+    files: list[Path] = [] if hook is None else hook(config=session.config)
     found: list[str] = []
     known = _known_secrets()
     for path in files or []:

@@ -61,9 +61,11 @@ class ReportingPlugin:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
             self.recorder.on_exchange(exchange)
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
         client.add_listener(self.record)
 
+    @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_secret(self, value: str, name: str) -> None:
         self.redactor.add(value, name)
 

@@ -84,6 +84,7 @@ class ScenarioRecorder:
     def stop(self) -> None:
         self.current = None
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_steps_resolved(
         self, item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
     ) -> None:
