@@ -64,6 +64,8 @@ class Authenticator:
     # never in the repr: it is the environment, or the embedded API's credentials
     credentials: CredentialSource = field(repr=False)
     on_secret: SecretSink = field(default=lambda value, name: None, repr=False)
+    # a credential that is not secret (user name, client id) was read: reports may name it
+    on_credential: SecretSink = field(default=lambda value, name: None, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _token: str | None = field(default=None, repr=False)
     _expires: float | None = None
@@ -86,6 +88,8 @@ class Authenticator:
             )
         if secret:
             self.on_secret(value, name)
+        else:
+            self.on_credential(value, name)
         return value
 
     def new_scenario(self) -> None:

@@ -68,6 +68,11 @@ class ReportingPlugin:
     @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_secret(self, value: str, name: str) -> None:
         self.redactor.add(value, name)
+        self.recorder.names[value] = name
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_api_bdd_credential(self, value: str, name: str) -> None:
+        self.recorder.names[value] = name
 
     # -- redaction at every channel ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)

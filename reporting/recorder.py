@@ -52,6 +52,8 @@ class ScenarioRecorder:
         self.rootpath = str(config.rootpath)
         self.current: pytest.Item | None = None
         self.worker = hasattr(config, "workerinput")
+        # credential value -> the environment variable it came from (for cURL commands)
+        self.names: dict[str, str] = {}
 
     # -- the skeleton ---------------------------------------------------------------------------
     def start(self, item: pytest.Item) -> None:
@@ -130,7 +132,7 @@ class ScenarioRecorder:
             return
         entry = item.stash.get(CURRENT_STEP, None)
         target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
-        target.append(exchange_record(exchange))
+        target.append(exchange_record(exchange, self.names))
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:

@@ -55,6 +55,12 @@ def pytest_api_bdd_secret(value: str, name: str) -> None:
 
 
 @pytest.hookspec
+def pytest_api_bdd_credential(value: str, name: str) -> None:
+    """A credential that is not secret (a user name, a client id) was read from the variable
+    ``name``: reports name it (cURL commands say ``$API_USERNAME``), nothing masks it."""
+
+
+@pytest.hookspec
 def pytest_api_bdd_steps_resolved(
     item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
 ) -> None:

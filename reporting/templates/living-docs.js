@@ -42,6 +42,9 @@
     if (ex.attempts.length > 1) { add(box, attempts(ex)); }
     add(box, el("div", "meta", "Reproduce:"));
     add(box, el("pre", "curl", ex.curl));
+    Object.keys(ex.curl_variables || {}).forEach(function (name) {
+      add(box, el("div", "curl-variable", "$" + name + ": " + ex.curl_variables[name]));
+    });
     add(box, el("div", "meta", "Request headers"));
     add(box, el("pre", "request-headers", headers(ex.request_headers)));
     if (ex.request_body) {
