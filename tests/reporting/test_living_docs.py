@@ -101,7 +101,7 @@ def test_statuses_steps_and_evidence(pytester: pytest.Pytester) -> None:
     assert '"access_token": "***"' in exchange["response_body"]
     created = found["A product is created"]["steps"][1]["exchanges"][0]
     assert created["status"] == 201
-    assert '"Authorization: Bearer $API_TOKEN"' in created["curl"]
+    assert '"Authorization: Bearer $ACCESS_TOKEN"' in created["curl"]
     assert [e["method"] for e in found["A product is created"]["after"]] == ["DELETE"]
     # as written: description, rule, table, doc string
     assert "passing, failing, undefined and skipped scenarios." in html

@@ -72,7 +72,7 @@ def test_a_failed_steps_evidence_expands(page: tuple[Page, list[str]]) -> None:
     evidence.locator("summary").click()
     # <details> fires "toggle" as a task after the click: wait for the evidence to be built
     expect(evidence.locator("pre.curl")).to_be_visible()
-    assert "$API_TOKEN" in evidence.locator("pre.curl").inner_text()
+    assert "$ACCESS_TOKEN" in evidence.locator("pre.curl").inner_text()
     body = evidence.locator("pre.response-body").inner_text()
     assert body.startswith('{\n  "id": ')  # recorded on one line, indented on display
 
