@@ -56,8 +56,8 @@ class Target:
     module: Path
 
 
-def profile_target(name: str, root: Path = ROOT) -> Target:
-    """The profile's ``openapi`` and ``models``, read from ``[tool.api-bdd.profiles.NAME]``.
+def profile_settings(name: str, root: Path = ROOT) -> dict[str, Any]:
+    """The profile's table ``[tool.api-bdd.profiles.NAME]`` of ``pyproject.toml``.
 
     The one place that knows where profiles live (``client.profiles`` will answer this).
     """
@@ -67,8 +67,16 @@ def profile_target(name: str, root: Path = ROOT) -> Target:
     if profile is None:
         known = ", ".join(sorted(table)) or "none"
         raise GenerateError(f"no API profile named {name!r} in pyproject.toml (known: {known})")
-    if not profile.get("openapi") or not profile.get("models"):
-        raise GenerateError(f"profile {name!r} needs both 'openapi' and 'models' to generate")
+    if not profile.get("openapi"):
+        raise GenerateError(f"profile {name!r} names no 'openapi' document")
+    return dict(profile)
+
+
+def profile_target(name: str, root: Path = ROOT) -> Target:
+    """Where the profile's document is and where its generated models go."""
+    profile = profile_settings(name, root)
+    if not profile.get("models"):
+        raise GenerateError(f"profile {name!r} needs 'models' (a module name) to generate into")
     module = root / (str(profile["models"]).replace(".", "/") + ".py")
     if module.exists() and not module.read_text(encoding="utf-8").startswith(MARKER):
         module = module.with_name(module.stem + "_generated.py")
