@@ -15,5 +15,6 @@ pytest_plugins = [
     "steps.orders",
     "reporting.diagnostics",
     "reporting.plugin",
+    "reporting.coverage",  # operation coverage, once a profile names an OpenAPI document
     "demo_api.pytest_plugin",  # the API under test when no base URL is given
 ]

@@ -21,9 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from models.openapi import DocumentError, load_document
-
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+from models.openapi import METHODS, DocumentError, load_document
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def _operations(document: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         f"{method.upper()} {path}": operation
         for path, item in document.get("paths", {}).items()
         for method, operation in item.items()
-        if method in _METHODS
+        if method in METHODS
     }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import urllib.request
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,7 @@ def dump_document(document: Mapping[str, Any]) -> str:
 Mode = Literal["fail", "warn", "off"]
 MODES: tuple[Mode, ...] = ("fail", "warn", "off")
 _FAR_LIMIT = 5  # violations listed in one message
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)
@@ -131,22 +132,65 @@ class _Declared:
     finder: MediaTypeFinder | None
 
 
+class Operations:
+    """The document's operations, found by method and URL with openapi-core's path finder.
+
+    ``base_path``: the path prefix of the base URL the API is served under (``/api/v1``),
+    stripped before the path is matched (``""``: none). Lookups are cached by method and path.
+    """
+
+    def __init__(self, document: Mapping[str, Any], base_path: str = "") -> None:
+        self.document = document
+        self.base_path = base_path.rstrip("/")
+        # Paths are matched on the request's path, less base_path: the document's servers
+        # (another host, a staging URL) would only stand in the way.
+        self.api = OpenAPI.from_dict({**document, "servers": [{"url": "/"}]})
+        self._finder = APICallPathFinder(self.api.spec, base_url="/")
+        self.find = lru_cache(maxsize=4096)(self._find)
+
+    def path(self, url: str) -> str:
+        path = urlsplit(url).path or "/"
+        if self.base_path and path.startswith(self.base_path):
+            path = path[len(self.base_path) :] or "/"
+        return path
+
+    def _find(self, method: str, path: str) -> tuple[str, SchemaPath] | None:
+        """``(path template, operation)`` for ``method`` (lower case) and ``path``."""
+        try:
+            found = self._finder.find(method, path)
+        except PathError:
+            return None
+        return found.path_result.pattern, found.operation
+
+    def declared(self) -> Iterator[tuple[str, str]]:
+        """Every ``(operation, status key)`` the document declares, in its order."""
+        for template, item in self.document.get("paths", {}).items():
+            for method, operation in item.items():
+                if method in METHODS:
+                    for status in operation.get("responses", {}):
+                        yield f"{method.upper()} {template}", str(status)
+
+
+def status_key(status: int, declared: Iterable[str]) -> str | None:
+    """The response key ``status`` falls under: itself, its range (``4XX``) or ``default``."""
+    keys = set(declared)
+    for key in (str(status), f"{str(status)[0]}XX", "default"):
+        if key in keys:
+            return key
+    return None
+
+
 class Conformance:
     """Checks responses against ``document`` (a parsed OpenAPI 3.0 or 3.1 document).
 
-    ``mode``: see the module docstring. ``base_path``: the path prefix of the base URL the API
-    is served under (``/api/v1``), stripped before the path is matched (``""``: none).
+    ``mode``: see the module docstring. ``base_path``: see :class:`Operations`.
     """
 
     def __init__(self, document: Mapping[str, Any], mode: Mode = "fail", base_path: str = ""):
         if mode not in MODES:
             raise ValueError(f"conformance mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
-        self.base_path = base_path.rstrip("/")
-        # Paths are matched on the request's path, less base_path: the document's servers
-        # (another host, a staging URL) would only stand in the way.
-        self._api = OpenAPI.from_dict({**document, "servers": [{"url": "/"}]})
-        self._finder = APICallPathFinder(self._api.spec, base_url="/")
+        self.operations = Operations(document, base_path)
         version = str(document.get("openapi", "3.1"))
         self._factory = (
             oas30_read_schema_validators_factory
@@ -154,7 +198,6 @@ class Conformance:
             else oas31_schema_validators_factory
         )
         self._declared: dict[tuple[str, str, int], _Declared | Violation] = {}
-        self._operation = lru_cache(maxsize=4096)(self._find_operation)
 
     # -- the public checks ------------------------------------------------------------------
     def check(
@@ -163,9 +206,10 @@ class Conformance:
         """Every violation of ``method url -> status`` (an empty list when it conforms)."""
         if self.mode == "off":
             return []
-        found = self._operation(method.lower(), self._path(url))
-        if isinstance(found, Violation):
-            return [found]
+        path = self.operations.path(url)
+        found = self.operations.find(method.lower(), path)
+        if found is None:
+            return [Violation(f"{method.upper()} {path}", "", "no such operation in the document")]
         template, operation = found
         declared = self._declared_for(method, template, operation, status)
         if isinstance(declared, Violation):
@@ -191,19 +235,6 @@ class Conformance:
         return violations
 
     # -- finding what is declared, once -----------------------------------------------------
-    def _path(self, url: str) -> str:
-        path = urlsplit(url).path or "/"
-        if self.base_path and path.startswith(self.base_path):
-            path = path[len(self.base_path) :] or "/"
-        return path
-
-    def _find_operation(self, method: str, path: str) -> tuple[str, SchemaPath] | Violation:
-        try:
-            found = self._finder.find(method, path)
-        except PathError:
-            return Violation(f"{method.upper()} {path}", "", "no such operation in the document")
-        return found.path_result.pattern, found.operation
-
     def _declared_for(
         self, method: str, template: str, operation: SchemaPath, status: int
     ) -> _Declared | Violation:
@@ -228,7 +259,7 @@ class Conformance:
         content = response / "content"
         media = {
             media_type: (
-                self._factory.create(self._api.spec, spec / "schema").validator
+                self._factory.create(self.operations.api.spec, spec / "schema").validator
                 if "schema" in spec
                 else None
             )
