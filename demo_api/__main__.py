@@ -19,6 +19,7 @@ from pathlib import Path
 
 from demo_api.app import create_app
 from demo_api.faults import FaultPlan, parse_mix
+from demo_api.mutations import MUTATIONS, apply
 from demo_api.server import DemoServer
 from demo_api.store import SeedUser
 
@@ -42,6 +43,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     faults.add_argument(
         "--stall", type=float, default=12.0, help="seconds a stalled response is held"
+    )
+    parser.add_argument(
+        "--mutation", choices=sorted(MUTATIONS), help="answer with one deliberate breaking change"
     )
     return parser.parse_args(argv)
 
@@ -80,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fault_mix:
         plan = dataclasses.replace(plan, mix=args.fault_mix)
     app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl, faults=plan)
+    if args.mutation:
+        apply(app, args.mutation)
     server = DemoServer(app, host=args.host, port=args.port)
     server.start()
     # SIGTERM (a service manager, a test harness) stops as cleanly as Ctrl-C does.
