@@ -8,9 +8,12 @@ document); the classes here add what a document cannot say: money is an exact
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from models.shop_generated import (
     FieldError,
@@ -23,9 +26,23 @@ from models.shop_generated import (
     UserOut,
 )
 
+
+def _decimal_string(value: Any) -> Any:
+    """Money is a JSON string: a number (``29.99``) went through a float on the way and breaks
+    the contract (pydantic's strict Decimal would take it)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ArithmeticError):
+            amount = Decimal(value)
+            if amount.is_finite():
+                return amount
+    raise PydanticCustomError("money_type", "money must be a decimal string such as '29.99'")
+
+
 # The generated field is the wire's str; an exact Decimal here is the point (mypy sees an
 # override of a str field, hence the ignores).
-Money = Decimal
+Money = Annotated[Decimal, BeforeValidator(_decimal_string)]
 
 
 class Token(TokenOut):
