@@ -74,14 +74,23 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 @dataclass(frozen=True)
 class Violation:
-    """One way a response departs from its operation. ``pointer``: RFC 6901, ``""`` = body."""
+    """One way a response departs from its operation.
+
+    ``pointer``: RFC 6901 into the body; ``""`` when the reason is about the whole answer (its
+    status, content type, headers, or the body's top level).
+    """
 
     operation: str
     pointer: str
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.operation}: {self.pointer or '(body)'}: {self.reason}"
+        return f"{self.operation}: {self.located}"
+
+    @property
+    def located(self) -> str:
+        """``/items/1/price: reason``, or the reason alone when it is about the whole answer."""
+        return f"{self.pointer}: {self.reason}" if self.pointer else self.reason
 
 
 class ConformanceError(AssertionError):
@@ -89,7 +98,7 @@ class ConformanceError(AssertionError):
 
     def __init__(self, where: str, violations: list[Violation]) -> None:
         self.violations = violations
-        listed = "; ".join(f"{v.pointer or '(body)'}: {v.reason}" for v in violations[:_FAR_LIMIT])
+        listed = "; ".join(v.located for v in violations[:_FAR_LIMIT])
         more = f" (and {len(violations) - _FAR_LIMIT} more)" if len(violations) > _FAR_LIMIT else ""
         super().__init__(
             f"{where}: response does not conform to {violations[0].operation}: {listed}{more}"
@@ -103,12 +112,16 @@ class ConformanceWarning(UserWarning):
 class Response(Protocol):
     """What :meth:`Conformance.verify` reads: ``client.Exchange`` has these."""
 
-    method: str
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
+    @property
+    def method(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
     def describe(self) -> str: ...
 
 
@@ -222,17 +235,20 @@ class Conformance:
         ]
         return missing + list(self._body_violations(declared, lowered.get("content-type"), body))
 
-    def verify(self, response: Response) -> list[Violation]:
-        """Check an exchange and act on the mode: raise (fail), warn, or nothing (off)."""
+    def verify(self, response: Response) -> None:
+        """Check an exchange and act on the mode: raise (fail), warn, or nothing (off).
+
+        Fits ``ApiClient.add_listener``: every exchange the client makes is then checked.
+        """
         violations = self.check(
             response.method, response.url, response.status, response.headers, response.body
         )
-        if violations:
-            if self.mode == "fail":
-                raise ConformanceError(response.describe(), violations)
-            error = ConformanceError(response.describe(), violations)
-            warnings.warn(ConformanceWarning(str(error)), stacklevel=2)
-        return violations
+        if not violations:
+            return
+        error = ConformanceError(response.describe(), violations)
+        if self.mode == "fail":
+            raise error
+        warnings.warn(ConformanceWarning(str(error)), stacklevel=2)
 
     # -- finding what is declared, once -----------------------------------------------------
     def _declared_for(

@@ -1,0 +1,221 @@
+"""``python -m bench breaking``: which deliberate breaking changes the feature suite catches,
+and by which layer.
+
+For each mutation of :mod:`demo_api.mutations` (and once unmutated, which must pass), starts the
+shop in a thread of this process with that one change and runs the feature suite against it
+(``pytest steps --base-url URL``, the shop's user in ``API_USERNAME``/``API_PASSWORD``) twice:
+
+- full: the suite as shipped, every response checked against the committed OpenAPI document;
+- seed-style: conformance off, the models alone (the seed's approach: hand-written models).
+
+A change is caught when a scenario fails. The layer is read from the first failure in the JUnit
+file: OpenAPI conformance (``ConformanceError``), a model (``ContractError``) or a step's own
+assertion (anything else). Ends with exactly one line:
+``breaking changes caught: X of Y (seed-style: Z of Y)``.
+
+Then times the conformance check itself: the shop's answers checked ``--checks`` times, the
+first check of each operation (compiling its validators) apart from the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from bench import ROOT, run_features
+from demo_api import DemoServer, SeedUser, create_app
+from demo_api.mutations import MUTATIONS, apply
+from models.generate import ROOT as MODELS_ROOT
+from models.openapi import Conformance, load_document
+
+COLUMNS = {"full": "fail", "seed-style": "off"}
+_STEP_LINE = re.compile(r"^\S+\.feature:\d+\s")
+_ORIGIN = re.compile(r"https?://127\.0\.0\.1:\d+")  # the shop's port differs every run
+_LAYERS = (
+    ("does not conform to", "conformance"),
+    ("ConformanceError", "conformance"),
+    ("response does not match", "model"),
+    ("ContractError", "model"),
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One suite run against one mutation."""
+
+    failed: int
+    layer: str  # conformance, model, step; "" when nothing failed
+    message: str  # the first line of the first failure
+
+    @property
+    def caught(self) -> bool:
+        return self.failed > 0
+
+
+def conformance_args(mode: str) -> tuple[list[str], dict[str, str]]:
+    """How to set the suite's conformance mode: its option once it has one, else the stand-in
+    plugin and ``API_CONFORMANCE``."""
+    shown = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "pytest", str(ROOT / "steps"), "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if "--conformance" in shown.stdout:
+        return ["--conformance", mode], {}
+    return ["-p", "bench.conformance"], {"API_CONFORMANCE": mode}
+
+
+def layer_of(message: str) -> str:
+    for marker, layer in _LAYERS:
+        if marker in message:
+            return layer
+    return "step"
+
+
+def first_error_line(message: str) -> str:
+    """The error's line of a failure message: after the ``file.feature:13  When ...`` line
+    that pytest-bdd's failures start with, when there is one."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) > 1 and _STEP_LINE.match(lines[0]):
+        return lines[1]
+    return lines[0] if lines else "failed"
+
+
+def read_junit(path: Path) -> Outcome:
+    failures = []
+    for case in ET.parse(path).getroot().iter("testcase"):  # noqa: S314 (our own file)
+        for problem in (*case.findall("failure"), *case.findall("error")):
+            failures.append(problem.get("message") or problem.text or "")
+    if not failures:
+        return Outcome(0, "", "")
+    first = _ORIGIN.sub("", first_error_line(failures[0]))
+    return Outcome(len(failures), layer_of(first), first)
+
+
+def run_one(mutation: str | None, mode: str, workdir: Path) -> Outcome:
+    """Start the shop with ``mutation`` (None: as shipped), run the suite with ``mode``."""
+    user = SeedUser(f"bench-{secrets.token_hex(3)}", secrets.token_urlsafe(24))
+    name = f"{mutation or 'none'}-{mode}"
+    app = create_app(workdir / f"{name}.sqlite3", [user])
+    if mutation is not None:
+        apply(app, mutation)
+    extra, env = conformance_args(mode)
+    junit = workdir / f"{name}.xml"
+    env = {**os.environ, **env, "API_USERNAME": user.username, "API_PASSWORD": user.password}
+    with DemoServer(app, log_level="critical") as server:
+        done = run_features(
+            "--base-url", server.url, "--no-living-docs", "--junitxml", str(junit), *extra, env=env
+        )
+    if not junit.exists():
+        raise SystemExit(f"{name}: no JUnit file\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return read_junit(junit)
+
+
+def _cell(outcome: Outcome) -> str:
+    return f"{'caught' if outcome.caught else 'MISSED'} {outcome.layer or '-':<11}"
+
+
+def print_table(results: dict[str, dict[str, Outcome]]) -> None:
+    header = f"{'change':<22} {'full suite':<18} {'seed-style':<18} first line of the message"
+    print(header)
+    print("-" * len(header))
+    for mutation, outcomes in results.items():
+        full, seed = outcomes["full"], outcomes["seed-style"]
+        message = full.message if len(full.message) <= 140 else full.message[:139] + "…"
+        print(f"{mutation:<22} {_cell(full):<18} {_cell(seed):<18} {message}")
+    for mutation, outcomes in results.items():
+        print(f"  {mutation}: {MUTATIONS[mutation].description}", end="")
+        seed = outcomes["seed-style"]
+        print(f"; seed-style: {seed.message[:100]}" if seed.caught else "")
+
+
+def time_checks(count: int) -> None:
+    """The cost of one conformance check, per request, on the shop's own answers."""
+    user = SeedUser("bench-timing", secrets.token_urlsafe(24))
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Path(tmp) / "shop.sqlite3", [user])
+        with DemoServer(app, log_level="critical") as server, requests.Session() as http:
+            token = http.post(
+                f"{server.url}/auth/token",
+                data={"username": user.username, "password": user.password},
+            ).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            made = http.post(
+                f"{server.url}/products",
+                json={"name": "Lamp", "price": "29.99", "stock": 5},
+                headers=auth,
+            )
+            page = http.get(f"{server.url}/products", params={"limit": 20})
+            answers = [made, http.get(f"{server.url}/products/{made.json()['id']}"), page]
+    document = load_document("models/shop.openapi.json", MODELS_ROOT)
+    started = time.perf_counter()
+    checker = Conformance(document)
+    loaded = time.perf_counter() - started
+    first = []
+    for answer in answers:
+        started = time.perf_counter()
+        checker.check("GET", answer.url, answer.status_code, answer.headers, answer.content)
+        first.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    for index in range(count):
+        answer = answers[index % len(answers)]
+        method = str(answer.request.method)
+        if checker.check(method, answer.url, answer.status_code, answer.headers, answer.content):
+            raise SystemExit(f"{method} {answer.url}: the shop's own answer does not conform")
+    each = (time.perf_counter() - started) / count
+    print(
+        f"conformance check: document loaded in {loaded * 1e3:.0f} ms; first check of an"
+        f" operation (compiles it) {max(first) * 1e3:.1f} ms; then {each * 1e6:.0f} us per"
+        f" response (mean of {count}: a 201, a product, a 20-item page)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench breaking", description=__doc__)
+    parser.add_argument("--only", default="", help="comma-separated mutations (default: all)")
+    parser.add_argument("--jobs", type=int, default=2, help="suite runs at once")
+    parser.add_argument("--checks", type=int, default=3000, help="conformance checks timed")
+    args = parser.parse_args(argv)
+    chosen = [m.strip() for m in args.only.split(",") if m.strip()] or list(MUTATIONS)
+    unknown = [m for m in chosen if m not in MUTATIONS]
+    if unknown:
+        parser.error(
+            f"unknown mutation(s) {', '.join(unknown)}; choose from {', '.join(MUTATIONS)}"
+        )
+    time_checks(args.checks)
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
+        workdir = Path(tmp)
+        baseline = {c: pool.submit(run_one, None, mode, workdir) for c, mode in COLUMNS.items()}
+        for column, job in baseline.items():
+            if job.result().caught:
+                raise SystemExit(f"the unmutated shop fails the {column} suite: {job.result()}")
+        jobs = {
+            m: {c: pool.submit(run_one, m, mode, workdir) for c, mode in COLUMNS.items()}
+            for m in chosen
+        }
+        results = {
+            m: {c: job.result() for c, job in columns.items()} for m, columns in jobs.items()
+        }
+    print_table(results)
+    caught = sum(r["full"].caught for r in results.values())
+    seed, total = sum(r["seed-style"].caught for r in results.values()), len(results)
+    print(f"breaking changes caught: {caught} of {total} (seed-style: {seed} of {total})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
