@@ -1,42 +1,35 @@
-"""pytest plugin for ``bench.breaking``: every response the suite receives checked against the
-shop's committed OpenAPI document, in the mode ``API_CONFORMANCE`` names (default ``fail``).
+"""pytest plugin for ``bench.breaking``: every response a scenario receives is checked against
+the profile's OpenAPI document (the shop's committed one when the profile names none), in the
+mode ``--conformance`` (``API_CONFORMANCE``) gives, default ``fail``.
 
-Stands in for the profile's conformance setting until the suite has it (``--conformance``);
-``bench.breaking`` uses that option instead when ``pytest --help`` lists it.
+It answers ``pytest_api_bdd_response_checks`` as the suite's own conformance plugin will, once
+it is wired to the profile's ``openapi``; the bench then no longer needs it.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from client import ApiClient
-from models.generate import ROOT
-from models.openapi import MODES, Conformance, load_document
+from client.profiles import Profile
+from models.openapi import Conformance, Mode, load_document
 
-DOCUMENT = "models/shop.openapi.json"
+FALLBACK_DOCUMENT = "models/shop.openapi.json"
 _CHECKER = pytest.StashKey[Conformance]()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    mode = os.environ.get("API_CONFORMANCE", "fail")
-    if mode not in MODES:
-        raise pytest.UsageError(f"API_CONFORMANCE must be one of {', '.join(MODES)}, not {mode!r}")
-    config.stash[_CHECKER] = Conformance(load_document(DOCUMENT, ROOT), mode)
+def checker(config: pytest.Config, profile: Profile) -> Conformance:
+    """One checker per process, compiled as responses arrive."""
+    if _CHECKER not in config.stash:
+        from steps.options import get_option  # imported late: after steps' assert rewriting
+
+        mode: Mode = get_option(config, "api_conformance", profile.conformance) or "fail"
+        document = load_document(profile.openapi or FALLBACK_DOCUMENT, config.rootpath)
+        config.stash[_CHECKER] = Conformance(document, mode)
+    return config.stash[_CHECKER]
 
 
-# Outermost, so the listener goes after the reporting plugin's: the exchange is on record
-# before a violation fails the step.
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_fixture_setup(
-    fixturedef: Any, request: pytest.FixtureRequest
-) -> Generator[None, Any, Any]:
-    value = yield
-    if fixturedef.argname == "api_client" and isinstance(value, ApiClient):
-        checker = request.config.stash[_CHECKER]
-        if checker.mode != "off":
-            value.add_listener(checker.verify)
-    return value
+def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
+    found = checker(config, profile)
+    return [found.verify] if found.mode != "off" else []

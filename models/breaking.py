@@ -297,11 +297,10 @@ def _sources(args: argparse.Namespace, root: Path) -> tuple[str, str]:
         raise DocumentError(str(err)) from None
     live = args.live
     if live is None:
-        base_url = str(profile.get("base_url", ""))
-        if not base_url.startswith(("http://", "https://")):
+        if profile.embedded is not None:
             raise DocumentError(f"profile {args.api!r} has no http base_url: give --live URL")
-        live = base_url.rstrip("/") + "/openapi.json"
-    return str(profile["openapi"]), live
+        live = profile.base_url + "/openapi.json"
+    return str(profile.openapi), live
 
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:

@@ -22,7 +22,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tomllib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from datamodel_code_generator import (
 )
 from datamodel_code_generator.enums import DataModelType
 
+from client.profiles import Profile, ProfileError, load_profiles
 from models.openapi import DocumentError, dump_document, load_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,31 +56,26 @@ class Target:
     module: Path
 
 
-def profile_settings(name: str, root: Path = ROOT) -> dict[str, Any]:
-    """The profile's table ``[tool.api-bdd.profiles.NAME]`` of ``pyproject.toml``.
-
-    The one place that knows where profiles live (``client.profiles`` will answer this).
-    """
-    with (root / "pyproject.toml").open("rb") as handle:
-        table = tomllib.load(handle).get("tool", {}).get("api-bdd", {}).get("profiles", {})
-    profile = table.get(name)
-    if profile is None:
-        known = ", ".join(sorted(table)) or "none"
-        raise GenerateError(f"no API profile named {name!r} in pyproject.toml (known: {known})")
-    if not profile.get("openapi"):
+def profile_settings(name: str, root: Path = ROOT) -> Profile:
+    """The API profile ``name`` (see :mod:`client.profiles`), which must name a document."""
+    try:
+        profile = load_profiles(root).get(name)
+    except ProfileError as err:
+        raise GenerateError(str(err)) from None
+    if not profile.openapi:
         raise GenerateError(f"profile {name!r} names no 'openapi' document")
-    return dict(profile)
+    return profile
 
 
 def profile_target(name: str, root: Path = ROOT) -> Target:
     """Where the profile's document is and where its generated models go."""
     profile = profile_settings(name, root)
-    if not profile.get("models"):
+    if not profile.models or not profile.openapi:
         raise GenerateError(f"profile {name!r} needs 'models' (a module name) to generate into")
-    module = root / (str(profile["models"]).replace(".", "/") + ".py")
+    module = root / (profile.models.replace(".", "/") + ".py")
     if module.exists() and not module.read_text(encoding="utf-8").startswith(MARKER):
         module = module.with_name(module.stem + "_generated.py")
-    return Target(str(profile["openapi"]), module)
+    return Target(profile.openapi, module)
 
 
 def _header(source: str) -> str:

@@ -262,7 +262,7 @@ def test_the_command_compares_a_profile_with_its_live_api(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.api-bdd.profiles.shop]\nopenapi = "old.json"\nbase_url = "embedded"\n'
+        '[tool.api-bdd.profiles.shop]\nopenapi = "old.json"\nbase_url = "embedded:shop"\n'
     )
     (tmp_path / "old.json").write_text(json.dumps(SHOP))
     (tmp_path / "live.json").write_text(json.dumps(SHOP))

@@ -61,7 +61,7 @@ def test_hand_written_models_extend_generated_ones() -> None:
 
 def _project(tmp_path: Path, profile: str) -> Path:
     (tmp_path / "pyproject.toml").write_text(
-        f"[tool.api-bdd.profiles.pets]\n{profile}\n", encoding="utf-8"
+        f'[tool.api-bdd.profiles.pets]\nbase_url = "http://127.0.0.1:9"\n{profile}\n', encoding="utf-8"
     )
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "pets.json").write_text(
@@ -106,7 +106,7 @@ def test_a_hand_written_models_module_gets_a_generated_one_beside_it(tmp_path: P
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--api", "nope"], "no API profile named 'nope' in pyproject.toml (known: pets)"),
+        (["--api", "nope"], "no API profile 'nope' in pyproject.toml (profiles: pets)"),
         (["missing.json", "out.py"], "cannot read the OpenAPI document missing.json: "),
         (["pyproject.toml", "out.py"], "cannot read the OpenAPI document pyproject.toml: "),
     ],
