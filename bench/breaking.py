@@ -27,8 +27,10 @@ import secrets
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -36,6 +38,7 @@ import requests
 from bench import run_features
 from demo_api import DemoServer, SeedUser, create_app
 from demo_api.mutations import MUTATIONS, apply
+from models import Product, ProductPage, StrictModel, parse
 from models.generate import ROOT as MODELS_ROOT
 from models.openapi import Conformance, load_document
 
@@ -99,7 +102,10 @@ def read_junit(path: Path) -> Outcome:
     failures = []
     for case in ET.parse(path).getroot().iter("testcase"):  # noqa: S314 (our own file)
         for problem in (*case.findall("failure"), *case.findall("error")):
-            failures.append(problem.get("message") or problem.text or "")
+            message = problem.get("message") or ""
+            if not message or "full report in element text" in message:
+                message = problem.text or message
+            failures.append(message)
     if not failures:
         return Outcome(0, "", "")
     first = _ORIGIN.sub("", first_error_line(failures[0]))
@@ -131,67 +137,97 @@ def run_one(mutation: str | None, mode: str, workdir: Path) -> Outcome:
 
 
 def _cell(outcome: Outcome) -> str:
-    return f"{'caught' if outcome.caught else 'MISSED'} {outcome.layer or '-':<11}"
+    return f"{'caught' if outcome.caught else 'MISSED'} {outcome.layer or '-'}"
 
 
 def print_table(results: dict[str, dict[str, Outcome]]) -> None:
-    header = f"{'change':<22} {'full suite':<18} {'seed-style':<18} first line of the message"
+    header = f"{'change':<22} {'full suite':<19} {'seed-style':<19} first line of the message"
     print(header)
     print("-" * len(header))
     for mutation, outcomes in results.items():
         full, seed = outcomes["full"], outcomes["seed-style"]
         message = full.message if len(full.message) <= 140 else full.message[:139] + "…"
-        print(f"{mutation:<22} {_cell(full):<18} {_cell(seed):<18} {message}")
+        print(f"{mutation:<22} {_cell(full):<19} {_cell(seed):<19} {message}")
     for mutation, outcomes in results.items():
         print(f"  {mutation}: {MUTATIONS[mutation].description}", end="")
         seed = outcomes["seed-style"]
         print(f"; seed-style: {seed.message[:100]}" if seed.caught else "")
 
 
+def _mean(action: Callable[[], object], count: int) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        action()
+    return (time.perf_counter() - started) / count
+
+
+def _shop_answers(server: DemoServer, user: SeedUser, http: requests.Session) -> list[Timed]:
+    form = {"username": user.username, "password": user.password}
+    token = http.post(f"{server.url}/auth/token", data=form).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    for number in range(20):
+        made = http.post(
+            f"{server.url}/products",
+            json={"name": f"Lamp {number}", "price": "29.99", "stock": 5},
+            headers=auth,
+        )
+    one = f"{server.url}/products/{made.json()['id']}"
+    page = f"{server.url}/products?limit=20"
+    return [
+        Timed("a 201 with Location", made, Product, one),
+        Timed("one product", http.get(one), Product, one),
+        Timed("a page of 20", http.get(page), ProductPage, page),
+    ]
+
+
+@dataclass(frozen=True)
+class Timed:
+    """An answer of the shop, the model the steps parse it with, and a URL to GET again."""
+
+    kind: str
+    answer: requests.Response
+    model: type[StrictModel]
+    url: str
+
+
 def time_checks(count: int) -> None:
-    """The cost of one conformance check, per request, on the shop's own answers."""
+    """The conformance check per response, beside a model parse and a GET round trip."""
     user = SeedUser("bench-timing", secrets.token_urlsafe(24))
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Path(tmp) / "shop.sqlite3", [user])
-        with DemoServer(app, log_level="critical") as server, requests.Session() as http:
-            token = http.post(
-                f"{server.url}/auth/token",
-                data={"username": user.username, "password": user.password},
-            ).json()["access_token"]
-            auth = {"Authorization": f"Bearer {token}"}
-            for number in range(20):
-                made = http.post(
-                    f"{server.url}/products",
-                    json={"name": f"Lamp {number}", "price": "29.99", "stock": 5},
-                    headers=auth,
-                )
-            page = http.get(f"{server.url}/products", params={"limit": 20})
-            answers = [made, http.get(f"{server.url}/products/{made.json()['id']}"), page]
     document = load_document("models/shop.openapi.json", MODELS_ROOT)
     started = time.perf_counter()
     checker = Conformance(document)
     loaded = time.perf_counter() - started
-    costs = []
-    for answer in answers:
-        method = str(answer.request.method)
-        args = (method, answer.url, answer.status_code, answer.headers, answer.content)
-        started = time.perf_counter()
-        if checker.check(*args):
-            raise SystemExit(f"{method} {answer.url}: the shop's own answer does not conform")
-        first = time.perf_counter() - started
-        started = time.perf_counter()
-        for _ in range(count):
-            checker.check(*args)
-        costs.append((first, (time.perf_counter() - started) / count))
-    kinds = ("a 201 with Location", "one product", "a page of 20")
-    each = ", ".join(
-        f"{kind} {cost * 1e6:.0f} us" for kind, (_, cost) in zip(kinds, costs, strict=True)
-    )
+    rows, first = [], 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Path(tmp) / "shop.sqlite3", [user])
+        with DemoServer(app, log_level="critical") as server, requests.Session() as http:
+            for timed in _shop_answers(server, user, http):
+                answer = timed.answer
+                args = (
+                    str(answer.request.method),
+                    answer.url,
+                    answer.status_code,
+                    answer.headers,
+                    answer.content,
+                )
+                started = time.perf_counter()
+                if checker.check(*args):
+                    raise SystemExit(f"{timed.kind}: the shop's own answer does not conform")
+                first = max(first, time.perf_counter() - started)
+                check = _mean(partial(checker.check, *args), count)
+                parse_ = _mean(partial(parse, timed.model, answer.content), count)
+                trip = _mean(partial(http.get, timed.url), max(count // 10, 50))
+                rows.append((timed.kind, check, parse_, trip))
     print(
-        f"conformance check: document loaded in {loaded * 1e3:.0f} ms; first check of an"
-        f" operation (compiles it) up to {max(c[0] for c in costs) * 1e3:.1f} ms; then per"
-        f" response: {each} (mean of {count} each)"
+        f"conformance cost: document loaded in {loaded * 1e3:.0f} ms; the first check of an"
+        f" operation compiles it ({first * 1e3:.1f} ms at most); then, mean of {count}:"
     )
+    print(f"  {'answer':<20} {'check':>9} {'model parse':>12} {'GET on loopback':>16} check/GET")
+    for kind, check, parse_, trip in rows:
+        print(
+            f"  {kind:<20} {check * 1e6:>6.0f} us {parse_ * 1e6:>9.0f} us {trip * 1e6:>13.0f} us"
+            f" {check / trip:>9.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
