@@ -50,9 +50,7 @@ def expect_status(exchange: Exchange, *expected: int) -> None:
     __tracebackhide__ = True
     if exchange.status in expected:
         return
-    if exchange.applied_by_earlier_attempt and any(
-        200 <= s < 300 for s in expected
-    ):
+    if exchange.applied_by_earlier_attempt and any(200 <= s < 300 for s in expected):
         return
     wanted = " or ".join(str(s) for s in expected)
     raise AssertionError(

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from client import ApiClient, SettingsError
-from client.auth import AuthError, Authenticator
+from client.auth import Authenticator, AuthError
 from client.profiles import (
     ApiKeyAuth,
     BasicAuth,
@@ -101,6 +101,7 @@ def test_a_fresh_sign_in_per_scenario_when_the_profile_asks(shop: Shop) -> None:
     config = PasswordGrant(scheme="oauth2-password", token_url="/auth/token")
     fresh = config.model_copy(update={"fresh_per_scenario": True})
     client = ApiClient(shop.url)
+
     def two_scenarios(auth: Authenticator) -> set[str]:
         tokens = set()
         for _ in range(2):

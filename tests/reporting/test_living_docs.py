@@ -93,7 +93,7 @@ def test_statuses_steps_and_evidence(pytester: pytest.Pytester) -> None:
     # evidence: the sign-in exchange, its cURL with the password as a variable
     sign_in = found["A product is created"]["steps"][0]
     assert sign_in["background"] is True
-    assert sign_in["function"] == "steps.auth.signed_in"
+    assert sign_in["function"] == "steps.vocabulary.signed_in"
     exchange = sign_in["exchanges"][0]
     assert exchange["method"] == "POST"
     assert exchange["url"].endswith("/auth/token")

@@ -68,7 +68,9 @@ def test_a_marker_expression_naming_an_unused_tag_is_an_error(echo: pytest.Pytes
     write(echo, "echo.feature", PASSING)
     result = echo.runpytest_subprocess("-m", "smoke and not slwo")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: api-bdd: -m 'smoke and not slwo': no feature uses the tag slwo*"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: api-bdd: -m 'smoke and not slwo': no feature uses the tag slwo*"]
+    )
 
 
 def test_check_features_lists_every_mistake_in_one_line_each_and_sends_nothing(
@@ -96,12 +98,12 @@ def test_check_features_lists_every_mistake_in_one_line_each_and_sends_nothing(
     lines = [line for line in result.stdout.lines if line.startswith("features/")]
     assert lines == [
         "features/echo/mistakes.feature:4: undefined step: 'Then the respons status is 200';"
-        " did you mean: the response status is {status:d}"
-        + lines[0].split("{status:d}", 1)[1],
+        " did you mean: the response status is {status:d}" + lines[0].split("{status:d}", 1)[1],
         "features/echo/mistakes.feature:5: 'And the response matches the \"Slideshow\" model':"
         " unknown model 'Slideshow' (not in the profile's models module)",
         "features/echo/mistakes.feature:6: 'When I POST /anything with JSON:': the doc string is"
-        " not valid JSON: Expecting property name enclosed in double quotes: line 1 column 9 (char 8)",
+        " not valid JSON: Expecting property name enclosed in double quotes:"
+        " line 1 column 9 (char 8)",
         "features/echo/mistakes.feature:10: variable ${never_set} is used before any step sets it",
     ]
     result.stdout.fnmatch_lines(["api-bdd: --check-features: 4 problems found"])
@@ -158,7 +160,7 @@ def test_non_json_answers_and_failing_polls_say_what_came_back(echo: pytest.Pyte
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [
-            "features/echo/odd.feature:4  Then the response JSON at title is \"x\"",
+            'features/echo/odd.feature:4  Then the response JSON at title is "x"',
             "AssertionError: GET http://127.0.0.1:*/html -> 200: expected a JSON body,"
             " got a text/html; charset=utf-8 body of * bytes",
             "features/echo/odd.feature:7  When I poll GET /status/500 for up to 30 seconds:",

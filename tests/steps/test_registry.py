@@ -68,7 +68,12 @@ def test_a_json_value_is_never_a_bare_word() -> None:
     registry = StepRegistry()
     define(registry, "the field {path:Path} is {value:Json}")
     define(registry, "the field {path:Path} is absent")
-    texts = ('the field a is "x"', "the field a is 1.5", "the field a is ${v}", "the field a is null")
+    texts = (
+        'the field a is "x"',
+        "the field a is 1.5",
+        "the field a is ${v}",
+        "the field a is null",
+    )
     for text in texts:
         assert [m.definition.pattern for m in registry.find(text)] == [
             "the field {path:Path} is {value:Json}"

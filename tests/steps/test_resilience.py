@@ -89,7 +89,12 @@ demo_api.store.Store.create_product = broken
 def test_a_permanent_500_fails_on_the_first_attempt(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(always500=PERMANENT_500)
     result = run_repo(
-        pytester, ROOT / "features" / "shop" / "products" / "catalogue.feature", "-p", "always500", "-k", "adding"
+        pytester,
+        ROOT / "features" / "shop" / "products" / "catalogue.feature",
+        "-p",
+        "always500",
+        "-k",
+        "adding",
     )
     result.assert_outcomes(failed=1)
     result.stdout.re_match_lines(

@@ -135,3 +135,63 @@ def test_a_bad_setting_is_one_usage_error_line(
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([expected])
     assert len([line for line in result.stderr.lines if line.strip()]) == 1
+
+
+def test_an_exported_api_token_does_not_reach_an_embedded_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", "a-token-for-another-api-entirely")
+    monkeypatch.setenv("API_PASSWORD", "a-password-for-another-api")
+    result = run_repo(pytester, ROOT / "features" / "shop" / "users")
+    result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("htp://127.0.0.1:8000", "ERROR: api-bdd: base URL: *scheme*"),
+        ("http//127.0.0.1:8000", "ERROR: api-bdd: base URL: *"),
+        ("127.0.0.1:8000", "ERROR: api-bdd: base URL: *no scheme*"),
+        ("http://ada:s3cr3t-pw@127.0.0.1:8000", "ERROR: api-bdd: base URL: *credentials*"),
+    ],
+)
+def test_a_bad_base_url_is_one_line_before_any_test(
+    pytester: pytest.Pytester, url: str, expected: str
+) -> None:
+    result = run_repo(pytester, ROOT / "features" / "shop", "--base-url", url)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([expected])
+    assert len([line for line in result.stderr.lines if line.strip()]) == 1
+    assert "s3cr3t-pw" not in result.stderr.str() + result.stdout.str()
+
+
+def test_any_exception_from_a_step_is_one_line_with_its_type(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        broken_steps='''
+from steps import Context, when
+
+
+@when("I look something up in an empty table")
+def look_up(ctx: Context) -> None:
+    """A bug in step code: a KeyError."""
+    {}["missing-key"]
+'''
+    )
+    conftest = (project.path / "conftest.py").read_text()
+    (project.path / "conftest.py").write_text(
+        conftest.replace('"reporting.plugin",', '"reporting.plugin",\n    "broken_steps",')
+    )
+    (project.path / "features" / "broken.feature").write_text(
+        "Feature: Broken\n  Scenario: A bug in step code\n"
+        "    When I look something up in an empty table\n"
+    )
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "features/broken.feature:3  When I look something up in an empty table",
+            "KeyError: 'missing-key'",
+        ]
+    )
+    assert "broken_steps.py:" not in result.stdout.str()
+    assert "broken_steps.py:7: KeyError" in project.runpytest_subprocess("--tb=long").stdout.str()

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from steps.variables import Variables, VariableError, references
+from steps.variables import VariableError, Variables, references
 
 
 def test_text_references_are_replaced_as_text() -> None:

@@ -1,4 +1,4 @@
-"""docs/writing-features.md documents exactly the generic vocabulary: no step missing, none stale."""
+"""docs/writing-features.md documents the generic vocabulary: no step missing, none stale."""
 
 from __future__ import annotations
 
