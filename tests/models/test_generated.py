@@ -60,9 +60,8 @@ def test_hand_written_models_extend_generated_ones() -> None:
 
 
 def _project(tmp_path: Path, profile: str) -> Path:
-    (tmp_path / "pyproject.toml").write_text(
-        f'[tool.api-bdd.profiles.pets]\nbase_url = "http://127.0.0.1:9"\n{profile}\n', encoding="utf-8"
-    )
+    table = f'[tool.api-bdd.profiles.pets]\nbase_url = "http://127.0.0.1:9"\n{profile}\n'
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "pets.json").write_text(
         json.dumps(
