@@ -238,8 +238,11 @@ class Conformance:
     def verify(self, response: Response) -> None:
         """Check an exchange and act on the mode: raise (fail), warn, or nothing (off).
 
-        Fits ``ApiClient.add_listener``: every exchange the client makes is then checked.
+        Fits ``ApiClient.add_listener``: every exchange the client makes is then checked. An
+        exchange without a response (status 0: the request failed) has nothing to check.
         """
+        if not response.status:
+            return
         violations = self.check(
             response.method, response.url, response.status, response.headers, response.body
         )

@@ -259,3 +259,7 @@ def test_openapi_3_0_documents_are_read_with_their_nullable() -> None:
 def test_a_violation_of_the_whole_answer_reads_without_a_pointer(shop: Conformance) -> None:
     (violation,) = shop.check("GET", URL, 409, PROBLEM, b"{}")
     assert str(violation) == "GET /products/{product_id}: status 409 is not declared"
+
+
+def test_an_exchange_without_a_response_is_not_checked() -> None:
+    Conformance(DOCUMENT, "fail").verify(Answer(b"", status=0, headers={}))
