@@ -61,11 +61,18 @@ class ReportingPlugin:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
             self.recorder.on_exchange(exchange)
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
         client.add_listener(self.record)
 
+    @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_secret(self, value: str, name: str) -> None:
         self.redactor.add(value, name)
+        self.recorder.names[value] = name
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_api_bdd_credential(self, value: str, name: str) -> None:
+        self.recorder.names[value] = name
 
     # -- redaction at every channel ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -142,6 +149,12 @@ def secret(request: pytest.FixtureRequest) -> Any:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from reporting import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 @pytest.hookimpl(tryfirst=True)  # first, so the --debug file is guarded before others write

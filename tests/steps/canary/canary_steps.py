@@ -109,7 +109,7 @@ def skip_naming_key() -> None:
 @then("I record the sign-in for the JUnit report")
 def record_sign_in(ctx: Context, record_property: Any, record_testsuite_property: Any) -> None:
     record_property("sign-in request", ctx.last.request_body)  # bytes: JUnit writes str()
-    record_testsuite_property("sign-in form", ctx.last.request_body.decode())
+    record_testsuite_property("sign-in form", (ctx.last.request_body or b"").decode())
 
 
 @when("I sign in to a service that answers in camelCase")
