@@ -6,12 +6,15 @@ autoescape, the same in Markdown, and JUnit testsuite properties). No pytest imp
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
 from models.breaking import Change
 from models.coverage import Coverage
+
+if TYPE_CHECKING:  # a type only: this module stays free of pytest
+    from reporting.hookspecs import ReportSection
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
@@ -52,16 +55,6 @@ _BREAKING_HTML = _ENV.from_string(
 </table>
 """
 )
-
-
-class ReportSection(TypedDict):
-    """As ``reporting/hookspecs.py`` declares it for ``pytest_api_bdd_report_sections``."""
-
-    id: str
-    title: str
-    html: str
-    markdown: str
-    properties: dict[str, str]
 
 
 def _cell(text: str) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from models.coverage import Coverage
-from reporting.contract_sections import ReportSection, coverage_section
+from reporting.contract_sections import coverage_section
+from reporting.hookspecs import ReportSection
 from reporting.recorder import REPORT_ATTRIBUTE
 
 PLUGIN_NAME = "api-bdd-coverage"
@@ -70,7 +71,6 @@ class CoveragePlugin:
         for exchange in exchanges(record):
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
 
-    @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_report_sections(self, config: pytest.Config) -> list[ReportSection]:
         return [coverage_section(self.coverage)] if self.controller else []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -109,19 +110,31 @@ def test_the_breaking_changes_section_lists_and_counts() -> None:
 
 def coverage_run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     bdd_project(pytester, SAMPLE / "coverage_steps.py", [SAMPLE / "orders.feature"])
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "--no-living-docs", *args)
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
 
 
-def test_a_run_reports_the_exchanges_of_its_scenarios(pytester: pytest.Pytester) -> None:
-    result = coverage_run(pytester, "-n", "2")
+def test_a_run_shows_its_coverage_in_every_report(pytester: pytest.Pytester) -> None:
+    result = coverage_run(
+        pytester, "-n", "2", "--junitxml", "junit.xml", "--living-docs-markdown", "summary.md"
+    )
     result.assert_outcomes(passed=2)
     (line,) = [out for out in result.outlines if out.startswith("api-bdd: operation coverage:")]
     # token 200, product 201, order 201 and 409, clean-up: DELETE /orders 204, /products 204
-    assert re.fullmatch(r"api-bdd: operation coverage: 6 of \d+ operation responses \(.*%\)", line)
+    found = re.fullmatch(r"api-bdd: operation coverage: (6 of (\d+) operation responses .*)", line)
+    assert found is not None
+    junit = ET.parse(pytester.path / "junit.xml").getroot()
+    properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
+    assert properties["api_coverage"] == found.group(1)
+    assert properties["api_coverage_exercised"] == "6"
+    assert properties["api_coverage_declared"] == found.group(2)
+    markdown = (pytester.path / "summary.md").read_text()
+    assert "| `POST /orders` | 409 | ✅ | Too many |" in markdown
+    html = (pytester.path / "reports" / "living-docs.html").read_text()
+    assert '<tr class="covered"><td><code>POST /orders</code></td>' in html
 
 
 def test_min_coverage_fails_a_run_below_it(pytester: pytest.Pytester) -> None:
-    result = coverage_run(pytester, "--min-coverage", "90")
+    result = coverage_run(pytester, "--no-living-docs", "--min-coverage", "90")
     result.assert_outcomes(passed=2)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
@@ -130,7 +143,7 @@ def test_min_coverage_fails_a_run_below_it(pytester: pytest.Pytester) -> None:
 
 
 def test_min_coverage_passes_a_run_above_it(pytester: pytest.Pytester) -> None:
-    result = coverage_run(pytester, "--min-coverage", "5")
+    result = coverage_run(pytester, "--no-living-docs", "--min-coverage", "5")
     assert result.ret == pytest.ExitCode.OK
 
 
