@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
 
-.PHONY: run test chromium lint typecheck unit features bench lock clean
+.PHONY: run test chromium lint typecheck unit features bench models lock clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ features: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
+
+## models: generate a profile's strict models from its OpenAPI document
+## (make models ARGS="--api shop"; see python -m models.generate --help)
+models: $(STAMP)
+	$(PY) -m models.generate $(ARGS)
 
 ## lock: regenerate requirements.lock from pyproject.toml (needs uv: pip install uv)
 lock:

@@ -25,6 +25,7 @@ pytest_plugins = [
     "steps.shop.orders",
     "reporting.diagnostics",
     "reporting.plugin",
+    "reporting.coverage",  # operation coverage, once a profile names an OpenAPI document
     # the embedded APIs: the demo shop, and httpbin (an API nobody here wrote)
     "demo_api.pytest_plugin",
     "demo_api.httpbin_plugin",

@@ -1,12 +1,17 @@
-"""``python -m bench NAME [options]``: run one benchmark (flakiness, pooling, redaction)."""
+"""``python -m bench NAME [options]``: run one benchmark (see ``BENCHES``)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import flakiness, pooling, redaction
+from bench import breaking, flakiness, pooling, redaction
 
-BENCHES = {"flakiness": flakiness.main, "pooling": pooling.main, "redaction": redaction.main}
+BENCHES = {
+    "breaking": breaking.main,
+    "flakiness": flakiness.main,
+    "pooling": pooling.main,
+    "redaction": redaction.main,
+}
 
 
 def main() -> int:
