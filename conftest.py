@@ -16,6 +16,7 @@ pytest_plugins = [
     "steps.dispatch",
     "steps.vocabulary",
     "steps.catalog",
+    "steps.contracts",
     # the demo shop's domain steps (an example suite on the same machinery)
     "steps.shop.state",
     "steps.shop.errors",

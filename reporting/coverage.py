@@ -96,6 +96,14 @@ class CoveragePlugin:
             )
 
 
+@pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
+def pytest_api_bdd_openapi_document(
+    config: pytest.Config, document: Mapping[str, Any], base_path: str
+) -> None:
+    if not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        enable(config, document, base_path)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("min_coverage", None) is not None and not config.pluginmanager.has_plugin(

@@ -82,3 +82,10 @@ def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
 @pytest.hookspec(firstresult=True)
 def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path] | None:
     """The feature files this run collects (the profile's), for checks that read them."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_openapi_document(
+    config: pytest.Config, document: dict[str, Any], base_path: str
+) -> None:
+    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage."""
