@@ -1,12 +1,17 @@
-"""``python -m bench NAME [options]``: run one benchmark (flakiness, pooling, redaction)."""
+"""``python -m bench NAME [options]``: run one benchmark (flakiness, pooling, redaction, speed)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import flakiness, pooling, redaction
+from bench import flakiness, pooling, redaction, speed
 
-BENCHES = {"flakiness": flakiness.main, "pooling": pooling.main, "redaction": redaction.main}
+BENCHES = {
+    "flakiness": flakiness.main,
+    "pooling": pooling.main,
+    "redaction": redaction.main,
+    "speed": speed.main,
+}
 
 
 def main() -> int:
