@@ -9,8 +9,8 @@ and for each N runs, alternating, ``--runs`` times, and takes medians of:
 - ``bare pytest-bdd``: pytest-bdd 9.0.1, hand-written step definitions over a plain ``Session``;
 - ``api-bdd``: an api-bdd project as users run it: retries, models, redaction, evidence and the
   living documentation on;
-- each pytest variant again with 300 step definitions the suite never uses, and with
-  ``--collect-only -q`` (collection alone).
+- each pytest variant with ``--collect-only -q`` (collection alone), and, at the N nearest
+  1,000, again with 300 step definitions the suite never uses.
 
 Every pytest run is a child process: the wall time is from start to exit, the peak memory its
 maximum resident set (``/usr/bin/time``), and a probe plugin in each project reports collection
@@ -48,7 +48,7 @@ from bench.speed_suite import api_bdd_env, write_api_bdd_project, write_bare_pro
 # by this process (vfork) inherits this process's peak through exec, hiding anything smaller.
 TIME = ("/usr/bin/time", "--format", "%M %U %S", "--output")
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench_probe")
-PLUS300_AT = 1000  # the N whose runs give steps_plus300 (the nearest N run when absent)
+PLUS300_AT = 1000  # the +300 variants run at this N only (or the nearest N run): they are slow
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,8 @@ def run_child(variant: Variant, scratch: Path) -> Run:
     return Run(wall, int(kib) / 1024, seen, float(user) + float(system))
 
 
-def variants(root: Path, count: int, url: str) -> dict[str, Variant]:
-    """The variants at one N, their projects written under ``root``."""
+def variants(root: Path, count: int, url: str, *, plus300: bool = True) -> dict[str, Variant]:
+    """The variants at one N (with the +300 steps ones or not), projects written under ``root``."""
     bare_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     api_env = api_bdd_env(bare_env)
     raw = ("-c", f"from bench.speed_suite import raw_loop; raw_loop({url!r}, {count})")
@@ -122,7 +122,7 @@ def variants(root: Path, count: int, url: str) -> dict[str, Variant]:
         ("bare pytest-bdd", write_bare_project, bare_env),
         ("api-bdd", write_api_bdd_project, api_env),
     ):
-        for extra in (False, True):
+        for extra in (False, True) if plus300 else (False,):
             project = root / f"{label.split()[0]}-{count}{'-plus300' if extra else ''}"
             write(project, count, url, extra=extra)
             name = f"{label} +300 steps" if extra else label
@@ -193,10 +193,12 @@ def print_size(count: int, summaries: dict[str, Summary], docs: Path) -> None:
     )
 
 
-def measure_size(root: Path, count: int, url: str, runs: int) -> dict[str, Summary]:
+def measure_size(
+    root: Path, count: int, url: str, runs: int, *, plus300: bool
+) -> dict[str, Summary]:
     scratch = root / f"scratch-{count}"
     scratch.mkdir()
-    chosen = list(variants(root, count, url).values())
+    chosen = list(variants(root, count, url, plus300=plus300).values())
     results = alternate(chosen, runs, scratch)
     summaries = {name: Summary.of(found) for name, found in results.items()}
     print_size(count, summaries, root / f"api-bdd-{count}" / "reports" / "living-docs.html")
@@ -227,11 +229,10 @@ def ratios_line(by_size: dict[int, dict[str, Summary]], latency: float | None) -
     def ratio(count: int, over: Callable[[dict[str, Summary]], float]) -> str:
         return f"{over(by_size[count]):.2f}" if count in by_size else "-"
 
-    near = min(by_size, key=lambda n: abs(n - PLUS300_AT)) if by_size else None
     plus = "-"
-    if near is not None:
-        s = by_size[near]
-        plus = f"{s['api-bdd +300 steps'].wall / s['api-bdd'].wall:.2f}"
+    for s in by_size.values():
+        if "api-bdd +300 steps" in s:
+            plus = f"{s['api-bdd +300 steps'].wall / s['api-bdd'].wall:.2f}"
     fields = {
         "run_1000": ratio(1000, lambda s: s["api-bdd"].wall / s["bare pytest-bdd"].wall),
         "run_5000": ratio(5000, lambda s: s["api-bdd"].wall / s["bare pytest-bdd"].wall),
@@ -243,6 +244,12 @@ def ratios_line(by_size: dict[int, dict[str, Summary]], latency: float | None) -
         "xdist8_latency50": "-" if latency is None else f"{latency:.2f}",
     }
     return "ratios: " + " ".join(f"{k}={v}" for k, v in fields.items())
+
+
+def machine() -> str:
+    """The cores and the load: on a shared machine the wall times move with the load."""
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return f"{os.cpu_count()} cores, load average {load}"
 
 
 @contextmanager
@@ -264,7 +271,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--n", type=int, nargs="+", default=[200, 1000, 5000], help="suite sizes")
     parser.add_argument("--runs", type=int, default=3, help="runs per variant (median)")
-    parser.add_argument("--latency-n", type=int, default=200, help="scenarios in latency mode")
+    parser.add_argument("--latency-n", type=int, default=500, help="scenarios in latency mode")
     parser.add_argument("--delay", type=float, default=0.05, help="latency mode: s per answer")
     parser.add_argument("--workers", type=int, default=8, help="latency mode: xdist workers")
     parser.add_argument("--no-latency", action="store_true", help="skip the latency mode")
@@ -292,12 +299,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(
             f"speed: N scenarios x 5 steps, median of {args.runs} alternating runs;"
-            " the JSON server runs in its own process"
+            f" the JSON server runs in its own process; {machine()}"
         )
         by_size: dict[int, dict[str, Summary]] = {}
+        plus300_at = min(args.n, key=lambda n: abs(n - PLUS300_AT))
         with JsonServer() as server:
             for count in args.n:
-                by_size[count] = measure_size(root, count, server.url, args.runs)
+                by_size[count] = measure_size(
+                    root, count, server.url, args.runs, plus300=count == plus300_at
+                )
         latency = None
         if not args.no_latency:
             latency = measure_latency(root, args.latency_n, args.delay, args.workers, args.runs)

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.speed import machine
 from bench.speed_suite import api_bdd_env, write_api_bdd_project, write_bare_project
 
 OF_INTEREST = (
@@ -97,7 +98,8 @@ def profile(root: Path, count: int, url: str, path: Path) -> None:
         "bare pytest-bdd": (write_bare_project, bare_env),
         "api-bdd": (write_api_bdd_project, api_bdd_env(bare_env)),
     }
-    parts = [f"cProfile of one run of {count} scenarios x 5 steps (python -m bench speed)\n"]
+    parts = [f"cProfile of one run of {count} scenarios x 5 steps (python -m bench speed)"]
+    parts.append(f"; {machine()} at the start\n")
     for name, (write, env) in writers.items():
         project = root / f"profile-{name.split()[0]}"
         write(project, count, url, extra=False)
