@@ -13,10 +13,10 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## run: run every feature against the embedded demo API (or PYTEST_BASE_URL) and write the
-## living documentation to reports/living-docs.html
+## run: run the default profile's features (the demo shop, embedded) and write the living
+## documentation to reports/living-docs.html; ARGS="--api NAME" runs another profile
 run: $(STAMP)
-	$(PY) -m pytest steps $(ARGS)
+	$(PY) -m pytest features $(ARGS)
 
 ## test: lint, type-check, unit and plugin tests, then the features themselves
 test: lint typecheck unit features
@@ -31,8 +31,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest tests -n 2 $(ARGS)
 
+## features: every profile's features, each against its own API (one living-docs file each)
 features: $(STAMP)
-	$(PY) -m pytest steps -n 2 $(ARGS)
+	$(PY) -m pytest features --api shop -n 2 $(ARGS)
+	$(PY) -m pytest features --api httpbin -n 2 --living-docs reports/httpbin/living-docs.html $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)

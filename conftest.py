@@ -1,19 +1,31 @@
 """Composition root: which plugins make up api-bdd. Behaviour lives in the modules named here.
 
-Order matters: a module is listed after the ones it imports, so pytest can rewrite the asserts
-of each before it is first imported.
+The step packages are registered for assert rewriting first, so their ``assert`` statements
+explain themselves whatever imports them first.
 """
+
+import pytest
+
+pytest.register_assert_rewrite("steps", "reporting")
 
 pytest_plugins = [
     "steps.options",
     "steps.fixtures",
-    "steps.context",
-    "steps.http",
-    "steps.auth",
-    "steps.users",
-    "steps.products",
-    "steps.orders",
+    "steps.collect",
+    "steps.preflight",
+    "steps.dispatch",
+    "steps.vocabulary",
+    "steps.catalog",
+    # the demo shop's domain steps (an example suite on the same machinery)
+    "steps.shop.state",
+    "steps.shop.errors",
+    "steps.shop.auth",
+    "steps.shop.users",
+    "steps.shop.catalogue",
+    "steps.shop.orders",
     "reporting.diagnostics",
     "reporting.plugin",
-    "demo_api.pytest_plugin",  # the API under test when no base URL is given
+    # the embedded APIs: the demo shop, and httpbin (an API nobody here wrote)
+    "demo_api.pytest_plugin",
+    "demo_api.httpbin_plugin",
 ]

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run_features(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the feature suite in a pytest subprocess (quiet, no cache), with ``args`` added."""
-    command = [sys.executable, "-m", "pytest", str(ROOT / "steps"), "-q", "-p", "no:cacheprovider"]
+    suite = str(ROOT / "features" / "shop")
+    command = [sys.executable, "-m", "pytest", suite, "-q", "-p", "no:cacheprovider"]
     return subprocess.run(  # noqa: S603
         [*command, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )

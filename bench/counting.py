@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Generator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -51,12 +49,8 @@ class Counting:
             body = json.loads(exchange.request_body or b"{}")
             self.meant[int(body["product_id"])] += 1
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_fixture_setup(self, fixturedef: Any) -> Generator[None, Any, Any]:
-        value = yield
-        if fixturedef.argname == "api_client" and isinstance(value, ApiClient):
-            value.add_listener(self.record)
-        return value
+    def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
+        client.add_listener(self.record)
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.collected = len(session.items)

@@ -20,6 +20,7 @@ from client._exchange import Attempt, Exchange
 from client._retry import Outcome, RetryBudget, RetryPolicy, Verdict, no_retries, parse_retry_after
 from client._session import PooledSession, build_session
 from client._timeouts import Timeouts
+from client._urls import check_base_url
 from client.settings import ApiSettings, SettingsError, load_settings
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "TransportError",
     "Verdict",
     "build_session",
+    "check_base_url",
     "load_settings",
     "no_retries",
     "parse_retry_after",

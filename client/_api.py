@@ -26,10 +26,11 @@ from client._errors import (
     TransportError,
 )
 from client._exchange import Exchange
-from client._retry import Outcome, RetryPolicy
+from client._retry import KEYED_METHODS, Outcome, RetryPolicy
 from client._retrying import AttemptFailed, Received, RetryRun
-from client._session import build_session
+from client._session import UnsafeRedirectError, build_session
 from client._timeouts import Timeouts
+from client._urls import check_base_url
 from client.redaction import redact_url
 
 Listener = Callable[[Exchange], None]
@@ -44,19 +45,12 @@ def _json_default(value: object) -> object:
 
 
 class _Transport:
-    """What derived clients share: the session, limits, retry policy and listeners."""
+    """What derived clients share: the session, limits and listeners."""
 
-    def __init__(
-        self,
-        session: requests.Session,
-        timeouts: Timeouts,
-        max_body: int | None,
-        policy: RetryPolicy,
-    ) -> None:
+    def __init__(self, session: requests.Session, timeouts: Timeouts, max_body: int | None) -> None:
         self.session = session
         self.timeouts = timeouts
         self.max_body = max_body
-        self.policy = policy
         self.listeners: list[Listener] = []
 
 
@@ -67,6 +61,7 @@ class ApiClient:
     to the number of threads that use the client at once. ``max_body``: bytes of response body
     accepted before :class:`~client.ResponseTooLargeError` (``None``: no limit).
     ``retry_policy``: see :class:`~client.RetryPolicy` (default: retry what is safe, 5 attempts).
+    ``base_url`` must be ``http(s)://host[:port][/path]`` (see :func:`~client.check_base_url`).
     """
 
     def __init__(
@@ -81,15 +76,11 @@ class ApiClient:
         retry_policy: RetryPolicy | None = None,
         _transport: _Transport | None = None,
     ) -> None:
-        if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base URL must start with http:// or https://, got {base_url!r}")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
         self.headers: dict[str, str] = {"Accept": "application/json", **(headers or {})}
+        self.retry_policy = RetryPolicy() if retry_policy is None else retry_policy
         self._transport = _transport or _Transport(
-            session or build_session(pool_size),
-            timeouts or Timeouts(),
-            max_body,
-            RetryPolicy() if retry_policy is None else retry_policy,
+            session or build_session(pool_size), timeouts or Timeouts(), max_body
         )
 
     def __repr__(self) -> str:
@@ -98,8 +89,19 @@ class ApiClient:
     # -- derived clients -------------------------------------------------------------------
     def with_headers(self, headers: Mapping[str, str]) -> ApiClient:
         """A client sending extra default headers, sharing this one's connections."""
+        return self._derive({**self.headers, **headers}, self.retry_policy)
+
+    def without_retries(self) -> ApiClient:
+        """A client that sends each request once: nothing retried, no retry budget spent.
+
+        For requests whose transient answer is the point (a scenario expecting a 503), so
+        expected failures never drain the run-wide budget that other scenarios rely on.
+        """
+        return self._derive(self.headers, self.retry_policy.without_retries())
+
+    def _derive(self, headers: Mapping[str, str], policy: RetryPolicy) -> ApiClient:
         return ApiClient(
-            self.base_url, headers={**self.headers, **headers}, _transport=self._transport
+            self.base_url, headers=headers, retry_policy=policy, _transport=self._transport
         )
 
     def authorized(self, token: str) -> ApiClient:
@@ -145,13 +147,18 @@ class ApiClient:
         data: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        retries: bool = True,
     ) -> Exchange:
-        """Send one request (JSON body, or form ``data``) and return the exchange."""
+        """Send one request (JSON body, or form ``data``) and return the exchange.
+
+        ``retries=False``: one attempt, whatever the policy says, spending no retry budget.
+        """
         method = method.upper()
+        policy = self.retry_policy if retries else self.retry_policy.without_retries()
         all_headers = {**self.headers, **(headers or {})}
         if (
-            method in ("POST", "PATCH")
-            and self._transport.policy.idempotency_keys
+            method in KEYED_METHODS
+            and policy.idempotency_keys
             and not any(k.lower() == "idempotency-key" for k in all_headers)
         ):
             all_headers["Idempotency-Key"] = uuid.uuid4().hex  # the same on every attempt
@@ -171,17 +178,17 @@ class ApiClient:
             ) from None
         if body is not None:
             prepared.prepare_body(body, None)
-        return self._send(prepared)
+        return self._send(prepared, policy)
 
-    def _send(self, prepared: requests.PreparedRequest) -> Exchange:
+    def _send(self, prepared: requests.PreparedRequest, policy: RetryPolicy) -> Exchange:
         """Send with retries as the policy allows; return the final exchange or raise."""
-        t = self._transport
-        run = RetryRun(self._attempt, prepared, t.policy, t.timeouts.deadline)
+        run = RetryRun(self._attempt, prepared, policy, self._transport.timeouts.deadline)
         try:
             received = run.run()
         except ApiClientError as err:
             err.attempts = tuple(run.attempts)
-            self._notify(run.failed_exchange(str(err)))
+            err.exchange = run.failed_exchange(str(err), outcome_unknown=err.outcome_unknown)
+            self._notify(err.exchange)
             raise
         exchange = run.exchange(received)
         self._notify(exchange)
@@ -209,7 +216,10 @@ class ApiClient:
             finally:
                 response.close()
         except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
-            if deadline is not None and time.monotonic() >= deadline:
+            # A response cut by the deadline is the deadline's doing; a request that got no
+            # answer in time is judged by the retry layer (lost, or never sent), which then
+            # stops at the deadline.
+            if phase == "body" and deadline is not None and time.monotonic() >= deadline:
                 raise self._deadline_error(method, url) from None
             raise AttemptFailed(_outcome_of(err, phase), _describe(err)) from None
         return Received(response, body)
@@ -276,6 +286,8 @@ def _describe(err: Exception) -> str:
         (urllib3.exceptions.ReadTimeoutError, "read timeout"),
         (urllib3.exceptions.ProtocolError, "connection broken mid-body"),
     ]
+    if isinstance(err, UnsafeRedirectError):
+        return str(err)
     kind = next((label for cls, label in kinds if isinstance(err, cls)), type(err).__name__)
     root: BaseException = err
     while root.__context__ is not None and root.__context__ is not root:
@@ -286,6 +298,8 @@ def _describe(err: Exception) -> str:
 def _outcome_of(err: Exception, phase: str) -> Outcome:
     """Classify a failed attempt: did the request leave, and how did it end?"""
     detail = _describe(err)
+    if isinstance(err, UnsafeRedirectError):
+        return Outcome("unsafe-redirect", detail=detail)
     if isinstance(err, requests.TooManyRedirects):
         return Outcome("redirect-loop", detail=detail)
     if isinstance(err, requests.exceptions.SSLError):

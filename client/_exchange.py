@@ -15,15 +15,22 @@ from typing import Any
 
 from client.redaction import redact_headers, redact_url
 
+# What a DELETE of something already deleted answers.
+GONE = frozenset({404, 410})
+
 
 @dataclass(frozen=True)
 class Attempt:
     """One try at sending a request.
 
     ``outcome`` is the status code as text (``"503"``) or the failure kind
-    (``"connect-error"``, ``"reset-before-response"``, ``"read-timeout"``...); ``wait`` is the
-    pause after it (0 for the last one); ``reason`` why it was retried; ``retry_after`` the
-    seconds the server asked for with ``Retry-After``, when it did.
+    (``"connect-error"``, ``"reset-before-response"``, ``"read-timeout"``, ``"deadline"``...);
+    ``wait`` is the pause after it (0 for the last one); ``reason`` why it was retried, or, on
+    the last attempt, what its outcome means when earlier attempts change it (a DELETE's 404
+    after a lost attempt); ``retry_after`` the seconds the server asked for with
+    ``Retry-After``, when it did. ``outcome_unknown``: this attempt was sent and nothing says
+    whether the API applied it (a reset or timeout after sending, a cut body, a gateway's
+    502/504).
     """
 
     number: int
@@ -32,6 +39,7 @@ class Attempt:
     wait: float = 0.0
     reason: str = ""
     retry_after: float | None = None
+    outcome_unknown: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,12 +49,39 @@ class Attempt:
             "wait": round(self.wait, 6),
             "reason": self.reason,
             "retry_after": self.retry_after,
+            "outcome_unknown": self.outcome_unknown,
         }
 
 
 @dataclass(frozen=True, repr=False)
 class Exchange:
-    """A request and its final response."""
+    """A request and its final response, with every attempt that led to it.
+
+    What the attempts mean for the outcome, for steps and clean-up to act on:
+
+    ``retried``
+        More than one attempt was made.
+    ``recovered``
+        Retried, and the last attempt ended the retrying with an answer that needed no retry:
+        the retries made it pass. ``False`` when every attempt failed.
+    ``retries_exhausted``
+        Retrying stopped (attempts or deadline) on an answer the policy would have retried:
+        ``status`` is the last of the failures (a 503 after 5 attempts), not a success. Also
+        ``True`` for a request sent with retries off whose one answer was such a failure.
+    ``outcome_unknown``
+        A request that is not idempotent (POST, PATCH) had an attempt sent without a known
+        outcome (lost answer, 502/504) and no later attempt settled it: the API may have
+        applied it. Always ``True`` on the record of a request that raised
+        :class:`~client.OutcomeUnknownError`; clean-up should warn that it may have created
+        something it cannot remove.
+    ``applied_by_earlier_attempt``
+        A DELETE answered 404 or 410 on a retry after an earlier attempt was sent without a
+        known outcome: that attempt most likely deleted it, so the DELETE counts as done.
+        (An API that honours ``Idempotency-Key`` replays the first answer instead.) The last
+        attempt's ``reason`` says so in the evidence.
+    ``error``
+        Why there is no response (``status`` 0), redacted like every message.
+    """
 
     method: str
     url: str
@@ -59,11 +94,25 @@ class Exchange:
     started_at: float
     elapsed: float
     attempts: tuple[Attempt, ...] = field(default_factory=tuple)
-    error: str = ""  # why there is no response (status 0), redacted like every message
+    error: str = ""
+    retries_exhausted: bool = False
+    outcome_unknown: bool = False
 
     @property
     def retried(self) -> bool:
         return len(self.attempts) > 1
+
+    @property
+    def recovered(self) -> bool:
+        return self.retried and self.status != 0 and not self.retries_exhausted
+
+    @property
+    def applied_by_earlier_attempt(self) -> bool:
+        return (
+            self.method == "DELETE"
+            and self.status in GONE
+            and any(a.outcome_unknown for a in self.attempts[:-1])
+        )
 
     @property
     def waited(self) -> float:
@@ -112,4 +161,8 @@ class Exchange:
             "elapsed": round(self.elapsed, 6),
             "attempts": [a.to_dict() for a in self.attempts],
             "error": self.error,
+            "recovered": self.recovered,
+            "retries_exhausted": self.retries_exhausted,
+            "outcome_unknown": self.outcome_unknown,
+            "applied_by_earlier_attempt": self.applied_by_earlier_attempt,
         }

@@ -26,16 +26,22 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+# Methods that get an Idempotency-Key: POST and PATCH to make them safe to retry, DELETE so an
+# API that honours keys replays the first answer (204) instead of a 404 for a lost attempt.
+KEYED_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 NOT_SENT = frozenset({"connect-error", "connect-timeout"})
 SENT_THEN_LOST = frozenset({"reset-before-response", "read-timeout", "reset-mid-body"})
-# Failures no retry can cure: a redirect loop, a TLS failure, a malformed request.
-PERMANENT = frozenset({"redirect-loop", "tls-error", "invalid-request"})
+# A gateway's "bad gateway" and "gateway timeout": the API behind it may have applied the request.
+GATEWAY_LOST = frozenset({502, 504})
+# Failures no retry can cure: a redirect loop, a TLS failure, a malformed request, a redirect
+# that would carry the body to another origin.
+PERMANENT = frozenset({"redirect-loop", "tls-error", "invalid-request", "unsafe-redirect"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,11 @@ class Outcome:
     def lost(self) -> bool:
         """The request was sent and its answer lost: it may have been applied."""
         return self.kind in SENT_THEN_LOST
+
+    @property
+    def unknown(self) -> bool:
+        """Sent, and nothing says whether it was applied: lost, or a gateway's 502/504."""
+        return self.lost or (self.kind == "status" and self.status in GATEWAY_LOST)
 
     @property
     def label(self) -> str:
@@ -154,8 +165,9 @@ class RetryPolicy:
     ``[0, min(cap, base * 2**(n-1))]`` seconds (full jitter).
     ``retry_after_cap``: the longest Retry-After honoured; a longer one fails the request at
     once with :class:`~client.RetryAfterTooLongError`.
-    ``idempotency_keys``: give every POST and PATCH an ``Idempotency-Key`` (the same on every
-    attempt), which makes them safe to retry against an API that honours the header.
+    ``idempotency_keys``: give every POST, PATCH and DELETE an ``Idempotency-Key`` (the same on
+    every attempt), which makes POST and PATCH safe to retry, and lets an API that honours the
+    header replay a DELETE's first answer instead of a 404 when that answer was lost.
     ``budget``: the run-wide retry budget; ``None`` means unlimited (not recommended).
     ``sleep`` and ``rand`` are injectable so tests can assert exact waits without waiting.
     """
@@ -201,6 +213,10 @@ class RetryPolicy:
             return asked, True
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1))
         return self.rand() * ceiling, False
+
+    def without_retries(self) -> RetryPolicy:
+        """This policy with one attempt per request and no budget: nothing retried or spent."""
+        return replace(self, max_attempts=1, budget=None)
 
 
 def no_retries() -> RetryPolicy:

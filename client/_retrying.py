@@ -16,6 +16,7 @@ import requests
 import tenacity
 
 from client._errors import (
+    ApiClientError,
     ApiUnavailableError,
     DeadlineExceededError,
     OutcomeUnknownError,
@@ -23,7 +24,7 @@ from client._errors import (
     TransportError,
 )
 from client._exchange import Attempt, Exchange
-from client._retry import Outcome, RetryPolicy, Verdict, parse_retry_after
+from client._retry import IDEMPOTENT_METHODS, Outcome, RetryPolicy, Verdict, parse_retry_after
 from client.redaction import redact_url
 
 
@@ -69,6 +70,7 @@ class RetryRun:
         self.keyed = "Idempotency-Key" in prepared.headers
         self.started_at = time.time()
         self.start = time.monotonic()
+        self.deadline_seconds = deadline_seconds
         self.deadline = None if deadline_seconds is None else self.start + deadline_seconds
         self.attempts: list[Attempt] = []
         self.paid = 0
@@ -76,6 +78,14 @@ class RetryRun:
         self._from_retry_after = False
         self._asked: float | None = None
         self._stopped_by = ""
+        self.exhausted = False  # stop fired on a transient answer, which stands as the result
+
+    @property
+    def unsure(self) -> bool:
+        """A request that is not safe to repeat had an attempt sent without a known outcome."""
+        return self.method not in IDEMPOTENT_METHODS and any(
+            a.outcome_unknown for a in self.attempts
+        )
 
     # -- the loop ----------------------------------------------------------------------------
     def run(self) -> Received:
@@ -92,8 +102,13 @@ class RetryRun:
             result = retrying(self._one)
         except AttemptFailed as failed:  # the policy would not retry it
             raise self.not_retried(failed) from None
+        except ApiClientError as err:  # a body past the deadline or the size limit
+            raise self._unless_unknown(err) from None
         if isinstance(result, _GaveUp):
-            return self._give_up(result.state)
+            try:
+                return self._give_up(result.state)
+            except ApiClientError as err:
+                raise self._unless_unknown(err) from None
         if self.policy.budget is not None:
             self.policy.budget.succeeded(self.paid)
         return result
@@ -103,11 +118,20 @@ class RetryRun:
         try:
             received = self._attempt(self.prepared, self.deadline)
         except AttemptFailed as failed:
-            self.attempts.append(Attempt(number, failed.outcome.label, time.monotonic() - began))
+            self._record(number, failed.outcome, began)
             raise
-        status = received.response.status_code
-        self.attempts.append(Attempt(number, str(status), time.monotonic() - began))
+        except ApiClientError as err:
+            kind = "deadline" if isinstance(err, DeadlineExceededError) else "too-large"
+            self._record(number, Outcome(kind), began)
+            raise
+        self._record(number, _status_outcome(received.response), began)
         return received
+
+    def _record(self, number: int, outcome: Outcome, began: float) -> None:
+        elapsed = time.monotonic() - began
+        self.attempts.append(
+            Attempt(number, outcome.label, elapsed, outcome_unknown=outcome.unknown)
+        )
 
     # -- what to retry -----------------------------------------------------------------------
     def _judge(self, outcome: Outcome) -> bool:
@@ -172,10 +196,12 @@ class RetryRun:
                 method=self.method,
                 url=self.url,
             )
-        if self._stopped_by == "deadline" and state.outcome is not None and state.outcome.failed:
+        failed = state.outcome is not None and state.outcome.failed
+        past_deadline = self.deadline is not None and time.monotonic() >= self.deadline
+        if failed and (self._stopped_by == "deadline" or past_deadline):
             raise DeadlineExceededError(
-                f"{where}: no response within the request deadline after {tried}"
-                f" (last: {outcome.label})",
+                f"{where}: no complete response within the {self.deadline_seconds} s request"
+                f" deadline after {tried} (last: {outcome.label})",
                 method=self.method,
                 url=self.url,
             )
@@ -186,25 +212,56 @@ class RetryRun:
             )
         assert state.outcome is not None
         received: Received = state.outcome.result()
+        self.exhausted = True
         return received  # a 503 after the last attempt: the step sees the 503, and the retries
 
-    def not_retried(self, failed: AttemptFailed) -> TransportError:
+    def not_retried(self, failed: AttemptFailed) -> ApiClientError:
         """The error for a failure that the policy would not retry."""
         where = f"{self.method} {redact_url(self.url)}"
-        if failed.outcome.lost:
+        earlier_unknown = any(a.outcome_unknown for a in self.attempts[:-1])
+        if failed.outcome.lost and not earlier_unknown:
             return OutcomeUnknownError(
                 f"{where}: outcome unknown, the request may have been applied:"
                 f" {failed} ({self._verdict.reason}; an Idempotency-Key makes it safe to retry)",
                 method=self.method,
                 url=self.url,
             )
-        return TransportError(f"{where} failed: {failed}", method=self.method, url=self.url)
+        error = TransportError(f"{where} failed: {failed}", method=self.method, url=self.url)
+        return self._unless_unknown(error)
+
+    def _unless_unknown(self, err: ApiClientError) -> ApiClientError:
+        """``err``, or an :class:`OutcomeUnknownError` saying so once an attempt was lost.
+
+        Whatever later attempts saw (refused: the server died; the budget; the deadline), a
+        request that is not safe to repeat and was sent once without a known outcome may have
+        been applied, and the error must say so.
+        """
+        first = next((a for a in self.attempts if a.outcome_unknown), None)
+        if not self.unsure or isinstance(err, OutcomeUnknownError) or first is None:
+            return err
+        where = f"{self.method} {redact_url(self.url)}"
+        then = str(err).removeprefix(where).lstrip(": ")
+        if first is self.attempts[-1]:
+            pass  # the attempt that just failed is the lost one: its own words say enough
+        elif first.outcome.isdigit():
+            then = f"attempt {first.number} got {first.outcome} from a gateway; then {then}"
+        else:
+            then = (
+                f"attempt {first.number} was sent and its answer lost ({first.outcome});"
+                f" then {then}"
+            )
+        return OutcomeUnknownError(
+            f"{where}: outcome unknown, the request may have been applied: {then}",
+            method=self.method,
+            url=self.url,
+        )
 
     # -- records -----------------------------------------------------------------------------
     def exchange(self, received: Received) -> Exchange:
         response = received.response
         sent = response.request
-        return Exchange(
+        last_unknown = bool(self.attempts) and self.attempts[-1].outcome_unknown
+        exchange = Exchange(
             method=self.method,
             url=self.url,
             request_headers=dict(sent.headers),
@@ -216,9 +273,24 @@ class RetryRun:
             started_at=self.started_at,
             elapsed=time.monotonic() - self.start,
             attempts=tuple(self.attempts),
+            retries_exhausted=self.exhausted,
+            outcome_unknown=self.unsure and (self.exhausted or last_unknown),
         )
+        if exchange.applied_by_earlier_attempt:
+            exchange = replace(exchange, attempts=self._explain_gone(exchange))
+        return exchange
 
-    def failed_exchange(self, error: str) -> Exchange:
+    def _explain_gone(self, exchange: Exchange) -> tuple[Attempt, ...]:
+        """The attempts, the last one saying why its 404 means the DELETE was applied."""
+        *before, last = exchange.attempts
+        lost = next(a for a in before if a.outcome_unknown)
+        reason = (
+            f"{last.outcome} after attempt {lost.number} ({lost.outcome}) was sent without a"
+            " known outcome: most likely that attempt deleted it; counted as applied"
+        )
+        return (*before, replace(last, reason=reason))
+
+    def failed_exchange(self, error: str, *, outcome_unknown: bool = False) -> Exchange:
         """The record of a request that got no usable response (status 0)."""
         return Exchange(
             method=self.method,
@@ -233,6 +305,7 @@ class RetryRun:
             elapsed=time.monotonic() - self.start,
             attempts=tuple(self.attempts),
             error=error,
+            outcome_unknown=outcome_unknown,
         )
 
 

@@ -1,9 +1,12 @@
 """``python -m demo_api --port 8000``: run the shop standalone.
 
 The user is seeded from ``API_USERNAME`` and ``API_PASSWORD`` when both are set (and
-``API_TOKEN``, when set, is accepted as a pre-issued bearer token for that user). Otherwise
-credentials are generated and written, never printed, to a ``0600`` env file next to the
-database, whose path is printed; ``set -a; . that-file; set +a`` exports them for pytest.
+``API_TOKEN``, when set, is accepted as a pre-issued bearer token for that user, for
+``--token-ttl`` seconds from start-up). Otherwise credentials are generated and written, never
+printed, to a ``0600`` env file next to the database, whose path is printed;
+``set -a; . that-file; set +a`` exports them for pytest. When that file already exists (a
+restart on the same ``--db``), its credentials are used again, unless ``--new-credentials``.
+Restarting on an existing database keeps its data; the user is updated, not added twice.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ import dataclasses
 import os
 import secrets
 import signal
+import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+from fastapi import FastAPI
 
 from demo_api.app import create_app
 from demo_api.faults import FaultPlan, parse_mix
@@ -31,6 +38,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--db", type=Path, default=None, help="SQLite file (default: a fresh temporary one)"
     )
     parser.add_argument("--token-ttl", type=float, default=900.0, help="token lifetime, seconds")
+    parser.add_argument(
+        "--new-credentials",
+        action="store_true",
+        help="generate new credentials even if the credentials file next to --db exists",
+    )
     faults = parser.add_argument_group("fault injection (off by default)")
     faults.add_argument("--fault-rate", type=float, default=0.0, help="share of requests faulted")
     faults.add_argument("--fault-seed", type=int, default=None, help="seed of the fault draws")
@@ -46,27 +58,62 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _seed_user(workdir: Path) -> SeedUser:
+class StartError(Exception):
+    """A start-up problem the user can fix; the message is one line."""
+
+
+def _say(message: str) -> None:
+    print(f"demo_api: {message}", file=sys.stderr)
+
+
+def _seed_user(workdir: Path, *, renew: bool, token_ttl: float) -> SeedUser:
     username, password = os.environ.get("API_USERNAME"), os.environ.get("API_PASSWORD")
     if username and password:
         token = os.environ.get("API_TOKEN", "")
         names = "API_USERNAME, API_PASSWORD" + (" and API_TOKEN" if token else "")
-        print(f"demo_api: seeded the user from {names}", file=sys.stderr)
+        _say(f"seeded the user from {names}")
+        if token:
+            until = time.strftime("%H:%M:%S UTC", time.gmtime(time.time() + token_ttl))
+            _say(
+                f"API_TOKEN is accepted for {token_ttl:g} s, until {until}; after that it gets"
+                " 401 (--token-ttl sets how long)"
+            )
         return SeedUser(username, password, token=token)
-    user = SeedUser(f"demo-{secrets.token_hex(4)}", secrets.token_urlsafe(24))
     env_file = workdir / "demo-credentials.env"
-    fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(f"API_USERNAME={user.username}\nAPI_PASSWORD={user.password}\n")
-    print(f"demo_api: generated credentials, written to {env_file}", file=sys.stderr)
-    print(f"demo_api: export them with: set -a; . {env_file}; set +a", file=sys.stderr)
+    if env_file.exists() and not renew:
+        user = _read_credentials(env_file)
+        _say(f"reusing the credentials in {env_file} (--new-credentials replaces them)")
+    else:
+        user = SeedUser(f"demo-{secrets.token_hex(4)}", secrets.token_urlsafe(24))
+        # A new file, so 0600 applies: an existing one would keep its own, wider, mode.
+        env_file.unlink(missing_ok=True)
+        fd = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(f"API_USERNAME={user.username}\nAPI_PASSWORD={user.password}\n")
+        done = "replaced the credentials in" if renew else "generated credentials, written to"
+        _say(f"{done} {env_file}")
+    _say(f"export them with: set -a; . {env_file}; set +a")
     return user
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
+def _read_credentials(env_file: Path) -> SeedUser:
+    """The user in an env file this program wrote; StartError when it holds none."""
+    values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    username, password = values.get("API_USERNAME"), values.get("API_PASSWORD")
+    if not username or not password:
+        raise StartError(
+            f"{env_file} exists but holds no API_USERNAME and API_PASSWORD:"
+            " fix it, or pass --new-credentials to replace it"
+        )
+    return SeedUser(username, password)
+
+
+def _build(args: argparse.Namespace) -> tuple[FastAPI, Path]:
+    """The app and its database file, as the options ask; StartError says what is wrong."""
     workdir = Path(tempfile.mkdtemp(prefix="demo-api-")) if args.db is None else args.db.parent
     db = args.db or workdir / "shop.sqlite3"
+    if not workdir.is_dir():
+        raise StartError(f"--db {db}: the directory {workdir} does not exist")
     try:
         plan = FaultPlan(
             rate=args.fault_rate,
@@ -75,11 +122,23 @@ def main(argv: list[str] | None = None) -> int:
             stall=args.stall,
         )
     except ValueError as err:
-        print(f"python -m demo_api: error: {err}", file=sys.stderr)
-        return 2
+        raise StartError(str(err)) from None
     if args.fault_mix:
         plan = dataclasses.replace(plan, mix=args.fault_mix)
-    app = create_app(db, [_seed_user(workdir)], token_ttl=args.token_ttl, faults=plan)
+    user = _seed_user(workdir, renew=args.new_credentials, token_ttl=args.token_ttl)
+    try:
+        return create_app(db, [user], token_ttl=args.token_ttl, faults=plan), db
+    except sqlite3.Error as err:
+        raise StartError(f"cannot use the database {db}: {err}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    try:
+        app, db = _build(args)
+    except StartError as err:
+        print(f"python -m demo_api: error: {err}", file=sys.stderr)
+        return 2
     server = DemoServer(app, host=args.host, port=args.port)
     server.start()
     # SIGTERM (a service manager, a test harness) stops as cleanly as Ctrl-C does.

@@ -1,4 +1,8 @@
-"""Idempotency keys for POST and PATCH (IETF draft "The Idempotency-Key HTTP Header Field").
+"""Idempotency keys for POST, PATCH and DELETE (IETF draft "The Idempotency-Key HTTP Header
+Field").
+
+DELETE is idempotent in effect but not in answer: repeated after a lost answer, it would say
+404 where the first said 204. With a key, the repeat gets the first answer back.
 
 - First request with a key: processed; its response (unless 5xx) is stored with a fingerprint
   of method, path and body.
@@ -20,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from demo_api.problems import problem
 from demo_api.store import Store
 
-KEYED_METHODS = frozenset({"POST", "PATCH"})
+KEYED_METHODS = frozenset({"POST", "PATCH", "DELETE"})
 
 
 class IdempotencyMiddleware:

@@ -1,9 +1,11 @@
 """The demo shop as the API under test when no base URL is given: a pytest plugin.
 
-It answers api-bdd's ``pytest_api_bdd_start_api`` hook (see ``steps/hookspecs.py``): start
-the shop in this process on 127.0.0.1, port 0, over a fresh SQLite file, with the user the run
-generated and the faults the ``--demo-*`` options ask for. The fixtures never import this
-package; they call the hook, and this module is listed in the root ``conftest.py``. When it
+It answers api-bdd's ``pytest_api_bdd_start_api`` hook (see ``steps/hookspecs.py``) for the
+name ``shop`` (a profile's ``base_url = "embedded:shop"``): start the shop in this process on
+127.0.0.1, port 0, over a fresh SQLite file, with a user generated for the run (its credentials
+are handed back, never written or printed) and the faults its own ``--demo-*`` options ask for.
+The fixtures never import this package; they call the hook, and this module is listed in the
+root ``conftest.py``. When it
 injects faults, the terminal summary ends with what it served and injected (xdist workers
 hand their counts to the controller in ``workeroutput``).
 """
@@ -11,6 +13,9 @@ hand their counts to the controller in ``workeroutput``).
 from __future__ import annotations
 
 import dataclasses
+import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +48,12 @@ def fault_plan(options: dict[str, Any]) -> FaultPlan:
 
 
 class EmbeddedDemoApi:
-    """A started demo shop: its URL, its counts, and how to stop it."""
+    """A started demo shop: its URL, its user's credentials, its counts, how to stop it."""
 
-    def __init__(self, server: DemoServer) -> None:
+    def __init__(self, server: DemoServer, username: str, password: str) -> None:
         self.server = server
         self.url = server.url
+        self.credentials = {"API_USERNAME": username, "API_PASSWORD": password}
 
     def stats(self) -> dict[str, Any]:
         return shop_stats(self.server.app)
@@ -56,25 +62,125 @@ class EmbeddedDemoApi:
         self.server.stop()
 
 
-def pytest_api_bdd_check_api_options(options: dict[str, Any]) -> None:
-    fault_plan(options)
+# -- its own options ------------------------------------------------------------------------------
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError
+    return value
+
+
+def _whole(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError
+    return value
+
+
+# name, flag, environment variable, default, converter, what a value must be, help
+_OPTIONS: list[tuple[str, str, str, Any, Callable[[str], Any], str, str]] = [
+    (
+        "demo_fault_rate",
+        "--demo-fault-rate",
+        "DEMO_FAULT_RATE",
+        0.0,
+        _rate,
+        "a share between 0 and 1",
+        "share of requests given a transient fault (default 0)",
+    ),
+    (
+        "demo_fault_seed",
+        "--demo-fault-seed",
+        "DEMO_FAULT_SEED",
+        None,
+        int,
+        "a whole number",
+        "seed for the fault draws (default: random)",
+    ),
+    (
+        "demo_fault_mix",
+        "--demo-fault-mix",
+        "DEMO_FAULT_MIX",
+        None,
+        str,
+        "a mix",
+        "fault kinds and weights, e.g. 503-retry-after-seconds=2,reset-before-response=1"
+        " (default: every kind, equally)",
+    ),
+    (
+        "demo_retry_after",
+        "--demo-retry-after",
+        "DEMO_RETRY_AFTER",
+        1,
+        _whole,
+        "a whole number >= 0",
+        "seconds its Retry-After faults ask for (default 1)",
+    ),
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("api-bdd-demo", "api-bdd: the embedded demo shop")
+    for name, flag, env, _, _, _, text in _OPTIONS:
+        group.addoption(flag, dest=name, metavar="VALUE", help=f"{text}; env {env}")
+        parser.addini(name, help=f"embedded demo shop: {text}", default=None)
+
+
+def demo_options(config: pytest.Config) -> dict[str, Any]:
+    """The ``--demo-*`` values: command line > ini > environment > default."""
+    values: dict[str, Any] = {}
+    for name, flag, env, default, convert, expected, _ in _OPTIONS:
+        values[name] = default
+        for where, raw in (
+            (flag, config.getoption(name)),
+            (f"ini key {name}", config.getini(name)),
+            (f"environment variable {env}", os.environ.get(env)),
+        ):
+            if raw in (None, "", []):
+                continue
+            try:
+                values[name] = convert(str(raw))
+            except ValueError:
+                raise pytest.UsageError(
+                    f"api-bdd: {where}={raw!r} is invalid: expected {expected}"
+                ) from None
+            break
+    return values
+
+
+def _plan_options(config: pytest.Config, client_timeout: float) -> dict[str, Any]:
+    values = demo_options(config)
+    return {
+        "rate": values["demo_fault_rate"],
+        "seed": values["demo_fault_seed"],
+        "mix": values["demo_fault_mix"],
+        "retry_after": values["demo_retry_after"],
+        # a stall outlasts the client's read timeout, so the client sees one
+        "stall": client_timeout + 0.5,
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        fault_plan(_plan_options(config, 10.0))
+    except ValueError as err:
+        raise pytest.UsageError(f"api-bdd: {err}") from None
 
 
 def pytest_api_bdd_start_api(
-    config: pytest.Config,
-    workdir: Path,
-    username: str,
-    password: str,
-    options: dict[str, Any],
-    worker: int,
-) -> EmbeddedDemoApi:
-    plan = fault_plan(options)
+    config: pytest.Config, name: str, workdir: Path, worker: int, client_timeout: float
+) -> EmbeddedDemoApi | None:
+    if name != "shop":
+        return None
+    plan = fault_plan(_plan_options(config, client_timeout))
     if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
         plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)
+    username, password = f"bdd-{secrets.token_hex(4)}", secrets.token_urlsafe(32)
     app = create_app(workdir / "shop.sqlite3", [SeedUser(username, password)], faults=plan)
     # Server errors reach the tests as 500 problem responses; logging them from the server
     # thread could crash pytest on CPython 3.11 (see DemoServer's log_level).
-    started = EmbeddedDemoApi(DemoServer(app, log_level="critical").start())
+    server = DemoServer(app, log_level="critical").start()
+    started = EmbeddedDemoApi(server, username, password)
     config.stash[_STARTED] = started
     return started
 

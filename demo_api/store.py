@@ -6,6 +6,10 @@ without locks. Stock is still taken with a conditional ``UPDATE ... WHERE stock 
 ``BEGIN IMMEDIATE``, so the invariant holds even if two processes share the file.
 
 Money is stored as integer cents; the HTTP layer converts to and from exact decimals.
+
+Ids are never reused (``AUTOINCREMENT``): a DELETE retried after its answer was lost must
+never land on a row another client created since under the same id. A database written by an
+older demo API (plain ``INTEGER PRIMARY KEY``) is migrated when opened.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     username      TEXT NOT NULL UNIQUE,
     email         TEXT NOT NULL,
     full_name     TEXT NOT NULL,
@@ -39,14 +43,14 @@ CREATE TABLE IF NOT EXISTS tokens (
     expires_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS products (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT NOT NULL,
     price_cents INTEGER NOT NULL CHECK (price_cents > 0),
     stock       INTEGER NOT NULL CHECK (stock >= 0),
     created_at  TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS orders (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     product_id       INTEGER NOT NULL REFERENCES products(id),
     user_id          INTEGER NOT NULL REFERENCES users(id),
     quantity         INTEGER NOT NULL CHECK (quantity > 0),
@@ -65,6 +69,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
     created_at  REAL NOT NULL
 );
 """
+
+# PRAGMA user_version: 1 = ids never reused (AUTOINCREMENT).
+SCHEMA_VERSION = 1
+_ID_TABLES = ("users", "products", "orders")
 
 # Keys are kept a day (the draft leaves the window to the server).
 IDEMPOTENCY_TTL = 24 * 3600.0
@@ -123,8 +131,10 @@ class Store:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._migrate()
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         # Every order ever created, by product, cancelled ones included: the fault benchmark
         # compares it with the orders the scenarios meant to create.
         self.orders_created: Counter[int] = Counter()
@@ -132,6 +142,31 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    def _migrate(self) -> None:
+        """Rebuild the tables of an older database so that their ids are never reused.
+
+        SQLite's way to change a table's definition: create the new table, copy, drop the old,
+        rename (with foreign keys off, so nothing cascades). Ids deleted before the migration
+        above the highest one left can be handed out once more; none after it.
+        """
+        if self._db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return
+        definitions = {
+            name: sql
+            for name, sql in self._db.execute("SELECT name, sql FROM sqlite_master")
+            if name in _ID_TABLES and "AUTOINCREMENT" not in sql.upper()
+        }
+        if not definitions:
+            return
+        with self._transaction() as db:
+            for table in _ID_TABLES:
+                if table in definitions:
+                    new = definitions[table].replace("PRIMARY KEY", "PRIMARY KEY AUTOINCREMENT", 1)
+                    db.execute(new.replace(table, f"{table}_migrated", 1))
+                    db.execute(f"INSERT INTO {table}_migrated SELECT * FROM {table}")  # noqa: S608
+                    db.execute(f"DROP TABLE {table}")
+                    db.execute(f"ALTER TABLE {table}_migrated RENAME TO {table}")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -145,11 +180,17 @@ class Store:
 
     # -- users and tokens ------------------------------------------------------------------
     def add_user(self, user: SeedUser) -> int:
+        """Create the user, or, when the name is taken (a restart on the same database), give
+        the existing user this password, e-mail and full name; return the user's id."""
         salt = secrets.token_bytes(16)
         with self._transaction() as db:
-            cur = db.execute(
+            row = db.execute(
                 "INSERT INTO users (username, email, full_name, password_salt, password_hash,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (username) DO UPDATE SET email = excluded.email,"
+                " full_name = excluded.full_name, password_salt = excluded.password_salt,"
+                " password_hash = excluded.password_hash"
+                " RETURNING id",
                 (
                     user.username,
                     user.email or f"{user.username}@example.test",
@@ -158,9 +199,8 @@ class Store:
                     _hash_password(user.password, salt),
                     _now(),
                 ),
-            )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+            ).fetchone()
+        return int(row["id"])
 
     def authenticate(self, username: str, password: str) -> int | None:
         """Return the user id when the password matches, else None (in constant time)."""
@@ -179,8 +219,10 @@ class Store:
         now = self.clock()
         with self._transaction() as db:
             db.execute("DELETE FROM tokens WHERE expires_at < ?", (now,))
-            db.execute(
-                "INSERT INTO tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+            db.execute(  # a pre-issued token seen again (a restart) gets a new lifetime
+                "INSERT INTO tokens (token_hash, user_id, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (token_hash) DO UPDATE SET user_id = excluded.user_id,"
+                " expires_at = excluded.expires_at",
                 (_token_hash(token), user_id, now + self.token_ttl),
             )
         return token, int(self.token_ttl)

@@ -65,7 +65,7 @@ def render_markdown(document: dict[str, Any], html_path: str | None = None) -> s
         for group in feature["groups"]
         for scenario in group["scenarios"]
         if scenario["status"] == "passed"
-        and any(e["retried"] for s in scenario["steps"] for e in s["exchanges"])
+        and any(e.get("recovered", e["retried"]) for s in scenario["steps"] for e in s["exchanges"])
     ]
     if retried:
         lines += ["", "### Passed only after retries", ""]

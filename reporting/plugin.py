@@ -1,15 +1,16 @@
 """The reporting plugin: a switchboard of hooks that delegate to the modules beside it.
 
-Exchanges reach it through a listener on the worker's ``api_client`` (added when that fixture
-is set up), attributed to the test running at the time. What a report needs travels on the
-``TestReport`` as plain data (``user_properties``), so pytest-xdist carries it to the
-controller, which prints the summary.
+Exchanges reach it through a listener it adds to the worker's client when the steps announce
+it (``pytest_api_bdd_client_created``), attributed to the test running at the time. What a
+report needs travels on the ``TestReport`` as plain data (``user_properties``), so
+pytest-xdist carries it to the controller, which prints the summary.
 
-Secrets: one :class:`~client.redaction.Redactor` per process learns the settings' secrets, the
-credentials every exchange carried or obtained, and values steps register with the ``secret``
-fixture. It scrubs each report in the worker, before any reporter (terminal, JUnit, cucumber
-JSON, xdist) sees it, every recorded warning, and every log record on pytest's handlers
-(captured, live, ``--log-file``) and the root logger's.
+Secrets: one :class:`~client.redaction.Redactor` per process learns the settings' secrets, every
+credential the steps read or obtain (``pytest_api_bdd_secret``), the credentials every exchange
+carried or obtained, and values steps register with the ``secret`` fixture. It scrubs each
+report in the worker, before any reporter (terminal, JUnit, cucumber JSON, xdist) sees it,
+every recorded warning, and every log record on pytest's handlers (captured, live,
+``--log-file``) and the root logger's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from client import ApiClient, ApiSettings, Exchange, SettingsError, load_settings
+from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
 from reporting import livingdocs
 from reporting.recorder import ScenarioRecorder
@@ -60,16 +61,11 @@ class ReportingPlugin:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
             self.recorder.on_exchange(exchange)
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_fixture_setup(
-        self, fixturedef: Any, request: pytest.FixtureRequest
-    ) -> Generator[None, Any, Any]:
-        value = yield
-        if fixturedef.argname == "api_client" and isinstance(value, ApiClient):
-            value.add_listener(self.record)
-        elif isinstance(value, ApiSettings):
-            self.redactor.add_all(settings_secrets(value))
-        return value
+    def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
+        client.add_listener(self.record)
+
+    def pytest_api_bdd_secret(self, value: str, name: str) -> None:
+        self.redactor.add(value, name)
 
     # -- redaction at every channel ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)

@@ -20,7 +20,7 @@ from reporting.records import exchange_record, scenario_record
 RECORD = pytest.StashKey[dict[str, Any]]()
 CURRENT_STEP = pytest.StashKey[dict[str, Any] | None]()
 STEP_STARTED = pytest.StashKey[float]()
-STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # filled by diagnostics at collection
+STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # from the steps' pre-flight
 AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
 WORST = pytest.StashKey[str]()
 
@@ -81,6 +81,14 @@ class ScenarioRecorder:
 
     def stop(self) -> None:
         self.current = None
+
+    def pytest_api_bdd_steps_resolved(
+        self, item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
+    ) -> None:
+        """The pre-flight's answer: each step's function, and the first authoring problem."""
+        item.stash[STEP_FUNCTIONS] = functions
+        if problem is not None:
+            item.stash[AUTHORING] = problem
 
     # -- pytest-bdd's step hooks ----------------------------------------------------------------
     def pytest_bdd_before_step(self, request: pytest.FixtureRequest, step: Any) -> None:

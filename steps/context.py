@@ -1,168 +1,230 @@
-"""The per-scenario context: who is signed in, what the last request answered, what was made.
+"""The scenario context: who is calling, what the last request answered, variables, clean-up.
 
-The one place state passes between the steps of a scenario (never module globals). Whatever a
-scenario creates is registered here and removed when the scenario ends, orders before the
-products they reference, unless ``--keep-data`` is given.
+Generic: it knows HTTP, the profile and its authentication, never a domain (no products, no
+orders). Every request a step makes goes through :meth:`Context.send`, which applies the
+identity, the request parts earlier steps prepared and the retry switch, records the exchange
+as ``ctx.last`` and runs the response checks the profile asks for (OpenAPI conformance).
+Clean-up requests registered with :meth:`Context.on_cleanup` run last-in first-out when the
+scenario ends, also when it failed, unless ``--keep-data`` is given.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-from collections.abc import Iterator
+import importlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from types import ModuleType
+from typing import Any
 
 import pytest
 
-from client import ApiClient, ApiClientError, ApiSettings, Exchange
-from models import Order, Problem, Product, StrictModel, Token, parse
-from steps.options import get_option
+from client import ApiClient, ApiClientError, Exchange, OutcomeUnknownError
+from client.auth import Authenticator
+from client.profiles import Profile
+from steps.variables import Variables
 
-M = TypeVar("M", bound=StrictModel)
+Check = Callable[[Exchange], None]
 
 
 class StepUsageError(AssertionError):
-    """A step was used out of order (e.g. 'the order total' before any order)."""
+    """A step was used out of order (e.g. a response check before any request): one line."""
 
 
 @dataclass
-class ScenarioContext:
+class PreparedRequest:
+    """Headers, query parameters and a body that earlier steps set for the next request."""
+
+    headers: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    form: dict[str, str] | None = None
+    has_json: bool = False
+
+
+@dataclass
+class Cleanup:
+    method: str
+    path: str
+    identity: str | None  # the token in force when it was registered; None: anonymous
+
+
+@dataclass
+class Context:
     client: ApiClient
-    settings: ApiSettings
-    run_id: str
-    token: Token | None = None
-    exchange: Exchange | None = None
-    product: Product | None = None
-    order: Order | None = None
-    created_products: list[int] = field(default_factory=list)
-    created_orders: list[int] = field(default_factory=list)
+    auth: Authenticator
+    profile: Profile
+    variables: Variables
+    checks: list[Check] = field(default_factory=list)
+    identity: str = "anonymous"  # "anonymous", "signed-in" or "token"
+    token: str | None = None  # a token a step chose (``I use the token in ${t}``)
+    retries: bool = True  # False: the scenario is tagged @no-retry
+    next_without_retries: bool = False
+    prepared: PreparedRequest = field(default_factory=PreparedRequest)
+    cleanups: list[Cleanup] = field(default_factory=list)
+    # requests that may have been applied although no answer said so (clean-up cannot undo them)
+    unknown_outcomes: list[str] = field(default_factory=list)
+    _last: Exchange | None = None
 
     # -- who is calling --------------------------------------------------------------------
-    @property
-    def api(self) -> ApiClient:
-        """The client as the signed-in user, or anonymous before signing in."""
-        if self.token is None:
-            return self.client
-        return self.client.authorized(self.token.access_token)
+    def sign_in(self) -> None:
+        """Send the profile's credentials from now on (signing in when the scheme needs it)."""
+        self.identity, self.token = "signed-in", None
+        self._auth_parts()  # sign in now, so a failure is this step's
 
-    def sign_in(self, password: str | None = None) -> Exchange:
-        """``POST /auth/token`` with the configured user (or the given password)."""
-        if password is None and self.settings.password is not None:
-            password = self.settings.password.get_secret_value()
-        form = {
-            "grant_type": "password",
-            "username": self.settings.username or "",
-            "password": password or "",
-        }
-        self.exchange = self.client.post("/auth/token", data=form)
-        return self.exchange
+    def anonymous(self) -> None:
+        self.identity, self.token = "anonymous", None
 
-    def signed_in(self) -> Token:
-        """Sign in once per scenario (or adopt API_TOKEN) and return the token."""
-        if self.token is None:
-            if self.settings.token is not None:
-                value = self.settings.token.get_secret_value()
-                self.token = Token(access_token=value, token_type="bearer", expires_in=1)
-            else:
-                exchange = self.sign_in()
-                expect_status(exchange, 200)
-                self.token = parse(Token, exchange.body, where=exchange.describe())
-        return self.token
+    def use_token(self, token: str) -> None:
+        self.identity, self.token = "token", token
 
-    # -- what the last request answered ----------------------------------------------------
-    @property
-    def last(self) -> Exchange:
-        if self.exchange is None:
-            raise StepUsageError("no request has been made yet in this scenario")
-        return self.exchange
+    def _auth_parts(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+        if self.identity == "token" and self.token is not None:
+            return {"Authorization": f"Bearer {self.token}"}, {}
+        if self.identity == "signed-in":
+            parts = self.auth.parts(self.client)
+            if self.auth.last_grant is not None:
+                self._record(self.auth.last_grant)
+                self.auth.last_grant = None
+            return parts.headers, parts.params
+        return {}, {}
 
-    def unique(self, name: str) -> str:
-        """``name`` made unique to this scenario, so runs can share one API."""
-        return f"{name} [{self.run_id}-{secrets.token_hex(3)}]"
+    # -- sending ---------------------------------------------------------------------------
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        retries: bool | None = None,
+        record: bool = True,
+        undo: str | None = None,
+    ) -> Exchange:
+        """Send a request as the current identity, with what earlier steps prepared.
 
-    # -- clean-up --------------------------------------------------------------------------
-    def track(self, exchange: Exchange, ids: list[int]) -> None:
-        """Remember the id of a resource a 201 created, for clean-up, before it is checked.
-
-        Reads the id loosely: a body that breaks the contract is reported by the Then step, but
-        what it created is still removed.
+        ``retries=False`` (or a ``@no-retry`` scenario, or ``the next request is not
+        retried``) sends it once. ``record=False`` leaves ``ctx.last`` alone (clean-up).
+        ``undo="DELETE /products/{id}"``: when the answer is a 2xx JSON object, register that
+        clean-up, its ``{fields}`` taken from the answer, before anything is checked (so what
+        was created is removed even when the step then fails on the body).
         """
-        if exchange.status != 201:
+        prepared, self.prepared = self.prepared, PreparedRequest()
+        auth_headers, auth_params = self._auth_parts()
+        all_headers = {**auth_headers, **prepared.headers, **(headers or {})}
+        all_params = {**auth_params, **prepared.params, **(params or {})}
+        if json is None and prepared.has_json:
+            json = prepared.json
+        if data is None:
+            data = prepared.form
+        once = retries is False or not self.retries or self.next_without_retries
+        self.next_without_retries = False
+        try:
+            exchange = self.client.request(
+                method,
+                path,
+                json=json,
+                data=data,
+                params=all_params or None,
+                headers=all_headers or None,
+                retries=not once,
+            )
+        except OutcomeUnknownError as err:
+            self.unknown_outcomes.append(f"{err.method} {err.url}")
+            raise
+        if undo is not None:
+            self._register_undo(undo, exchange)
+        if record:
+            self._record(exchange)
+            for check in self.checks:
+                check(exchange)
+        return exchange
+
+    def _register_undo(self, undo: str, exchange: Exchange) -> None:
+        if not 200 <= exchange.status < 300:
             return
         try:
             created = exchange.json()
         except ValueError:
             return
-        if isinstance(created, dict) and isinstance(created.get("id"), int):
-            ids.append(created["id"])
+        if not isinstance(created, dict):
+            return
+        method, _, template = undo.partition(" ")
+        try:
+            path = template.format(**created)
+        except (KeyError, IndexError, ValueError):
+            return
+        self.on_cleanup(method, path)
 
-    def clean_up(self) -> list[str]:
-        """Cancel orders, then delete products; return what could not be removed."""
-        if not (self.created_orders or self.created_products) or self.token is None:
-            return []
-        api, failures = self.api, []
-        for path in [f"/orders/{i}" for i in reversed(self.created_orders)] + [
-            f"/products/{i}" for i in reversed(self.created_products)
-        ]:
+    def _record(self, exchange: Exchange) -> None:
+        self._last = exchange
+
+    @property
+    def last(self) -> Exchange:
+        if self._last is None:
+            raise StepUsageError("no request has been made yet in this scenario")
+        return self._last
+
+    # -- models ----------------------------------------------------------------------------
+    def models(self) -> ModuleType:
+        if not self.profile.models:
+            raise StepUsageError(f"profile {self.profile.name!r} names no models module")
+        return importlib.import_module(self.profile.models)
+
+    def model(self, name: str) -> Any:
+        found = getattr(self.models(), name, None)
+        if not isinstance(found, type):
+            raise StepUsageError(f"no model {name!r} in {self.profile.models}")
+        return found
+
+    # -- clean-up --------------------------------------------------------------------------
+    def on_cleanup(self, method: str, path: str) -> None:
+        """Register a request that undoes what the scenario created (run last-in first-out)."""
+        identity = None
+        if self.identity != "anonymous":
+            identity = self.token if self.identity == "token" else "signed-in"
+        self.cleanups.append(Cleanup(method.upper(), path, identity))
+
+    def run_cleanups(self) -> list[str]:
+        """Run every registered clean-up, newest first; return what could not be undone."""
+        failures: list[str] = []
+        while self.cleanups:
+            cleanup = self.cleanups.pop()
+            if cleanup.identity is None:
+                self.anonymous()
+            elif cleanup.identity == "signed-in":
+                self.identity, self.token = "signed-in", None
+            else:
+                self.use_token(cleanup.identity)
             try:
-                answer = api.delete(path)
-            except ApiClientError as err:
+                answer = self.send(cleanup.method, cleanup.path, record=False)
+            except (ApiClientError, AssertionError) as err:
                 failures.append(str(err))
                 continue
-            if answer.status not in (204, 404):
-                failures.append(answer.describe())
+            failures.extend(_cleanup_problem(answer))
         return failures
 
 
-def expect_status(exchange: Exchange, *expected: int) -> None:
-    """Assert the status, saying what came back (the problem ``detail`` when there is one)."""
-    __tracebackhide__ = True
-    if exchange.status in expected:
+def _cleanup_problem(answer: Exchange) -> Iterator[str]:
+    """A clean-up is done when it succeeded, or found nothing left to undo (404, 410)."""
+    if answer.status < 300 or answer.status in (404, 410):
+        if answer.outcome_unknown:
+            yield f"{answer.describe()}: an earlier attempt's outcome is unknown"
         return
-    detail = ""
-    if "json" in exchange.content_type:
-        try:
-            body = exchange.json()
-            if isinstance(body, dict) and isinstance(body.get("detail"), str):
-                detail = f": {body['detail']}"
-        except ValueError:
-            pass
-    wanted = " or ".join(str(s) for s in expected)
-    tries = ""
-    if exchange.retried:
-        tries = f" (after {len(exchange.attempts)} attempts: "
-        tries += ", ".join(a.outcome for a in exchange.attempts) + ")"
-    raise AssertionError(f"{exchange.describe()}, expected {wanted}{detail}{tries}")
+    yield answer.describe()
 
 
-def expect_created(exchange: Exchange, model: type[M]) -> tuple[M, dict[str, Any]]:
-    """Assert 201 and a body matching ``model``; return it with the JSON that was sent."""
-    __tracebackhide__ = True
-    expect_status(exchange, 201)
-    created = parse(model, exchange.body, where=exchange.describe())
-    return created, json.loads(exchange.request_body or b"{}")
-
-
-def expect_problem(exchange: Exchange, status: int) -> Problem:
-    """Assert ``status`` with an RFC 9457 problem body that agrees with it."""
-    __tracebackhide__ = True
-    expect_status(exchange, status)
-    problem = parse(Problem, exchange.body, where=exchange.describe())
-    assert problem.status == status, f"{exchange.describe()}: problem says status {problem.status}"
-    return problem
-
-
-@pytest.fixture
-def shop(
-    request: pytest.FixtureRequest, api_client: ApiClient, api_settings: ApiSettings
-) -> Iterator[ScenarioContext]:
-    """The scenario's context; cleans up what the scenario created."""
-    context = ScenarioContext(api_client, api_settings, run_id=secrets.token_hex(2))
-    yield context
-    if not get_option(request.config, "keep_data"):
-        failures = context.clean_up()
-        if failures:
-            request.node.warn(
-                pytest.PytestWarning(f"api-bdd: clean-up left data behind: {'; '.join(failures)}")
-            )
+def finish(request: pytest.FixtureRequest, context: Context, keep_data: bool) -> None:
+    """At the end of the scenario: run the clean-ups (or keep the data) and say what stayed."""
+    if keep_data:
+        return
+    failures = context.run_cleanups()
+    failures.extend(
+        f"{request} may have been applied (its answer was lost), and nothing undoes it"
+        for request in context.unknown_outcomes
+    )
+    if failures:
+        request.node.warn(
+            pytest.PytestWarning(f"api-bdd: clean-up left data behind: {'; '.join(failures)}")
+        )

@@ -1,63 +1,102 @@
-"""Session fixtures: the API under test, the settings, and the one pooled client per worker.
+"""The profile of the run, the API under test, the one pooled client per worker, and ``ctx``.
 
-With no base URL (pytest-base-url's ``--base-url``, ``PYTEST_BASE_URL`` or the ``base_url`` ini
-key) the embedded demo shop is started on 127.0.0.1, port 0, with a fresh SQLite file and
-credentials generated for this run; once per xdist worker, stopped at the end. With a base URL,
-nothing is started and credentials come from ``API_USERNAME`` and ``API_PASSWORD``.
+The profile comes from ``--api`` (ini ``api_profile``, ``API_PROFILE``), else from the feature
+paths given on the command line, else the profile file's default. Its base URL is a URL (or
+``--base-url``/``PYTEST_BASE_URL``, pytest-base-url's) or ``embedded:NAME``: then the plugin
+that answers ``pytest_api_bdd_start_api`` for NAME starts it on 127.0.0.1 once per xdist
+worker, and the run uses only the credentials that API was seeded with.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from client import (
     ApiClient,
-    ApiSettings,
     RetryPolicy,
     SettingsError,
     Timeouts,
     build_session,
-    load_settings,
+    check_base_url,
     no_retries,
 )
+from client.auth import Authenticator
+from client.profiles import Profile, ProfileError, Profiles, load_profiles
+from steps.context import Context, finish
 from steps.hookspecs import StartedApi
 from steps.options import get_option
+from steps.variables import Variables
 
-_DEMO_USER = pytest.StashKey[tuple[str, str]]()
-EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started when no base URL is given
-
-
-def external_base_url(config: pytest.Config) -> str | None:
-    """The base URL the user gave, or None when the embedded demo API should be used."""
-    value = config.getoption("base_url", None) or config.getini("base_url")
-    return str(value).rstrip("/") if value else None
+PROFILES = pytest.StashKey[Profiles]()
+PROFILE = pytest.StashKey[Profile]()
+_CREDENTIALS = pytest.StashKey[Mapping[str, str]]()
+EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started for this worker, if any
 
 
 def worker_id(config: pytest.Config) -> str:
-    """``gw0``, ``gw1``... under pytest-xdist; ``main`` otherwise.
-
-    Read from the config, not ``PYTEST_XDIST_WORKER``: a pytest run started inside an xdist
-    worker (a plugin test) inherits that variable without being a worker itself.
-    """
+    """``gw0``, ``gw1``... under pytest-xdist; ``main`` otherwise (read from the config: a
+    pytest run started inside an xdist worker inherits ``PYTEST_XDIST_WORKER``)."""
     workerinput = getattr(config, "workerinput", None)
     return str(workerinput["workerid"]) if workerinput else "main"
 
 
-def embedded_options(config: pytest.Config) -> dict[str, Any]:
-    """The ``--demo-*`` values for the embedded API."""
-    return {
-        "rate": get_option(config, "demo_fault_rate"),
-        "seed": get_option(config, "demo_fault_seed"),
-        "mix": get_option(config, "demo_fault_mix"),
-        "retry_after": get_option(config, "demo_retry_after"),
-        # a stall outlasts the client's read timeout, so the client sees one
-        "stall": get_option(config, "api_timeout") + 0.5,
-    }
+def external_base_url(config: pytest.Config) -> str | None:
+    """The base URL given with pytest-base-url's option, ini key or environment variable."""
+    value = config.getoption("base_url", None) or config.getini("base_url")
+    return str(value) if value else None
+
+
+def profile_of(config: pytest.Config) -> Profile:
+    return config.stash[PROFILE]
+
+
+def _chosen_profile(config: pytest.Config, profiles: Profiles) -> Profile:
+    named = get_option(config, "api_profile")
+    if named:
+        return profiles.get(named)
+    owners: set[str] = set()
+    for arg in config.args:
+        path = Path(arg.split("::")[0])
+        path = path if path.is_absolute() else Path(config.invocation_params.dir, path)
+        if path.suffix == ".feature" or path.is_dir():
+            owners.update(profiles.owner_of(path, config.rootpath))
+    if len(owners) == 1:  # `pytest features/httpbin` needs no --api
+        return profiles.get(owners.pop())
+    return profiles.get(None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        profiles = load_profiles(config.rootpath)
+        profile = _chosen_profile(config, profiles)
+    except ProfileError as err:
+        raise pytest.UsageError(f"api-bdd: {err}") from None
+    given = external_base_url(config)
+    if given is not None:
+        try:
+            check_base_url(given)
+        except ValueError as err:
+            raise pytest.UsageError(f"api-bdd: base URL: {err}") from None
+        profile = profile.model_copy(update={"base_url": given.rstrip("/")})
+    config.stash[PROFILES] = profiles
+    config.stash[PROFILE] = profile
+    if profile.embedded is None:  # the environment's credentials are the run's
+        config.stash[_CREDENTIALS] = os.environ
+        for name in profile.secret_variables():
+            if os.environ.get(name):
+                config.hook.pytest_api_bdd_secret(value=os.environ[name], name=name)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    profile = profile_of(config)
+    where = f"embedded {profile.embedded}" if profile.embedded else "base URL from the profile"
+    return f"api-bdd: profile {profile.name} ({where}; auth {profile.auth.scheme})"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -66,55 +105,38 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if external_base_url(config) is None:
-        try:
-            config.hook.pytest_api_bdd_check_api_options(options=embedded_options(config))
-        except ValueError as err:
-            raise pytest.UsageError(f"api-bdd: {err}") from None
-    # Fail before any test, in one line, when an external API's credentials are missing.
-    else:
-        try:
-            settings = load_settings()
-            if settings.token is None:
-                settings.require("username", "password")
-        except SettingsError as err:
-            raise pytest.UsageError(f"api-bdd: {err}") from None
-
-
 @pytest.fixture(scope="session")
-def demo_credentials(request: pytest.FixtureRequest) -> tuple[str, str]:
-    """This run's generated user for the embedded API (never written to disk or printed)."""
-    stash = request.config.stash
-    if _DEMO_USER not in stash:
-        stash[_DEMO_USER] = (f"bdd-{secrets.token_hex(4)}", secrets.token_urlsafe(32))
-    return stash[_DEMO_USER]
+def api_profile(request: pytest.FixtureRequest) -> Profile:
+    """The profile this run tests."""
+    return profile_of(request.config)
 
 
 @pytest.fixture(scope="session")
 def base_url(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    demo_credentials: tuple[str, str],
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, api_profile: Profile
 ) -> Iterator[str]:
-    """Overrides pytest-base-url's fixture: the given URL, or an API started for this worker
-    by the plugin that answers ``pytest_api_bdd_start_api`` (the demo shop)."""
+    """Overrides pytest-base-url's fixture: the profile's URL, or its embedded API started for
+    this worker by the plugin that answers ``pytest_api_bdd_start_api``."""
     config = request.config
-    given = external_base_url(config)
-    if given is not None:
-        yield given
+    name = api_profile.embedded
+    if name is None:
+        yield api_profile.base_url
         return
-    username, password = demo_credentials
     started = config.hook.pytest_api_bdd_start_api(
         config=config,
-        workdir=tmp_path_factory.mktemp("embedded-api"),
-        username=username,
-        password=password,
-        options=embedded_options(config),
+        name=name,
+        workdir=tmp_path_factory.mktemp(f"embedded-{name}"),
         worker=int(worker_id(config).removeprefix("gw").replace("main", "0")),
+        client_timeout=get_option(config, "api_timeout", api_profile.timeout),
     )
     if started is None:
-        raise pytest.UsageError("api-bdd: no base URL given and no embedded API: use --base-url")
+        raise pytest.UsageError(
+            f"api-bdd: profile {api_profile.name}: no plugin starts the embedded API {name!r};"
+            " give a base URL (--base-url) or list the plugin in conftest.py"
+        )
+    for variable, value in started.credentials.items():
+        config.hook.pytest_api_bdd_secret(value=value, name=variable)
+    config.stash[_CREDENTIALS] = dict(started.credentials)
     config.stash[EMBEDDED_API] = started
     try:
         yield started.url
@@ -123,49 +145,77 @@ def base_url(
 
 
 @pytest.fixture(scope="session")
-def api_settings(
-    request: pytest.FixtureRequest, base_url: str, demo_credentials: tuple[str, str]
-) -> ApiSettings:
-    """Credentials: generated ones for the embedded API, the environment's for any other."""
-    if external_base_url(request.config) is None:
-        username, password = demo_credentials
-        return ApiSettings(username=username, password=SecretStr(password))
-    return load_settings()
-
-
-@pytest.fixture(scope="session")
-def retry_policy(request: pytest.FixtureRequest) -> RetryPolicy:
-    """The worker's retry policy (one budget for the whole run).
-
-    A plugin can supply another through the ``pytest_api_bdd_retry_policy`` hook.
-    """
+def retry_policy(request: pytest.FixtureRequest, api_profile: Profile) -> RetryPolicy:
+    """The worker's retry policy (one budget for the whole run); a plugin can supply another
+    through the ``pytest_api_bdd_retry_policy`` hook."""
     chosen = request.config.hook.pytest_api_bdd_retry_policy(config=request.config)
     if chosen is not None:
         return chosen  # type: ignore[no-any-return]
-    retries = get_option(request.config, "api_retries")
+    retries = get_option(request.config, "api_retries", api_profile.retries)
     return no_retries() if retries == 0 else RetryPolicy(max_attempts=retries + 1)
 
 
 @pytest.fixture(scope="session")
 def api_client(
-    request: pytest.FixtureRequest,
-    base_url: str,
-    api_settings: ApiSettings,
-    retry_policy: RetryPolicy,
+    request: pytest.FixtureRequest, base_url: str, retry_policy: RetryPolicy, api_profile: Profile
 ) -> Iterator[ApiClient]:
     """The worker's one client: a pooled session, explicit timeouts, closed at the end."""
     config = request.config
     timeouts = Timeouts(
         connect=get_option(config, "api_connect_timeout"),
-        read=get_option(config, "api_timeout"),
-        deadline=get_option(config, "api_deadline"),
+        read=get_option(config, "api_timeout", api_profile.timeout),
+        deadline=get_option(config, "api_deadline", api_profile.deadline),
     )
     session = build_session(pool_size=10, trust_env=get_option(config, "api_trust_env"))
     headers = {"User-Agent": f"api-bdd (worker {worker_id(config)})"}
-    if api_settings.key is not None:
-        headers["X-API-Key"] = api_settings.key.get_secret_value()
     client = ApiClient(
         base_url, timeouts=timeouts, session=session, headers=headers, retry_policy=retry_policy
     )
+    config.hook.pytest_api_bdd_client_created(client=client)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def authenticator(
+    request: pytest.FixtureRequest, api_client: ApiClient, api_profile: Profile
+) -> Authenticator:
+    """Signs requests in for the profile; tokens are kept per worker until they expire."""
+    config = request.config
+
+    def on_secret(value: str, name: str) -> None:
+        config.hook.pytest_api_bdd_secret(value=value, name=name)
+
+    return Authenticator(api_profile.auth, config.stash[_CREDENTIALS], on_secret)
+
+
+@pytest.fixture
+def ctx(
+    request: pytest.FixtureRequest,
+    api_client: ApiClient,
+    authenticator: Authenticator,
+    api_profile: Profile,
+) -> Iterator[Context]:
+    """The scenario's context; runs its clean-ups when it ends."""
+    config = request.config
+    authenticator.new_scenario()
+
+    def on_secret(value: str, name: str) -> None:
+        config.hook.pytest_api_bdd_secret(value=value, name=name)
+
+    variables = Variables(
+        api_profile.variables,
+        run_id=secrets.token_hex(2),
+        on_secret=on_secret,
+        secret_names=frozenset(api_profile.secret_variables()),
+        credentials=config.stash[_CREDENTIALS],
+    )
+    context = Context(api_client, authenticator, api_profile, variables)
+    context.retries = request.node.get_closest_marker("no-retry") is None
+    for check in config.hook.pytest_api_bdd_response_checks(config=config, profile=api_profile):
+        context.checks.extend(check)
+    yield context
+    finish(request, context, get_option(config, "keep_data"))
+
+
+__all__ = ["SettingsError", "external_base_url", "profile_of", "worker_id"]

@@ -1,20 +1,25 @@
-"""Hooks api-bdd offers to other plugins."""
+"""Hooks api-bdd offers to other plugins (the embedded APIs, reporting, a team's own plugins)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
 if TYPE_CHECKING:
-    from client import RetryPolicy
+    from client import ApiClient, RetryPolicy
 
 
 class StartedApi(Protocol):
     """What ``pytest_api_bdd_start_api`` returns."""
 
     url: str
+    # the credentials of the user it was seeded with, by environment variable name
+    # (``{"API_USERNAME": ..., "API_PASSWORD": ...}``): an embedded run uses these and nothing
+    # from the environment
+    credentials: Mapping[str, str]
 
     def stats(self) -> dict[str, Any]: ...
 
@@ -25,26 +30,44 @@ class StartedApi(Protocol):
 def pytest_api_bdd_retry_policy(config: pytest.Config) -> RetryPolicy | None:
     """Return the retry policy for this run's client, or None to keep the default.
 
-    The default comes from ``--retries``. The first plugin to return a policy wins.
+    The default comes from ``--retries`` (or the profile's ``retries``). The first plugin to
+    return a policy wins.
     """
 
 
 @pytest.hookspec(firstresult=True)
 def pytest_api_bdd_start_api(
-    config: pytest.Config,
-    workdir: Path,
-    username: str,
-    password: str,
-    options: dict[str, Any],
-    worker: int,
+    config: pytest.Config, name: str, workdir: Path, worker: int, client_timeout: float
 ) -> StartedApi | None:
-    """Start the API to test when no base URL is given (once per worker), seeded with this
-    user; ``options`` holds the ``--demo-*`` values (``rate``, ``seed``, ``mix``,
-    ``retry_after``, ``stall``); ``worker`` is the xdist worker's number (0 without xdist)."""
+    """Start the embedded API ``name`` (a profile's ``base_url = "embedded:NAME"``) on
+    127.0.0.1 for this worker, or return None when it is not yours. ``worker`` is the xdist
+    worker's number (0 without xdist); ``client_timeout`` the client's read timeout."""
 
 
 @pytest.hookspec
-def pytest_api_bdd_check_api_options(options: dict[str, Any]) -> None:
-    """Raise ValueError, naming the option, for ``--demo-*`` values the embedded API refuses.
+def pytest_api_bdd_client_created(client: ApiClient) -> None:
+    """The worker's client exists: add listeners to see every exchange it makes."""
 
-    Called at configure time, so a bad value is a usage error before any test runs."""
+
+@pytest.hookspec
+def pytest_api_bdd_secret(value: str, name: str) -> None:
+    """A credential was read or obtained (``name`` says which, never the value): mask it."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_steps_resolved(
+    item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
+) -> None:
+    """The pre-flight resolved the item's steps: each step's function (None when undefined or
+    ambiguous), and the first authoring problem as (step line, "undefined" | "ambiguous")."""
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]] | None:
+    """Every step definition: type, pattern, function, doc, uses, uri, line."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
+    """Checks (``Callable[[Exchange], None]``, raising AssertionError) run on every response a
+    scenario receives, e.g. OpenAPI conformance for a profile that names a document."""

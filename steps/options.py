@@ -59,7 +59,32 @@ def _flag(text: str) -> bool:
     raise ValueError("must be true or false")
 
 
+def _conformance(text: str) -> str:
+    if text not in ("fail", "warn", "off"):
+        raise ValueError("expected fail, warn or off")
+    return text
+
+
 OPTIONS = (
+    Option(
+        "api_profile",
+        "--api",
+        "API_PROFILE",
+        None,
+        str,
+        "the API profile to test ([tool.api-bdd.profiles.NAME]; default: the file's default)",
+        "NAME",
+    ),
+    Option(
+        "api_conformance",
+        "--conformance",
+        "API_CONFORMANCE",
+        None,
+        _conformance,
+        "check every response against the profile's OpenAPI document: fail, warn or off"
+        " (default: the profile's setting, else fail when it names a document)",
+        "MODE",
+    ),
     Option(
         "api_connect_timeout",
         "--api-connect-timeout",
@@ -97,43 +122,6 @@ OPTIONS = (
         "N",
     ),
     Option(
-        "demo_fault_rate",
-        "--demo-fault-rate",
-        "DEMO_FAULT_RATE",
-        0.0,
-        _rate,
-        "embedded demo API only: share of requests given a transient fault (default 0)",
-        "RATE",
-    ),
-    Option(
-        "demo_fault_seed",
-        "--demo-fault-seed",
-        "DEMO_FAULT_SEED",
-        None,
-        _seed,
-        "embedded demo API only: seed for the fault draws (default: random)",
-        "SEED",
-    ),
-    Option(
-        "demo_fault_mix",
-        "--demo-fault-mix",
-        "DEMO_FAULT_MIX",
-        None,
-        str,
-        "embedded demo API only: fault kinds and weights, e.g. 503-retry-after-seconds=2,"
-        "reset-before-response=1 (default: every kind, equally)",
-        "MIX",
-    ),
-    Option(
-        "demo_retry_after",
-        "--demo-retry-after",
-        "DEMO_RETRY_AFTER",
-        1,
-        _count,
-        "embedded demo API only: seconds its Retry-After faults ask for (default 1)",
-        "SECONDS",
-    ),
-    Option(
         "api_trust_env",
         "--api-trust-env",
         "API_TRUST_ENV",
@@ -147,7 +135,7 @@ OPTIONS = (
         "API_KEEP_DATA",
         False,
         _flag,
-        "leave the products and orders scenarios create (default: clean them up)",
+        "leave what scenarios create (default: run their clean-up requests)",
     ),
 )
 _BY_NAME = {o.name: o for o in OPTIONS}
@@ -155,6 +143,11 @@ _BY_NAME = {o.name: o for o in OPTIONS}
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("api-bdd", "api-bdd: behaviour-driven API tests")
+    group.addoption(
+        "--check-features",
+        action="store_true",
+        help="check the features (steps, models, variables, JSON) and exit, sending no request",
+    )
     for opt in OPTIONS:
         if opt.kind is _flag:  # on the command line a switch; ini and environment take a value
             group.addoption(
@@ -165,8 +158,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         parser.addini(opt.name, help=f"{opt.help}; env {opt.env}", default=None)
 
 
-def get_option(config: pytest.Config, name: str) -> Any:
-    """The option's value: command line > ini > environment > default, converted and checked."""
+def get_option(config: pytest.Config, name: str, fallback: Any = None) -> Any:
+    """The option's value: command line > ini > environment > ``fallback`` (when not None,
+    e.g. the profile's setting) > default, converted and checked."""
     opt = _BY_NAME[name]
     sources: list[tuple[str, Any]] = [
         (opt.flag, config.getoption(opt.name)),
@@ -180,7 +174,7 @@ def get_option(config: pytest.Config, name: str) -> Any:
             return opt.kind(str(raw))
         except ValueError as err:
             raise pytest.UsageError(f"api-bdd: {where}={raw!r} is invalid: {err}") from None
-    return opt.default
+    return opt.default if fallback is None else fallback
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -71,9 +71,21 @@ def run_repo(pytester: pytest.Pytester, *args: str | Path) -> pytest.RunResult:
     )
 
 
+SHOP_PROFILE = """
+[tool.api-bdd]
+default = "shop"
+[tool.api-bdd.profiles.shop]
+base_url = "embedded:shop"
+features = ["features"]
+models = "models.shop"
+auth = { scheme = "oauth2-password", token_url = "/auth/token", fresh_per_scenario = true }
+"""
+
+
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    """A scratch project wired like this one (same plugins and steps), with its own features."""
+    """A scratch project wired like this one (same plugins and steps), with its own features:
+    the shop's profile, whose features are the project's ``features/`` folder."""
     shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
     pytester.makepyprojecttoml(
         f"""
@@ -81,11 +93,10 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
         pythonpath = ["{ROOT}"]
         bdd_features_base_dir = "features/"
         addopts = ["--strict-markers", "-p", "no:cacheprovider"]
-        markers = ["smoke: smoke"]
+        {SHOP_PROFILE}
         """
     )
     (pytester.path / "features").mkdir()
-    pytester.makepyfile(test_shop='from pytest_bdd import scenarios\n\nscenarios(".")\n')
     return pytester
 
 
@@ -109,7 +120,6 @@ def bdd_project(
     (pytester.path / "features").mkdir(exist_ok=True)
     for path in features:
         shutil.copy(path, pytester.path / "features" / path.name)
-    pytester.makepyfile(test_bdd='from pytest_bdd import scenarios\n\nscenarios(".")\n')
     listed = ", ".join(f'"{m}: registered for the scratch project"' for m in markers)
     pytester.makepyprojecttoml(
         f"""
@@ -117,5 +127,6 @@ def bdd_project(
         pythonpath = ["{ROOT}"]
         bdd_features_base_dir = "features/"
         markers = [{listed}]
+        {SHOP_PROFILE}
         """
     )

@@ -14,6 +14,8 @@ from client import (
     DeadlineExceededError,
     Exchange,
     ResponseTooLargeError,
+    RetryBudget,
+    RetryPolicy,
     Timeouts,
     TransportError,
     no_retries,
@@ -34,7 +36,7 @@ def test_paths_join_the_base_url_including_its_path(stub: Stub) -> None:
 
 
 def test_base_url_must_be_http() -> None:
-    with pytest.raises(ValueError, match="must start with http"):
+    with pytest.raises(ValueError, match="the scheme must be http or https"):
         ApiClient("ftp://example.test")
 
 
@@ -185,3 +187,66 @@ def test_cross_origin_redirect_drops_every_credential_header(stub: Stub) -> None
 def test_timeouts_reject_non_positive_values(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="must be > 0"):
         Timeouts(**kwargs)
+
+
+@pytest.mark.parametrize("code", [307, 308])
+def test_a_cross_origin_307_or_308_never_re_sends_the_body(stub: Stub, code: int) -> None:
+    with stub_server() as other:
+        other.route("/login")(ok)
+        target = f"{other.url}/login"
+        stub.route("/login")(lambda h: h.reply(code, b"", {"Location": target}))
+        client = ApiClient(stub.url, retry_policy=no_retries())
+        with pytest.raises(TransportError) as caught:
+            client.post("/login", data={"username": "alice", "password": "pw-never-forwarded"})
+        assert other.state.seen == []  # neither the body nor anything else went there
+        message = str(caught.value)
+        assert message == (
+            f"POST {stub.url}/login failed: {code} redirect to another origin ({other.url}) not"
+            " followed: it would re-send the request body there; point the base URL at that"
+            " origin if it is the API"
+        )
+        assert caught.value.attempts[0].outcome == "unsafe-redirect"
+
+
+def test_a_same_origin_307_keeps_the_body(stub: Stub) -> None:
+    stub.route("/old")(lambda h: h.reply(307, b"", {"Location": "/new"}))
+    stub.route("/new")(ok)
+    ApiClient(stub.url).post("/old", json={"q": 1})
+    assert [(s.path, s.body) for s in stub.state.seen] == [
+        ("/old", b'{"q": 1}'),
+        ("/new", b'{"q": 1}'),
+    ]
+
+
+def test_a_cross_origin_303_after_a_post_is_followed_as_a_bodiless_get(stub: Stub) -> None:
+    with stub_server() as other:
+        other.route("/done")(ok)
+        stub.route("/orders")(lambda h: h.reply(303, b"", {"Location": f"{other.url}/done"}))
+        client = ApiClient(stub.url, headers={"X-API-Key": "k-123"})
+        assert client.post("/orders", json={"q": 1}).status == 200
+        landed = other.state.seen[0]
+        assert (landed.method, landed.body) == ("GET", b"")
+        assert "X-API-Key" not in landed.headers
+
+
+def test_a_request_with_retries_off_is_sent_once_and_spends_no_budget(stub: Stub) -> None:
+    stub.route("/x")(lambda h: h.reply(503, b"{}"))
+    budget = RetryBudget(50)
+    client = ApiClient(stub.url, retry_policy=RetryPolicy(budget=budget, sleep=lambda s: None))
+    assert client.get("/x", retries=False).status == 503
+    assert client.without_retries().authorized("t").get("/x").status == 503
+    assert len(stub.state.seen) == 2
+    assert (budget.tokens, budget.spent, budget.refused) == (50, 0, 0)
+    assert client.get("/x").status == 503  # the client itself still retries
+    assert len(stub.state.seen) == 2 + 5
+    assert budget.spent > 0
+
+
+def test_a_client_without_retries_shares_connections_and_listeners(stub: Stub) -> None:
+    stub.route("/ping")(ok)
+    client, seen = ApiClient(stub.url), list[Exchange]()
+    client.add_listener(seen.append)
+    client.get("/ping")
+    client.without_retries().get("/ping")
+    assert len(seen) == 2
+    assert stub.state.connections == 1

@@ -201,3 +201,29 @@ def test_resetting_an_unknown_connection_is_a_no_op_not_a_crash() -> None:
 
     assert ConnectionRegistry().reset(("127.0.0.1", 1)) is False
     assert ConnectionRegistry().reset(None) is False
+
+
+@pytest.mark.parametrize("kind", ["lost-after-commit", "stall"])  # a 204 has no body to cut
+def test_a_keyed_delete_whose_answer_is_lost_gets_the_first_answer_replayed(
+    faulty: Faulty, kind: str
+) -> None:
+    client = faulty.client(read=0.3)
+    pid = product(client)
+    order = client.post("/orders", json={"product_id": pid, "quantity": 3}).json()["id"]
+    faulty.injector.schedule(kind)
+    exchange = client.delete(f"/orders/{order}")
+    assert exchange.status == 204
+    assert exchange.headers.get("idempotent-replayed") == "true"
+    assert not exchange.applied_by_earlier_attempt
+    assert client.get(f"/products/{pid}").json()["stock"] == 10  # cancelled once, not twice
+
+
+def test_an_unkeyed_delete_whose_answer_is_lost_counts_as_applied(faulty: Faulty) -> None:
+    client = faulty.client(keys=False)
+    pid = product(client)
+    order = client.post("/orders", json={"product_id": pid, "quantity": 3}).json()["id"]
+    faulty.injector.schedule("lost-after-commit")
+    exchange = client.delete(f"/orders/{order}")
+    assert exchange.status == 404
+    assert [a.outcome for a in exchange.attempts] == ["reset-before-response", "404"]
+    assert exchange.applied_by_earlier_attempt

@@ -111,11 +111,23 @@ def test_server_errors_are_not_stored_so_a_retry_runs_again(store: Store) -> Non
     assert "idempotent-replayed" not in headers
 
 
-def test_requests_without_a_key_or_not_post_pass_through(store: Store) -> None:
+def test_requests_without_a_key_or_with_a_safe_method_pass_through(store: Store) -> None:
     inner = CountingApp()
     app = IdempotencyMiddleware(inner, store)
     asyncio.run(call(app, key=None))
     asyncio.run(call(app, key=None))
-    asyncio.run(call(app, method="DELETE"))
-    asyncio.run(call(app, method="DELETE"))
-    assert inner.calls == 4
+    asyncio.run(call(app, method="GET"))
+    asyncio.run(call(app, method="GET"))
+    asyncio.run(call(app, key=None, method="DELETE"))
+    assert inner.calls == 5
+
+
+def test_a_repeated_delete_with_the_same_key_replays_the_first_answer(store: Store) -> None:
+    inner = CountingApp(status=204)
+    app = IdempotencyMiddleware(inner, store)
+    first = asyncio.run(call(app, body=b"", method="DELETE"))
+    inner.status = 404  # what a second, real DELETE would now answer
+    again = asyncio.run(call(app, body=b"", method="DELETE"))
+    assert (first[0], again[0]) == (204, 204)
+    assert again[1]["idempotent-replayed"] == "true"
+    assert inner.calls == 1

@@ -25,7 +25,7 @@ def test_transient_faults_pass_with_every_retry_listed_and_in_junit(
     pytester: pytest.Pytester,
 ) -> None:
     junit = pytester.path / "junit.xml"
-    result = run_repo(pytester, ROOT / "steps", *TRANSIENT, "--junitxml", junit)
+    result = run_repo(pytester, ROOT / "features" / "shop", *TRANSIENT, "--junitxml", junit)
     result.assert_outcomes(passed=19)
     out = result.stdout.str()
     assert "api-bdd: requests that needed retries" in out
@@ -47,7 +47,7 @@ def test_transient_faults_pass_with_every_retry_listed_and_in_junit(
 
 
 def test_the_same_faults_fail_scenarios_with_retries_off(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "steps", *TRANSIENT, "--retries", "0")
+    result = run_repo(pytester, ROOT / "features" / "shop", *TRANSIENT, "--retries", "0")
     assert result.parseoutcomes().get("failed", 0) >= 3
     assert "passed after retries" not in result.stdout.str()
 
@@ -57,7 +57,7 @@ def test_an_api_that_fails_everything_ends_fast_saying_it_looks_down(
 ) -> None:
     result = run_repo(
         pytester,
-        ROOT / "steps",
+        ROOT / "features" / "shop",
         "--demo-fault-rate",
         "1.0",
         "--demo-fault-mix",
@@ -89,7 +89,12 @@ demo_api.store.Store.create_product = broken
 def test_a_permanent_500_fails_on_the_first_attempt(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(always500=PERMANENT_500)
     result = run_repo(
-        pytester, ROOT / "steps" / "test_products.py", "-p", "always500", "-k", "adding"
+        pytester,
+        ROOT / "features" / "shop" / "products" / "catalogue.feature",
+        "-p",
+        "always500",
+        "-k",
+        "adding",
     )
     result.assert_outcomes(failed=1)
     result.stdout.re_match_lines(

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import ROOT, run_repo
 from tests.standalone import start_standalone
 
+SHOP_SCENARIOS = 24  # the scenarios (outline rows included) in features/shop
+
 DRIFT_PLUGIN = '''
 """Changes the demo API's product response before the embedded server is built."""
 import os
@@ -42,8 +44,8 @@ demo_api.app.ProductOut = {"add": WithDiscount, "remove": WithoutStock}[os.envir
 
 
 def test_features_pass_against_the_embedded_api(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "steps")
-    result.assert_outcomes(passed=19)
+    result = run_repo(pytester, ROOT / "features" / "shop")
+    result.assert_outcomes(passed=SHOP_SCENARIOS)
 
 
 @pytest.mark.parametrize(
@@ -58,15 +60,16 @@ def test_a_changed_product_response_fails_naming_the_field(
 ) -> None:
     pytester.makepyfile(drift=DRIFT_PLUGIN)
     monkeypatch.setenv("DRIFT", drift)
-    result = run_repo(pytester, "-p", "drift", ROOT / "steps" / "test_products.py")
+    catalogue = ROOT / "features" / "shop" / "products" / "catalogue.feature"
+    result = run_repo(pytester, "-p", "drift", catalogue)
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) >= 2  # every scenario that reads a product back
     result.stdout.fnmatch_lines([f"*: response does not match Product ({message})"])
 
 
 def test_smoke_tag_selects_the_smoke_scenarios(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "steps", "-m", "smoke")
-    result.assert_outcomes(passed=4, deselected=15)
+    result = run_repo(pytester, ROOT / "features" / "shop", "-m", "smoke")
+    result.assert_outcomes(passed=4, deselected=SHOP_SCENARIOS - 4)
 
 
 def test_features_pass_against_a_standalone_api_given_by_base_url(
@@ -75,23 +78,30 @@ def test_features_pass_against_a_standalone_api_given_by_base_url(
     monkeypatch.setenv("API_USERNAME", "standalone-user")
     monkeypatch.setenv("API_PASSWORD", "a-password-only-this-test-knows")
     with start_standalone(tmp_path, dict(os.environ)) as api:
-        result = run_repo(pytester, ROOT / "steps", "--base-url", api.url, "-p", "xdist", "-n", "2")
-    result.assert_outcomes(passed=19)
+        result = run_repo(
+            pytester, ROOT / "features" / "shop", "--base-url", api.url, "-p", "xdist", "-n", "2"
+        )
+    result.assert_outcomes(passed=SHOP_SCENARIOS)
     assert "a-password-only-this-test-knows" not in result.stdout.str()
 
 
-def test_external_api_without_password_stops_before_any_test(
+def test_a_missing_password_fails_the_signing_in_step_in_one_line_naming_it(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("API_USERNAME", "someone")
     monkeypatch.delenv("API_PASSWORD", raising=False)
     monkeypatch.delenv("API_TOKEN", raising=False)
     monkeypatch.setenv("PYTEST_BASE_URL", "http://127.0.0.1:9")
-    result = run_repo(pytester, ROOT / "steps")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    assert result.stderr.lines[0].startswith("ERROR: api-bdd: API_PASSWORD is not set: ")
-    assert "Traceback" not in result.stderr.str()
-    assert "passed" not in result.stdout.str()
+    result = run_repo(pytester, ROOT / "features" / "shop" / "users", "-k", "own profile")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "features/shop/users/my_account.feature:6  Given I am signed in",
+            "SettingsError: API_PASSWORD is not set: the profile's oauth2-password"
+            " authentication needs it*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
 
 
 @pytest.mark.parametrize(
@@ -121,7 +131,67 @@ def test_a_bad_setting_is_one_usage_error_line(
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    result = run_repo(pytester, ROOT / "steps", *args)
+    result = run_repo(pytester, ROOT / "features" / "shop", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([expected])
     assert len([line for line in result.stderr.lines if line.strip()]) == 1
+
+
+def test_an_exported_api_token_does_not_reach_an_embedded_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_TOKEN", "a-token-for-another-api-entirely")
+    monkeypatch.setenv("API_PASSWORD", "a-password-for-another-api")
+    result = run_repo(pytester, ROOT / "features" / "shop" / "users")
+    result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("htp://127.0.0.1:8000", "ERROR: api-bdd: base URL: *scheme*"),
+        ("http//127.0.0.1:8000", "ERROR: api-bdd: base URL: *"),
+        ("127.0.0.1:8000", "ERROR: api-bdd: base URL: *no scheme*"),
+        ("http://ada:s3cr3t-pw@127.0.0.1:8000", "ERROR: api-bdd: base URL: *credentials*"),
+    ],
+)
+def test_a_bad_base_url_is_one_line_before_any_test(
+    pytester: pytest.Pytester, url: str, expected: str
+) -> None:
+    result = run_repo(pytester, ROOT / "features" / "shop", "--base-url", url)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([expected])
+    assert len([line for line in result.stderr.lines if line.strip()]) == 1
+    assert "s3cr3t-pw" not in result.stderr.str() + result.stdout.str()
+
+
+def test_any_exception_from_a_step_is_one_line_with_its_type(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        broken_steps='''
+from steps import Context, when
+
+
+@when("I look something up in an empty table")
+def look_up(ctx: Context) -> None:
+    """A bug in step code: a KeyError."""
+    {}["missing-key"]
+'''
+    )
+    conftest = (project.path / "conftest.py").read_text()
+    (project.path / "conftest.py").write_text(
+        conftest.replace('"reporting.plugin",', '"reporting.plugin",\n    "broken_steps",')
+    )
+    (project.path / "features" / "broken.feature").write_text(
+        "Feature: Broken\n  Scenario: A bug in step code\n"
+        "    When I look something up in an empty table\n"
+    )
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "features/broken.feature:3  When I look something up in an empty table",
+            "KeyError: 'missing-key'",
+        ]
+    )
+    assert "broken_steps.py:" not in result.stdout.str()
+    assert "broken_steps.py:7: KeyError" in project.runpytest_subprocess("--tb=long").stdout.str()

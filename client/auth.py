@@ -1,0 +1,185 @@
+"""Authentication schemes as configuration: what a profile's ``auth`` table turns into.
+
+An :class:`Authenticator` gives the headers and query parameters a signed-in request carries.
+Credentials are read only when first needed, from a :data:`CredentialSource` (the environment,
+or the embedded API's own generated user), so a suite that never signs in needs none set; a
+missing one raises :class:`~client.SettingsError` naming only that variable. Tokens obtained by
+an OAuth2 grant are kept per worker until ``expires_in`` (less a margin) runs out, then renewed;
+``fresh_per_scenario`` asks for a new one at every :meth:`Authenticator.new_scenario`. Every
+credential read or obtained is handed to ``on_secret`` (the redactor) before it is used.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from client._api import ApiClient
+from client._exchange import Exchange
+from client.profiles import (
+    ApiKeyAuth,
+    AuthConfig,
+    BasicAuth,
+    BearerAuth,
+    ClientCredentialsGrant,
+    NoAuth,
+    PasswordGrant,
+)
+from client.settings import SettingsError
+
+CredentialSource = Mapping[str, str]
+SecretSink = Callable[[str, str], None]  # (value, name)
+
+
+class AuthError(AssertionError):
+    """Signing in failed: the message names the request and status, never a credential."""
+
+
+@dataclass(frozen=True)
+class AuthParts:
+    """What a signed-in request adds: headers and query parameters."""
+
+    headers: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+class _GrantAnswer(BaseModel):
+    """The token endpoint's answer (RFC 6749 §5.1); other fields are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: float | None = None
+
+
+@dataclass
+class Authenticator:
+    """Signs requests in for one profile, per worker. Thread-unsafe, like a pytest worker."""
+
+    config: AuthConfig
+    credentials: CredentialSource
+    on_secret: SecretSink = lambda value, name: None
+    clock: Callable[[], float] = time.monotonic
+    _token: str | None = None
+    _expires: float | None = None
+    last_grant: Exchange | None = None  # the token request's exchange, when one was made
+
+    @property
+    def scheme(self) -> str:
+        return self.config.scheme
+
+    def needs_credentials(self) -> bool:
+        return not isinstance(self.config, NoAuth)
+
+    def credential(self, name: str, *, secret: bool = True) -> str:
+        """The variable's value, registered as a secret; SettingsError names it if unset."""
+        value = self.credentials.get(name)
+        if not value:
+            raise SettingsError(
+                f"{name} is not set: the profile's {self.scheme} authentication needs it"
+                " (export it; never commit it to a file)"
+            )
+        if secret:
+            self.on_secret(value, name)
+        return value
+
+    def new_scenario(self) -> None:
+        """Forget the token when the profile wants a fresh sign-in per scenario."""
+        if getattr(self.config, "fresh_per_scenario", False):
+            self._token = self._expires = None
+
+    def parts(self, client: ApiClient) -> AuthParts:
+        """The headers and parameters of a signed-in request (signing in first if needed)."""
+        config = self.config
+        if isinstance(config, NoAuth):
+            return AuthParts()
+        if isinstance(config, BearerAuth):
+            return _bearer(self.credential(config.token_env))
+        if isinstance(config, BasicAuth):
+            user = self.credential(config.username_env, secret=False)
+            return AuthParts(headers={"Authorization": _basic(user, self._password(config))})
+        if isinstance(config, ApiKeyAuth):
+            key = self.credential(config.key_env)
+            if config.query:
+                return AuthParts(params={config.query: key})
+            return AuthParts(headers={config.header or "X-API-Key": key})
+        return _bearer(self.token(client))
+
+    def _password(self, config: BasicAuth | PasswordGrant) -> str:
+        return self.credential(config.password_env)
+
+    # -- OAuth2 grants ---------------------------------------------------------------------
+    def token(self, client: ApiClient) -> str:
+        """A valid access token, reused until it is about to expire."""
+        config = self.config
+        assert isinstance(config, PasswordGrant | ClientCredentialsGrant)
+        if isinstance(config, PasswordGrant) and config.token_env:
+            issued = self.credentials.get(config.token_env)
+            if issued:
+                self.on_secret(issued, config.token_env)
+                return issued
+        now = self.clock()
+        if self._token is not None and (self._expires is None or now < self._expires):
+            return self._token
+        answer = self.grant(client)
+        self._token = answer.access_token
+        self._expires = (
+            None
+            if answer.expires_in is None
+            else now + max(0.0, answer.expires_in - config.renew_margin)
+        )
+        return self._token
+
+    def grant_request(self, password: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """The token request's form and headers (``password`` overrides the configured one)."""
+        config = self.config
+        headers: dict[str, str] = {}
+        if isinstance(config, PasswordGrant):
+            form = {
+                "grant_type": "password",
+                "username": self.credential(config.username_env, secret=False),
+                "password": password if password is not None else self._password(config),
+            }
+        elif isinstance(config, ClientCredentialsGrant):
+            client_id = self.credential(config.client_id_env, secret=False)
+            client_secret = self.credential(config.client_secret_env)
+            form = {"grant_type": "client_credentials"}
+            if config.client_auth == "basic":
+                headers["Authorization"] = _basic(client_id, client_secret)
+            else:
+                form |= {"client_id": client_id, "client_secret": client_secret}
+        else:
+            raise AuthError(f"the {self.scheme} scheme has no token request")
+        if config.scope:
+            form["scope"] = config.scope
+        return form, headers
+
+    def grant(self, client: ApiClient) -> _GrantAnswer:
+        """Ask the token endpoint for a token; AuthError says why not, in one line."""
+        config = self.config
+        assert isinstance(config, PasswordGrant | ClientCredentialsGrant)
+        form, headers = self.grant_request()
+        exchange = client.post(config.token_url, data=form, headers=headers)
+        self.last_grant = exchange
+        if exchange.status != 200:
+            raise AuthError(f"sign-in failed: {exchange.describe()}, expected 200")
+        try:
+            answer = _GrantAnswer.model_validate_json(exchange.body)
+        except ValidationError:
+            raise AuthError(
+                f"sign-in failed: {exchange.describe()}: no access_token in the answer"
+            ) from None
+        self.on_secret(answer.access_token, "a token the API issued")
+        return answer
+
+
+def _bearer(token: str) -> AuthParts:
+    return AuthParts(headers={"Authorization": f"Bearer {token}"})
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()

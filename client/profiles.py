@@ -1,0 +1,243 @@
+"""API profiles: which API a suite runs against, how it authenticates, which features it owns.
+
+Read with pydantic-settings' TOML sources from the ``[tool.api-bdd]`` table of
+``pyproject.toml``, or from an ``api-bdd.toml`` beside it. A profile file holds no secret: only the
+*names* of the environment variables that do::
+
+    [tool.api-bdd]
+    default = "shop"
+
+    [tool.api-bdd.profiles.shop]
+    base_url = "embedded:shop"     # started on loopback by the plugin that serves "shop"
+    features = ["features/shop"]
+    models = "models"              # the module the "matches the "X" model" step looks in
+    auth = { scheme = "oauth2-password", token_url = "/auth/token" }
+
+``base_url`` is ``http(s)://host[:port][/path]`` or ``embedded:NAME``; ``--base-url`` (or
+``PYTEST_BASE_URL``) overrides it. Auth schemes: ``none``, ``bearer``, ``basic``, ``api-key``,
+``oauth2-password``, ``oauth2-client-credentials`` (see :mod:`client.auth`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    PyprojectTomlConfigSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+EMBEDDED_PREFIX = "embedded:"
+
+
+class ProfileError(ValueError):
+    """The profile file is wrong, or names a profile that does not exist: one line."""
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoAuth(_Config):
+    scheme: Literal["none"] = "none"
+
+
+class BearerAuth(_Config):
+    """A pre-issued bearer token from the environment."""
+
+    scheme: Literal["bearer"]
+    token_env: str = "API_TOKEN"
+
+
+class BasicAuth(_Config):
+    """HTTP Basic (RFC 7617) with a user name and password from the environment."""
+
+    scheme: Literal["basic"]
+    username_env: str = "API_USERNAME"
+    password_env: str = "API_PASSWORD"
+
+
+class ApiKeyAuth(_Config):
+    """An API key sent in a named header, or in a named query parameter."""
+
+    scheme: Literal["api-key"]
+    key_env: str = "API_KEY"
+    header: str | None = "X-API-Key"
+    query: str | None = None
+
+
+class _TokenGrant(_Config):
+    token_url: str = "/oauth/token"
+    scope: str | None = None
+    # a fresh sign-in for every scenario (the shop's way); otherwise one token per worker,
+    # reused until it expires
+    fresh_per_scenario: bool = False
+    # seconds before ``expires_in`` runs out at which a reused token is renewed
+    renew_margin: float = 30.0
+
+
+class PasswordGrant(_TokenGrant):
+    """OAuth2 resource owner password grant (RFC 6749 §4.3)."""
+
+    scheme: Literal["oauth2-password"]
+    username_env: str = "API_USERNAME"
+    password_env: str = "API_PASSWORD"
+    # a pre-issued token used instead of signing in, when this variable is set
+    token_env: str | None = "API_TOKEN"
+
+
+class ClientCredentialsGrant(_TokenGrant):
+    """OAuth2 client credentials grant (RFC 6749 §4.4)."""
+
+    scheme: Literal["oauth2-client-credentials"]
+    client_id_env: str = "API_CLIENT_ID"
+    client_secret_env: str = "API_CLIENT_SECRET"
+    # "basic": client id and secret as HTTP Basic (RFC 6749 §2.3.1's preferred way); "body": as
+    # form fields
+    client_auth: Literal["basic", "body"] = "basic"
+
+
+AuthConfig = Annotated[
+    NoAuth | BearerAuth | BasicAuth | ApiKeyAuth | PasswordGrant | ClientCredentialsGrant,
+    Field(discriminator="scheme"),
+]
+
+
+class Profile(_Config):
+    """One API under test."""
+
+    name: str = ""
+    description: str = ""
+    base_url: str
+    features: tuple[str, ...] = ()
+    auth: AuthConfig = Field(default_factory=NoAuth)
+    models: str | None = None
+    openapi: str | None = None
+    conformance: Literal["fail", "warn", "off"] | None = None
+    variables: dict[str, str] = Field(default_factory=dict)
+    timeout: float | None = Field(default=None, gt=0)
+    deadline: float | None = Field(default=None, gt=0)
+    retries: int | None = Field(default=None, ge=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if value.startswith(EMBEDDED_PREFIX):
+            if not value.removeprefix(EMBEDDED_PREFIX):
+                raise ValueError("embedded: needs the name of the API, e.g. embedded:shop")
+            return value
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be http(s)://host[:port][/path] or embedded:NAME")
+        return value.rstrip("/")
+
+    @property
+    def embedded(self) -> str | None:
+        """The embedded API's name (``embedded:shop`` -> ``shop``), or None for a URL."""
+        if self.base_url.startswith(EMBEDDED_PREFIX):
+            return self.base_url.removeprefix(EMBEDDED_PREFIX)
+        return None
+
+    def secret_variables(self) -> list[str]:
+        """The environment variables this profile reads secrets from."""
+        auth = self.auth
+        names: list[str | None] = []
+        if isinstance(auth, BearerAuth):
+            names = [auth.token_env]
+        elif isinstance(auth, BasicAuth):
+            names = [auth.password_env]
+        elif isinstance(auth, ApiKeyAuth):
+            names = [auth.key_env]
+        elif isinstance(auth, PasswordGrant):
+            names = [auth.password_env, auth.token_env]
+        elif isinstance(auth, ClientCredentialsGrant):
+            names = [auth.client_secret_env]
+        return [n for n in names if n]
+
+
+class Profiles(_Config):
+    """Every profile of the project, and the default one."""
+
+    default: str
+    profiles: dict[str, Profile]
+    source: str = ""
+
+    def get(self, name: str | None) -> Profile:
+        chosen = name or self.default
+        if chosen not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none"
+            raise ProfileError(f"no API profile {chosen!r} in {self.source} (profiles: {known})")
+        return self.profiles[chosen]
+
+    def owner_of(self, path: Path, root: Path) -> list[str]:
+        """The profiles whose feature folders hold ``path``."""
+        resolved = path.resolve()
+        return [
+            name
+            for name, profile in sorted(self.profiles.items())
+            for folder in profile.features
+            if resolved.is_relative_to((root / folder).resolve())
+        ]
+
+
+def _describe(err: ValidationError, source: str, profile: str) -> str:
+    first = err.errors(include_input=False, include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
+    return f"{source}: [tool.api-bdd.profiles.{profile}] {where}: {first['msg']}"
+
+
+class _ProfileFile(BaseSettings):
+    """The raw ``[tool.api-bdd]`` table; each profile is then checked on its own, so an error
+    names the profile."""
+
+    model_config = SettingsConfigDict(
+        extra="ignore", pyproject_toml_table_header=("tool", "api-bdd")
+    )
+    default: str | None = None
+    profiles: Any = None
+
+
+def _table(root: Path) -> tuple[dict[str, Any], str]:
+    own, project = root / "api-bdd.toml", root / "pyproject.toml"
+    source: PydanticBaseSettingsSource
+    if own.is_file():
+        source, name = TomlConfigSettingsSource(_ProfileFile, toml_file=own), own.name
+    elif project.is_file():
+        source, name = PyprojectTomlConfigSettingsSource(_ProfileFile, project), project.name
+    else:
+        return {}, "pyproject.toml"
+    return source(), name
+
+
+def load_profiles(root: Path) -> Profiles:
+    """Read the profiles under ``root``; :class:`ProfileError` says what is wrong in one line.
+
+    A project without any profile gets one, ``default``, whose base URL must come from
+    ``--base-url`` and whose features are under ``features/``.
+    """
+    try:
+        table, source = _table(root)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ProfileError(f"cannot read the API profiles: {err}") from None
+    raw_profiles = table.get("profiles") or {
+        "default": {"base_url": "http://127.0.0.1", "features": ["features"]}
+    }
+    if not isinstance(raw_profiles, dict):
+        raise ProfileError(f"{source}: [tool.api-bdd.profiles] must be a table of profiles")
+    profiles: dict[str, Profile] = {}
+    for name, body in raw_profiles.items():
+        if not isinstance(body, dict):
+            raise ProfileError(f"{source}: [tool.api-bdd.profiles.{name}] must be a table")
+        try:
+            profiles[name] = Profile.model_validate({**body, "name": name})
+        except ValidationError as err:
+            raise ProfileError(_describe(err, source, name)) from None
+    default = table.get("default") or next(iter(profiles))
+    if default not in profiles:
+        raise ProfileError(f"{source}: [tool.api-bdd] default = {default!r} is not a profile")
+    return Profiles(default=default, profiles=profiles, source=source)

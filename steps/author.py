@@ -1,0 +1,62 @@
+"""The decorators step authors use: ``@given``, ``@when``, ``@then`` and ``@step`` (any).
+
+They register the function in the step index (:mod:`steps.registry`), not as a pytest-bdd
+fixture: the keyword is documentation (matching ignores it, as Cucumber does). Patterns are
+``parse`` patterns with api-bdd's types: ``{price:Money}`` (an exact decimal), ``{method:Method}``,
+``{path:Path}`` (no spaces), ``{name:Name}`` (a variable name), ``{seconds:Number}``, plus parse's
+own (``{n:d}``...). A parameter named after a field gets the text; ``datatable`` and ``docstring``
+get the step's table (rows of cells, header included) and doc string; any other parameter is a
+pytest fixture (``ctx``, the scenario context, is the one most steps need).
+
+``preflight`` checks a step before any request (see :class:`~steps.registry.PreflightStep`);
+``sets`` names the variables the step sets (so the pre-flight knows them): an argument's name
+(``sets="name"``: the variable the step text names) or a variable's own name
+(``sets=("order_id",)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from steps.registry import REGISTRY, PreflightCheck
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _define(
+    kind: str, pattern: str, preflight: PreflightCheck | None, sets: str | tuple[str, ...]
+) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        REGISTRY.define(kind, pattern, func, preflight=preflight, sets=sets)
+        return func
+
+    return decorate
+
+
+def given(
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """A step that puts the world in a known state."""
+    return _define("given", pattern, preflight, sets)
+
+
+def when(
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """A step that acts."""
+    return _define("when", pattern, preflight, sets)
+
+
+def then(
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """A step that checks an outcome."""
+    return _define("then", pattern, preflight, sets)
+
+
+def step(
+    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """A step for any keyword."""
+    return _define("step", pattern, preflight, sets)

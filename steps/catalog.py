@@ -1,0 +1,67 @@
+"""The step catalog for the living documentation, from the step index (no scanning).
+
+Every api-bdd definition, and every step written with pytest-bdd's own decorators that the
+features use, with how many steps of the features (as written: an outline's step counts once)
+each one serves.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from steps import _bdd
+from steps.registry import REGISTRY
+
+
+def _where(func: Any, root: str) -> dict[str, Any]:
+    try:
+        path = inspect.getsourcefile(func) or ""
+        line = inspect.getsourcelines(func)[1]
+    except (OSError, TypeError):
+        return {}
+    return {"uri": os.path.relpath(path, root), "line": line}
+
+
+def _entry(kind: str, pattern: str, func: Any, uses: int, root: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "pattern": pattern,
+        "function": _bdd.name_of(func),
+        "doc": inspect.getdoc(func) or "",
+        "uses": uses,
+        **_where(func, root),
+    }
+
+
+def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]:
+    root = str(session.config.rootpath)
+    uses: Counter[str] = Counter()
+    raw: dict[str, tuple[str, Any]] = {}
+    seen: set[tuple[str, int]] = set()
+    for item in session.items:
+        scenario = _bdd.scenario_of(item)
+        if scenario is None:
+            continue
+        for step in scenario.steps:
+            key = (scenario.feature.filename, step.line_number)
+            if key in seen:
+                continue
+            seen.add(key)
+            for match in REGISTRY.find(step.name):
+                uses[match.definition.pattern] += 1
+            if not REGISTRY.find(step.name):
+                for func in _bdd.raw_matching_functions(item, step):
+                    pattern = _bdd.pattern_of(func)
+                    raw[pattern] = (step.type, func)
+                    uses[pattern] += 1
+    entries = [
+        _entry("any" if d.kind == "step" else d.kind, d.pattern, d.func, uses[d.pattern], root)
+        for d in REGISTRY.definitions
+    ]
+    entries.extend(_entry(kind, p, func, uses[p], root) for p, (kind, func) in raw.items())
+    return sorted(entries, key=lambda e: (e["type"], e["pattern"]))

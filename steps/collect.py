@@ -1,0 +1,121 @@
+"""Feature files are test modules: no binder module, no marker list to keep by hand.
+
+Every ``.feature`` file under the running profile's feature folders is collected as a module
+whose tests are its scenarios (pytest-bdd's ``scenarios()``, called in a module built for the
+file). Files of other profiles are left alone, so each suite runs only against its own API.
+The tags the profile's features use are registered as markers, and ``-m`` naming a tag that
+no feature uses (nor any registered marker) is an error: a typo still fails.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from pathlib import Path
+
+import pytest
+from pytest_bdd.feature import get_features
+
+from client.profiles import Profile
+from steps.fixtures import profile_of
+
+
+def feature_files(config: pytest.Config, profile: Profile) -> list[Path]:
+    """The profile's feature files, sorted."""
+    found: set[Path] = set()
+    for folder in profile.features:
+        base = (config.rootpath / folder).resolve()
+        if base.is_file():
+            found.add(base)
+        elif base.is_dir():
+            found.update(base.rglob("*.feature"))
+    return sorted(found)
+
+
+def belongs(config: pytest.Config, profile: Profile, path: Path) -> bool:
+    resolved = path.resolve()
+    return any(
+        resolved.is_relative_to((config.rootpath / folder).resolve()) for folder in profile.features
+    )
+
+
+class FeatureModule(pytest.Module):
+    """A ``.feature`` file collected as a module of its scenarios."""
+
+    def _getobj(self) -> types.ModuleType:
+        module = types.ModuleType(f"api_bdd_features.{self.path.stem}")
+        module.__file__ = str(self.path)
+        module.__dict__["_feature_path"] = str(self.path)
+        code = compile(
+            "from pytest_bdd import scenarios\nscenarios(_feature_path, features_base_dir='/')\n",
+            str(self.path),
+            "exec",
+        )
+        exec(code, module.__dict__)  # noqa: S102  # our own two lines, binding the scenarios
+        return module
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix != ".feature":
+        return None
+    config = parent.config
+    if not belongs(config, profile_of(config), file_path):
+        return None
+    return FeatureModule.from_parent(parent, path=file_path)
+
+
+# -- tags as markers ---------------------------------------------------------------------------
+_KEYWORDS = {"and", "or", "not", "True", "False"}
+
+
+def _registered(config: pytest.Config) -> set[str]:
+    names = set()
+    for line in config.getini("markers"):
+        names.add(re.split(r"[:(]", line, maxsplit=1)[0].strip())
+    return names
+
+
+def register_tags(config: pytest.Config, files: list[Path]) -> None:
+    """Register every tag of ``files`` as a marker (pytest-bdd applies tags as markers)."""
+    tags: set[str] = set()
+    readable = []
+    for path in files:
+        try:
+            path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # the pre-flight says which byte, at collection
+        readable.append(path)
+    for path in readable:
+        try:
+            features = get_features([str(path)])
+        except Exception:  # noqa: BLE001, S112  # malformed: the pre-flight reports its line
+            continue
+        for feature in features:
+            tags.update(feature.tags)
+            for scenario in feature.scenarios.values():
+                tags.update(scenario.tags)
+                if scenario.rule is not None:
+                    tags.update(scenario.rule.tags)
+    known = _registered(config)
+    for tag in sorted(tags - known):
+        config.addinivalue_line("markers", f"{tag}: a tag used in the features")
+
+
+def check_marker_expression(config: pytest.Config) -> None:
+    """``-m smoke and not slwo``: a name no feature tag or marker has is a usage error."""
+    expression = config.option.markexpr
+    if not expression:
+        return
+    names = set(re.findall(r"[^\s()]+", expression)) - _KEYWORDS
+    unknown = sorted(names - _registered(config))
+    if unknown:
+        raise pytest.UsageError(
+            f"api-bdd: -m {expression!r}: no feature uses the tag {', '.join(unknown)}"
+            " (and no marker of that name is registered)"
+        )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    register_tags(config, feature_files(config, profile_of(config)))
+    check_marker_expression(config)

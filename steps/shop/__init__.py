@@ -1,0 +1,9 @@
+"""The demo shop's domain steps: one example suite built on the generic machinery.
+
+They use what any step author uses (``from steps import ...``): ``ctx.send`` for requests (the
+exchange becomes the evidence, ``undo=`` registers the clean-up), the expectation helpers, the
+strict models of :mod:`models.shop`. The shop's own state (the product and order a scenario is
+about) lives in :class:`~steps.shop.state.Shop`, not in the generic context. Delete this
+package, ``features/shop``, ``models/shop.py``, ``demo_api`` and the profile, and what remains
+is a framework for your API.
+"""

@@ -1,0 +1,97 @@
+"""API profiles read from [tool.api-bdd]: choices, defaults, and one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from client.profiles import BasicAuth, NoAuth, PasswordGrant, ProfileError, load_profiles
+from tests.conftest import ROOT
+
+
+def write(tmp_path: Path, text: str, name: str = "pyproject.toml") -> Path:
+    (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_the_repository_profiles_are_the_shop_by_default_and_httpbin() -> None:
+    profiles = load_profiles(ROOT)
+    shop = profiles.get(None)
+    assert shop.name == "shop"
+    assert shop.embedded == "shop"
+    assert isinstance(shop.auth, PasswordGrant)
+    assert shop.auth.fresh_per_scenario
+    httpbin = profiles.get("httpbin")
+    assert isinstance(httpbin.auth, BasicAuth)
+    assert httpbin.features == ("features/httpbin",)
+
+
+def test_a_profile_without_auth_needs_none(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        '[tool.api-bdd.profiles.echo]\nbase_url = "http://127.0.0.1:8080/"\nfeatures = ["f"]\n',
+    )
+    profile = load_profiles(root).get(None)
+    assert profile.base_url == "http://127.0.0.1:8080"
+    assert isinstance(profile.auth, NoAuth)
+    assert profile.secret_variables() == []
+
+
+def test_an_api_bdd_toml_file_takes_precedence(tmp_path: Path) -> None:
+    write(tmp_path, '[tool.api-bdd.profiles.a]\nbase_url = "http://127.0.0.1:1"\n')
+    write(tmp_path, '[profiles.b]\nbase_url = "http://127.0.0.1:2"\n', "api-bdd.toml")
+    assert load_profiles(tmp_path).get(None).name == "b"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[tool.api-bdd.profiles.x]\nbase_url = "htp://x"\n',
+            "pyproject.toml: [tool.api-bdd.profiles.x] base_url: Value error, must be"
+            " http(s)://host[:port][/path] or embedded:NAME",
+        ),
+        (
+            '[tool.api-bdd.profiles.x]\nbase_url = "http://h"\nauth = { scheme = "kerberos" }\n',
+            "pyproject.toml: [tool.api-bdd.profiles.x] auth: Input tag 'kerberos' found using"
+            " 'scheme' does not match any of the expected tags: 'none', 'bearer', 'basic',"
+            " 'api-key', 'oauth2-password', 'oauth2-client-credentials'",
+        ),
+        (
+            '[tool.api-bdd.profiles.x]\nbase_url = "http://h"\ntimeout = -1\n',
+            "pyproject.toml: [tool.api-bdd.profiles.x] timeout: Input should be greater than 0",
+        ),
+        (
+            '[tool.api-bdd]\ndefault = "y"\n[tool.api-bdd.profiles.x]\nbase_url = "http://h"\n',
+            "pyproject.toml: [tool.api-bdd] default = 'y' is not a profile",
+        ),
+        (
+            '[tool.api-bdd.profiles.x]\nbase_url = "http://h"\npassword = "hunter22"\n',
+            "pyproject.toml: [tool.api-bdd.profiles.x] password: Extra inputs are not permitted",
+        ),
+    ],
+)
+def test_a_wrong_profile_is_one_line_naming_it(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(write(tmp_path, text))
+    assert str(caught.value) == message
+    assert "hunter22" not in str(caught.value)
+
+
+def test_an_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
+    root = write(tmp_path, '[tool.api-bdd.profiles.a]\nbase_url = "http://h"\n')
+    with pytest.raises(ProfileError, match=r"no API profile 'b' in pyproject.toml \(profiles: a\)"):
+        load_profiles(root).get("b")
+
+
+def test_the_profile_owning_a_path_is_found(tmp_path: Path) -> None:
+    (tmp_path / "features" / "a").mkdir(parents=True)
+    root = write(
+        tmp_path,
+        '[tool.api-bdd.profiles.a]\nbase_url = "http://h"\nfeatures = ["features/a"]\n'
+        '[tool.api-bdd.profiles.b]\nbase_url = "http://h"\nfeatures = ["features/b"]\n',
+    )
+    profiles = load_profiles(root)
+    assert profiles.owner_of(root / "features" / "a" / "x.feature", root) == ["a"]
+    assert profiles.owner_of(root / "features", root) == []

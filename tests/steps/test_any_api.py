@@ -1,0 +1,232 @@
+"""Testing an API nobody here wrote, with a profile and .feature files only (no Python)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.reporting.test_living_docs import embedded_data, scenarios
+
+PROFILE = """
+[tool.pytest.ini_options]
+pythonpath = ["{root}"]
+addopts = ["--strict-markers", "-p", "no:cacheprovider"]
+
+[tool.api-bdd]
+default = "echo"
+[tool.api-bdd.profiles.echo]
+base_url = "embedded:httpbin"
+features = ["features/echo"]
+variables = {{ greeting = "hello" }}
+"""
+
+PASSING = """
+@smoke
+Feature: Echo
+  Scenario: JSON, variables and a fuzzy match
+    Given the variable n is 2
+    When I POST /anything with JSON:
+      \"\"\"
+      {"n": "${n}", "greeting": "${greeting} world"}
+      \"\"\"
+    Then the response status is 200
+    And the response JSON at json.n is 2
+    And the response JSON at json contains:
+      \"\"\"
+      {"greeting": "#regex hello .*"}
+      \"\"\"
+"""
+
+
+@pytest.fixture
+def echo(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A project whose one profile is httpbin on loopback, with no credentials at all."""
+    shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
+    (pytester.path / "pyproject.toml").write_text(PROFILE.format(root=ROOT))
+    (pytester.path / "features" / "echo").mkdir(parents=True)
+    return pytester
+
+
+def write(project: pytest.Pytester, name: str, text: str) -> None:
+    (project.path / "features" / "echo" / name).write_text(textwrap.dedent(text).lstrip())
+
+
+def test_a_feature_in_the_profile_folder_runs_with_no_python_and_no_credentials(
+    echo: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("API_USERNAME", "API_PASSWORD", "API_TOKEN", "API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    write(echo, "echo.feature", PASSING)
+    result = echo.runpytest_subprocess("-m", "smoke")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_marker_expression_naming_an_unused_tag_is_an_error(echo: pytest.Pytester) -> None:
+    write(echo, "echo.feature", PASSING)
+    result = echo.runpytest_subprocess("-m", "smoke and not slwo")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: api-bdd: -m 'smoke and not slwo': no feature uses the tag slwo*"]
+    )
+
+
+def test_check_features_lists_every_mistake_in_one_line_each_and_sends_nothing(
+    echo: pytest.Pytester,
+) -> None:
+    write(
+        echo,
+        "mistakes.feature",
+        """
+        Feature: Mistakes
+          Scenario: Three kinds of mistake
+            When I GET /json
+            Then the respons status is 200
+            And the response matches the "Slideshow" model
+            When I POST /anything with JSON:
+              \"\"\"
+              {"a": 1,}
+              \"\"\"
+            And I GET /anything/${never_set}
+        """,
+    )
+    # a base URL nobody listens on: any request would fail loudly
+    result = echo.runpytest_subprocess("--check-features", "--base-url", "http://127.0.0.1:9")
+    assert result.ret == 1
+    lines = [line for line in result.stdout.lines if line.startswith("features/")]
+    assert lines == [
+        "features/echo/mistakes.feature:4: undefined step: 'Then the respons status is 200';"
+        " did you mean: the response status is {status:d}" + lines[0].split("{status:d}", 1)[1],
+        "features/echo/mistakes.feature:5: 'And the response matches the \"Slideshow\" model':"
+        " unknown model 'Slideshow' (not in the profile's models module)",
+        "features/echo/mistakes.feature:6: 'When I POST /anything with JSON:': the doc string is"
+        " not valid JSON: Expecting property name enclosed in double quotes:"
+        " line 1 column 9 (char 8)",
+        "features/echo/mistakes.feature:10: variable ${never_set} is used before any step sets it",
+    ]
+    result.stdout.fnmatch_lines(["api-bdd: --check-features: 4 problems found"])
+    assert "passed" not in result.stdout.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "Feature: Twins\n  Scenario: Same\n    When I GET /json\n"
+            "  Scenario: Same\n    When I GET /uuid\n",
+            "features/echo/bad.feature:4: scenario 'Same' has the name of the one at line 2"
+            " (features/echo/bad.feature:2): give each scenario its own name",
+        ),
+        (
+            "Feature: Outline\n  Scenario Outline: No rows\n    When I GET /status/<code>\n",
+            "features/echo/bad.feature:2: Scenario Outline 'No rows' has no Examples table",
+        ),
+        (
+            "Feature: Bytes\n  Scenario: Latin-1\n    When I GET /caf\xe9\n",
+            "features/echo/bad.feature:3: not UTF-8: byte 0xe9 at offset 54",
+        ),
+    ],
+)
+def test_a_broken_feature_file_stops_the_run_in_one_line(
+    echo: pytest.Pytester, content: str, problem: str
+) -> None:
+    (echo.path / "features" / "echo" / "bad.feature").write_bytes(content.encode("latin-1"))
+    result = echo.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[:2] == ["ERROR: feature file problems", problem]
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_non_json_answers_and_failing_polls_say_what_came_back(echo: pytest.Pytester) -> None:
+    write(
+        echo,
+        "odd.feature",
+        """
+        Feature: Odd answers
+          Scenario: HTML where JSON was expected
+            When I GET /html
+            Then the response JSON at title is "x"
+
+          Scenario: A poll that meets its failure condition stops at once
+            When I poll GET /status/500 for up to 30 seconds:
+              | until   | the response status is 200 |
+              | fail if | the response status is 500 |
+        """,
+    )
+    result = echo.runpytest_subprocess("--retries", "0")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            'features/echo/odd.feature:4  Then the response JSON at title is "x"',
+            "AssertionError: GET http://127.0.0.1:*/html -> 200: expected a JSON body,"
+            " got a text/html; charset=utf-8 body of * bytes",
+            "features/echo/odd.feature:7  When I poll GET /status/500 for up to 30 seconds:",
+            "AssertionError: GET http://127.0.0.1:*/status/500 -> 500: the response status is 500"
+            " (after 1 tries)",
+        ]
+    )
+
+
+def test_clean_ups_run_last_in_first_out_even_when_the_scenario_fails(
+    echo: pytest.Pytester,
+) -> None:
+    write(
+        echo,
+        "cleanup.feature",
+        """
+        Feature: Clean-up
+          Scenario: Two things made, then a failure
+            When to clean up, I DELETE /anything/first
+            And to clean up, I DELETE /anything/second
+            Then the response status is 200
+        """,
+    )
+    living = echo.path / "docs.html"
+    result = echo.runpytest_subprocess("--living-docs", str(living))
+    result.assert_outcomes(failed=1)
+    (record,) = scenarios(embedded_data(living.read_text())).values()
+    undone = [exchange["url"].rsplit("/", 1)[1] for exchange in record["after"]]
+    assert undone == ["second", "first"]
+
+
+def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
+    echo: pytest.Pytester,
+) -> None:
+    write(
+        echo,
+        "transient.feature",
+        """
+        Feature: Expected transient answers
+          Scenario: A check that expects 503 makes its request go once
+            When I GET /status/503
+            Then the response status is 503
+
+          @no-retry
+          Scenario: A tagged scenario sends everything once
+            When I GET /status/502
+            Then the response status is one of 200, 502
+
+          Scenario: A request not followed by such a check is retried
+            When I GET /status/503
+            Then the response status is one of 503
+            When I GET /status/504
+            And I GET /get
+            Then the response status is 200
+        """,
+    )
+    living = echo.path / "docs.html"
+    result = echo.runpytest_subprocess("--living-docs", str(living))
+    result.assert_outcomes(passed=3)
+    records = scenarios(embedded_data(living.read_text()))
+
+    def attempts(name: str) -> list[int]:
+        steps = records[name]["steps"]
+        return [len(e["attempts"]) for s in steps for e in s["exchanges"]]
+
+    assert attempts("A check that expects 503 makes its request go once") == [1]
+    assert attempts("A tagged scenario sends everything once") == [1]
+    # "one of 503" is a check too; the bare GET of /status/504 before another request is not
+    assert attempts("A request not followed by such a check is retried") == [1, 5, 1]

@@ -1,0 +1,83 @@
+"""The step index: lookup by leading words, ambiguity, and a cost that does not grow."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from steps.registry import StepRegistry
+
+
+def _noop(**kwargs: object) -> None:
+    return None
+
+
+def define(registry: StepRegistry, pattern: str) -> None:
+    """Define ``pattern`` with a function taking ``ctx`` and one parameter per field."""
+    params = "".join(f", {name}" for name in re.findall(r"\{(\w+)", pattern))
+    namespace: dict[str, Any] = {}
+    exec(f"def step(ctx{params}): pass", namespace)  # noqa: S102  # a function of that signature
+    registry.define("then", pattern, namespace["step"])
+
+
+def test_a_text_is_matched_with_its_typed_arguments() -> None:
+    registry = StepRegistry()
+    define(registry, "I {method:Method} {path:Path}")
+    define(registry, "the response status is {status:d}")
+    (match,) = registry.find("I GET /items/${id}")
+    assert match.arguments == {"method": "GET", "path": "/items/${id}"}
+    assert registry.find("the response status is 200")[0].arguments == {"status": 200}
+    assert registry.find("I FETCH /items") == ()
+
+
+def test_two_matching_definitions_make_a_step_ambiguous() -> None:
+    registry = StepRegistry()
+    define(registry, "the order total is {total}")
+    define(registry, "the order {field} is {value}")
+    assert len(registry.find("the order total is 5")) == 2
+
+
+def test_a_pattern_defined_twice_is_refused() -> None:
+    registry = StepRegistry()
+    define(registry, "a step")
+    with pytest.raises(ValueError, match="step 'a step' is defined twice"):
+        define(registry, "a step")
+
+
+def test_a_pattern_without_a_parameter_for_a_field_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"has no parameter for \{n\}"):
+        StepRegistry().define("given", "{n} apples", _noop)
+
+
+def test_lookup_tries_only_the_definitions_sharing_the_leading_words() -> None:
+    registry = StepRegistry()
+    for index in range(1000):
+        define(registry, f"unused step number {index} with {{value}}")
+    define(registry, "the response JSON at {path:Path} is {value:Json}")
+    define(registry, "{anything} happens")
+    candidates = registry.candidates("the response JSON at id is 1")
+    assert [c.pattern for c in candidates] == [
+        "{anything} happens",
+        "the response JSON at {path:Path} is {value:Json}",
+    ]
+
+
+def test_a_json_value_is_never_a_bare_word() -> None:
+    registry = StepRegistry()
+    define(registry, "the field {path:Path} is {value:Json}")
+    define(registry, "the field {path:Path} is absent")
+    texts = (
+        'the field a is "x"',
+        "the field a is 1.5",
+        "the field a is ${v}",
+        "the field a is null",
+    )
+    for text in texts:
+        assert [m.definition.pattern for m in registry.find(text)] == [
+            "the field {path:Path} is {value:Json}"
+        ]
+    assert [m.definition.pattern for m in registry.find("the field a is absent")] == [
+        "the field {path:Path} is absent"
+    ]
