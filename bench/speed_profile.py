@@ -28,18 +28,21 @@ OF_INTEREST = (
     "|inject_temporary_fixturedefs|get_step_function|_get_scenario_decorator|collect_example"
     "|render_html|render_messages|build_document|redact|to_dict|pytest_runtest_makereport"
     "|perform_collect|runtestloop|pytest_sessionfinish|pytest_collection_modifyitems"
-    "|matching_functions|_check_steps"
+    "|matching_functions|_check_steps|run_indexed_step|registry.py.*find"
 )
 TOP = 40
 # (file name, function, what it stands for): the headline, one line each, when present
 HEADLINE = (
     ("main.py", "perform_collect", "collection"),
     ("diagnostics.py", "pytest_collection_modifyitems", "pre-flight step check"),
+    ("preflight.py", "pytest_collection_modifyitems", "pre-flight step check"),
     ("main.py", "pytest_runtestloop", "running the scenarios"),
     ("livingdocs.py", "pytest_sessionfinish", "writing the living docs"),
     ("fixtures.py", "getfixturedefs", "pytest fixture lookups"),
     ("scenario.py", "find_fixturedefs_for_step", "pytest-bdd step lookups (scan)"),
     ("parsers.py", "is_matching", "step pattern matches"),
+    ("registry.py", "find", "step index lookups"),
+    ("dispatch.py", "run_indexed_step", "steps run through the index"),
     ("redaction.py", "redact", "redactions"),
 )
 

@@ -214,13 +214,16 @@ def header_contains(answer, name, text):
 def extra_steps(header: str, parser: str) -> str:
     """A module of :data:`EXTRA_STEPS` step definitions the suite never uses.
 
-    ``header`` imports ``given``, ``when``, ``then`` and the parser factory named ``parser``.
+    ``header`` imports ``given``, ``when``, ``then`` and the parser factory named ``parser``
+    (none: the decorators take the pattern itself).
     """
     definitions = []
     for number in range(EXTRA_STEPS):
         kind = ("given", "when", "then")[number % 3]
+        pattern = f'"the unused {kind} step {number} sees {{value}}"'
+        decorated = f"{parser}({pattern})" if parser else pattern
         definitions.append(
-            f'@{kind}({parser}("the unused {kind} step {number} sees {{value}}"))\n'
+            f"@{kind}({decorated})\n"
             f"def unused_{kind}_{number}(value: str) -> None:\n"
             f'    """Never used by the suite."""\n'
         )
@@ -229,15 +232,12 @@ def extra_steps(header: str, parser: str) -> str:
     )
 
 
-def write_common(root: Path, count: int) -> None:
+def write_bare_project(root: Path, count: int, base_url: str, *, extra: bool) -> None:
+    """Bare pytest-bdd 9: a conftest with the five step definitions (and the unused ones), and
+    a module binding the features."""
     write_features(root / "features", count)
     (root / "bench_probe.py").write_text(PROBE, encoding="utf-8")
     (root / "test_features.py").write_text(BINDER, encoding="utf-8")
-
-
-def write_bare_project(root: Path, count: int, base_url: str, *, extra: bool) -> None:
-    """Bare pytest-bdd 9: a conftest with the five step definitions (and the unused ones)."""
-    write_common(root, count)
     (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", encoding="utf-8")
     plugins = ""
     if extra:
@@ -270,78 +270,29 @@ default = "bench"
 [tool.api-bdd.profiles.bench]
 base_url = {url!r}
 features = ["features"]
-
-[tool.pytest.ini_options]
-base_url = {url!r}
 """
-
-# Before the generic vocabulary: the five steps written api-bdd's way, on today's fixtures.
-API_BDD_STEPS = '''\
-"""The suite's steps written the api-bdd way (before the generic vocabulary existed)."""
-
-import json
-
-import jmespath
-from pytest_bdd import then, when
-
-from steps.context import ScenarioContext, expect_status
-from steps.vocabulary import step
-
-
-@when(step("I GET {path}"))
-def get_path(shop: ScenarioContext, path: str) -> None:
-    shop.exchange = shop.api.get(path)
-
-
-@when(step("I POST {path} with JSON:"))
-def post_json(shop: ScenarioContext, path: str, docstring: str) -> None:
-    shop.exchange = shop.api.post(path, json=json.loads(docstring))
-
-
-@then(step("the response status is {status:d}"))
-def status_is(shop: ScenarioContext, status: int) -> None:
-    expect_status(shop.last, status)
-
-
-@then(step("the response JSON at {field} is {value}"))
-def json_at(shop: ScenarioContext, field: str, value: str) -> None:
-    actual = jmespath.search(field, shop.last.json())
-    assert actual == json.loads(value), f"{shop.last.describe()}: {field} is {actual!r}"
-
-
-@then(step('the response header "{name}" contains "{text}"'))
-def header_contains(shop: ScenarioContext, name: str, text: str) -> None:
-    headers = {k.lower(): v for k, v in shop.last.headers.items()}
-    assert text in headers.get(name.lower(), ""), f"{shop.last.describe()}: {name} lacks {text}"
-'''
-API_BDD_EXTRA_HEADER = (
-    "from pytest_bdd import given, then, when\n\nfrom steps.vocabulary import step"
-)
+API_BDD_EXTRA_HEADER = "from steps import given, then, when"
 
 
 def write_api_bdd_project(root: Path, count: int, base_url: str, *, extra: bool) -> None:
-    """An api-bdd project as a user sets one up: profile in pyproject.toml, plugins in conftest.
+    """An api-bdd project as a user sets one up: a profile in pyproject.toml naming the API and
+    the features (collected without a binder module, run by the generic vocabulary), and a
+    conftest.py listing api-bdd's plugins (and the project's own steps, here the unused ones).
 
     Run with ``PYTHONPATH`` set to the repository (:func:`api_bdd_env`).
     """
-    write_common(root, count)
+    write_features(root / "features", count)
+    (root / "bench_probe.py").write_text(PROBE, encoding="utf-8")
     (root / "pyproject.toml").write_text(API_BDD_PYPROJECT.format(url=base_url), encoding="utf-8")
-    own = ["bench_steps"]
-    (root / "bench_steps.py").write_text(API_BDD_STEPS, encoding="utf-8")
+    own = []
     if extra:
         own.append("bench_extra_steps")
-        text = extra_steps(API_BDD_EXTRA_HEADER, "step")
+        text = extra_steps(API_BDD_EXTRA_HEADER, "")
         (root / "bench_extra_steps.py").write_text(text, encoding="utf-8")
     conftest = API_BDD_CONFTEST.format(conftest=str(ROOT / "conftest.py"), own=own)
     (root / "conftest.py").write_text(conftest, encoding="utf-8")
 
 
 def api_bdd_env(environ: dict[str, str]) -> dict[str, str]:
-    """The environment an api-bdd project runs in: the repository importable, credentials set
-    (the server asks for none, but api-bdd checks an external API's settings at start-up)."""
-    return {
-        **environ,
-        "PYTHONPATH": str(ROOT),
-        "API_USERNAME": "bench-user",
-        "API_PASSWORD": "bench-password-not-a-secret-0123456789",
-    }
+    """The environment an api-bdd project runs in: the repository importable."""
+    return {**environ, "PYTHONPATH": str(ROOT)}
