@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,25 +225,39 @@ def measure_latency(root: Path, count: int, delay: float, workers: int, runs: in
     return ratio
 
 
-def ratios_line(by_size: dict[int, dict[str, Summary]], latency: float | None) -> str:
-    def ratio(count: int, over: Callable[[dict[str, Summary]], float]) -> str:
-        return f"{over(by_size[count]):.2f}" if count in by_size else "-"
+def ratios(
+    by_size: dict[int, dict[str, Summary]], latency: float | None, time_of: str = "wall"
+) -> dict[str, str]:
+    """The issue's ratios ("-" where the N was not run), from wall times or from CPU times."""
 
-    plus = "-"
-    for s in by_size.values():
-        if "api-bdd +300 steps" in s:
-            plus = f"{s['api-bdd +300 steps'].wall / s['api-bdd'].wall:.2f}"
-    fields = {
-        "run_1000": ratio(1000, lambda s: s["api-bdd"].wall / s["bare pytest-bdd"].wall),
-        "run_5000": ratio(5000, lambda s: s["api-bdd"].wall / s["bare pytest-bdd"].wall),
-        "collect_5000": ratio(
-            5000, lambda s: s["api-bdd collect"].wall / s["bare pytest-bdd collect"].wall
-        ),
-        "memory_5000": ratio(5000, lambda s: s["api-bdd"].peak_mib / s["bare pytest-bdd"].peak_mib),
-        "steps_plus300": plus,
+    def over(count: int, top: str, bottom: str, field: str = time_of) -> str:
+        if count not in by_size or top not in by_size[count]:
+            return "-"
+        size = by_size[count]
+        return f"{getattr(size[top], field) / getattr(size[bottom], field):.2f}"
+
+    plus = [n for n, s in by_size.items() if "api-bdd +300 steps" in s]
+    return {
+        "run_1000": over(1000, "api-bdd", "bare pytest-bdd"),
+        "run_5000": over(5000, "api-bdd", "bare pytest-bdd"),
+        "collect_5000": over(5000, "api-bdd collect", "bare pytest-bdd collect"),
+        "memory_5000": over(5000, "api-bdd", "bare pytest-bdd", "peak_mib"),
+        "steps_plus300": over(plus[0], "api-bdd +300 steps", "api-bdd") if plus else "-",
         "xdist8_latency50": "-" if latency is None else f"{latency:.2f}",
     }
-    return "ratios: " + " ".join(f"{k}={v}" for k, v in fields.items())
+
+
+def ratios_line(by_size: dict[int, dict[str, Summary]], latency: float | None) -> str:
+    """The bench's last line: the ratios of wall times (and of peak memory)."""
+    return "ratios: " + " ".join(f"{k}={v}" for k, v in ratios(by_size, latency).items())
+
+
+def cpu_line(by_size: dict[int, dict[str, Summary]]) -> str:
+    """The same ratios of CPU times (user + system of the pytest process): on a shared machine
+    they move less with the load than wall times do."""
+    found = ratios(by_size, None, "cpu")
+    found.pop("xdist8_latency50")
+    return "cpu ratios: " + " ".join(f"{k}={v}" for k, v in found.items())
 
 
 def machine() -> str:
@@ -311,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         latency = None
         if not args.no_latency:
             latency = measure_latency(root, args.latency_n, args.delay, args.workers, args.runs)
+    print(cpu_line(by_size))
     print(ratios_line(by_size, latency))
     return 0
 

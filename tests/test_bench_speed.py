@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from bench.jsonserver import JsonServer
-from bench.speed import Run, Summary, Variant, ratios_line, run_child, variants
+from bench.speed import Run, Summary, Variant, cpu_line, ratios_line, run_child, variants
 from bench.speed_suite import EXTRA_STEPS, PROBE, write_features
 
 
@@ -69,7 +69,7 @@ def test_a_failing_scenario_stops_the_bench_with_its_output(tmp_path: Path) -> N
 
 
 def summary(wall: float, peak: float = 100.0) -> Summary:
-    return Summary(wall, peak, None, None)
+    return Summary(wall, peak, None, None, cpu=wall / 2)
 
 
 def test_ratios_line_names_each_ratio_and_marks_sizes_not_run() -> None:
@@ -85,6 +85,7 @@ def test_ratios_line_names_each_ratio_and_marks_sizes_not_run() -> None:
         "ratios: run_1000=1.50 run_5000=- collect_5000=- memory_5000=- steps_plus300=1.10"
         " xdist8_latency50=4.00"
     )
+    assert cpu_line({1000: at_1000}).startswith("cpu ratios: run_1000=1.50 run_5000=- ")
 
 
 def test_summary_takes_medians_of_wall_memory_and_probe_times() -> None:
