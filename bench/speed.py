@@ -299,6 +299,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.n, args.runs, args.latency_n = [200], 1, 40
     if min(args.n) < 1 or args.runs < 1 or args.latency_n < 1:
         parser.error("--n, --runs and --latency-n take whole numbers >= 1")
+    if not Path(TIME[0]).is_file():
+        parser.error(f"peak memory is read with GNU time: no {TIME[0]} (apt-get install time)")
     return args
 
 
