@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
 
-.PHONY: run test lint typecheck unit features bench lock clean
+.PHONY: run test chromium lint typecheck unit features bench models lock clean
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,22 @@ $(STAMP): requirements.lock
 run: $(STAMP)
 	$(PY) -m pytest features $(ARGS)
 
-## test: lint, type-check, unit and plugin tests, then the features themselves
-test: lint typecheck unit features
+## test: lint, type-check, unit and plugin tests, then the features themselves; first installs
+## Debian's chromium when it is missing (the browser check of the living documentation drives it)
+test: chromium lint typecheck unit features
+
+## chromium: make sure a Chromium is on PATH: install Debian's package as root with apt-get,
+## otherwise say in one line what to install
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "make: installing Debian's chromium for the browser check of the living documentation"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+		echo "make test needs Chromium for the browser check of the living documentation: install Debian's chromium package (sudo apt-get install chromium) or put a chromium executable on PATH" >&2; \
+		exit 1; \
+	fi
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -38,6 +52,11 @@ features: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)
+
+## models: generate a profile's strict models from its OpenAPI document
+## (make models ARGS="--api shop"; see python -m models.generate --help)
+models: $(STAMP)
+	$(PY) -m models.generate $(ARGS)
 
 ## lock: regenerate requirements.lock from pyproject.toml (needs uv: pip install uv)
 lock:

@@ -16,6 +16,7 @@ pytest_plugins = [
     "steps.dispatch",
     "steps.vocabulary",
     "steps.catalog",
+    "steps.contracts",
     # the demo shop's domain steps (an example suite on the same machinery)
     "steps.shop.state",
     "steps.shop.errors",
@@ -25,6 +26,7 @@ pytest_plugins = [
     "steps.shop.orders",
     "reporting.diagnostics",
     "reporting.plugin",
+    "reporting.coverage",  # operation coverage, once a profile names an OpenAPI document
     # the embedded APIs: the demo shop, and httpbin (an API nobody here wrote)
     "demo_api.pytest_plugin",
     "demo_api.httpbin_plugin",

@@ -1,12 +1,13 @@
-"""``python -m bench NAME [options]``: run one benchmark (flakiness, pooling, redaction, speed)."""
+"""``python -m bench NAME [options]``: run one benchmark (see ``BENCHES``)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import flakiness, pooling, redaction, speed
+from bench import breaking, flakiness, pooling, redaction, speed
 
 BENCHES = {
+    "breaking": breaking.main,
     "flakiness": flakiness.main,
     "pooling": pooling.main,
     "redaction": redaction.main,

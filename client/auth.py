@@ -61,12 +61,15 @@ class Authenticator:
     """Signs requests in for one profile, per worker. Thread-unsafe, like a pytest worker."""
 
     config: AuthConfig
-    credentials: CredentialSource
-    on_secret: SecretSink = lambda value, name: None
-    clock: Callable[[], float] = time.monotonic
-    _token: str | None = None
+    # never in the repr: it is the environment, or the embedded API's credentials
+    credentials: CredentialSource = field(repr=False)
+    on_secret: SecretSink = field(default=lambda value, name: None, repr=False)
+    # a credential that is not secret (user name, client id) was read: reports may name it
+    on_credential: SecretSink = field(default=lambda value, name: None, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    _token: str | None = field(default=None, repr=False)
     _expires: float | None = None
-    last_grant: Exchange | None = None  # the token request's exchange, when one was made
+    last_grant: Exchange | None = field(default=None, repr=False)  # the token request's, if any
 
     @property
     def scheme(self) -> str:
@@ -85,6 +88,8 @@ class Authenticator:
             )
         if secret:
             self.on_secret(value, name)
+        else:
+            self.on_credential(value, name)
         return value
 
     def new_scenario(self) -> None:

@@ -4,9 +4,10 @@
 registers) and masks each wherever it appears: raw; base64 and base64url at byte offsets 0, 1
 and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- and HTML-escaped; each line
 of a multi-line value; and any fragment of 12 or more characters, since truncated reprs keep a
-secret's head and tail. It also masks by shape and name, secrets it was never told about:
-credential headers, JSON keys and query parameters named like secrets, URL userinfo,
-``Bearer``/``Basic`` credentials and JWT-shaped strings.
+secret's head and tail. It also masks by shape and name, secrets it was never told about
+(:mod:`client._shapes`): credential headers, JSON keys and query parameters named like secrets
+in any naming convention (:mod:`client._credential_names`), URL userinfo, ``Bearer``/``Basic``
+credentials and JWT-shaped strings. Both passes are linear in the text.
 
 The replacement is the constant :data:`MASK`, which does not reveal the length. Values shorter
 than :data:`MIN_SECRET_LENGTH` are not masked by value (that would mangle ordinary output):
@@ -17,49 +18,35 @@ fails, the text is withheld.
 from __future__ import annotations
 
 import base64
+import bisect
 import html
 import json
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-MASK = "***"
+from client._credential_names import SENSITIVE_HEADERS, is_sensitive_name, words
+from client._shapes import KNOWN_KEY_PREFIXES, MASK, redact_shapes
+
 MIN_SECRET_LENGTH = 8
 FRAGMENT = 12  # a secret's fragments at least this long are masked too
 
-SENSITIVE_HEADERS = frozenset(
-    {
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-        "x-api-key",
-        "api-key",
-        "x-auth-token",
-        "x-access-token",
-        "x-csrf-token",
-        "x-amz-security-token",
-    }
-)
-
-# Names (headers, JSON keys, query parameters, form fields) whose values are credentials.
-_SENSITIVE_WORD = (
-    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|apikey|key|auth\w*|credentials?"
-    r"|session\w*|cookie|signature|private"
-)
-_SENSITIVE_NAME = re.compile(rf"(?:^|[-_.\s])(?:{_SENSITIVE_WORD})(?:$|[-_.\s])", re.IGNORECASE)
-# Names that look sensitive but carry nothing secret.
-_HARMLESS_NAMES = frozenset({"token_type", "idempotency-key", "idempotency_key", "key_id"})
-
-
-def is_sensitive_name(name: str) -> bool:
-    """True for header, query, form or JSON key names whose values are credentials."""
-    lowered = name.strip().lower()
-    if lowered in _HARMLESS_NAMES:
-        return False
-    return lowered in SENSITIVE_HEADERS or bool(_SENSITIVE_NAME.search(lowered))
+__all__ = [
+    "FRAGMENT",
+    "KNOWN_KEY_PREFIXES",
+    "MASK",
+    "MIN_SECRET_LENGTH",
+    "SENSITIVE_HEADERS",
+    "Redactor",
+    "encodings",
+    "is_sensitive_name",
+    "redact_headers",
+    "redact_json",
+    "redact_shapes",
+    "redact_url",
+    "words",
+]
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -83,12 +70,18 @@ def redact_url(url: str) -> str:
 
 
 def redact_json(value: Any) -> Any:
-    """A copy of decoded JSON with the values of sensitive keys masked, at any depth."""
+    """A copy of decoded JSON with the values of sensitive keys masked, at any depth.
+
+    Flags and empty values stay as they are (``"password_set": true`` hides nothing).
+    """
     if isinstance(value, dict):
         return {
             k: (
                 MASK
-                if isinstance(k, str) and is_sensitive_name(k) and v not in (None, "")
+                if isinstance(k, str)
+                and is_sensitive_name(k)
+                and not isinstance(v, bool)
+                and v not in (None, "")
                 else redact_json(v)
             )
             for k, v in value.items()
@@ -96,66 +89,6 @@ def redact_json(value: Any) -> Any:
     if isinstance(value, list):
         return [redact_json(v) for v in value]
     return value
-
-
-# -- shapes ---------------------------------------------------------------------------------------
-_QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-_NAME = r"[A-Za-z0-9][\w.-]*"
-# name: value | "name": "value" | name=value | 'name': 'value' (dict reprs, JSON, headers, forms)
-_KEY_VALUE = re.compile(
-    rf"(?P<name>[\"']?(?P<bare>{_NAME})[\"']?)(?P<sep>\s*[:=]\s*)(?![/:])"
-    rf"(?P<value>(?:Bearer|Basic|Digest|Token)\s+[^\s,;&}}\])\"'<]+|{_QUOTED}|[^\s,;&}}\])\"'<]+)",
-    re.IGNORECASE,
-)
-_QUERY_PARAM = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&#\s'\"]+)=(?P<value>[^&#\s'\"]*)")
-# A credential after its scheme has a digit in it: "Bearer 3fa9..." yes, "bearer access" no.
-_SCHEME_CREDENTIAL = re.compile(
-    r"\b(?P<scheme>Bearer|Basic|Digest|Token)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}",
-    re.I,
-)
-_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/\s@:'\"]+(?::[^/\s@'\"]*)?@", re.I)
-_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S
-)
-KNOWN_KEY_PREFIXES = re.compile(
-    r"\b(?:sk_live_|sk_test_|rk_live_|ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|xox[abprs]-|AKIA|ASIA|AIza)"
-    r"[A-Za-z0-9_\-]{8,}"
-)
-
-
-_ENV_REFERENCE = re.compile(r"^\$\{?[A-Z_][A-Z0-9_]*\}?$")
-
-
-def _mask_key_value(match: re.Match[str]) -> str:
-    if not is_sensitive_name(match.group("bare")):
-        return match.group(0)
-    value = match.group("value")
-    bare = value.strip("'\"")
-    if bare == MASK or _ENV_REFERENCE.match(bare.split(" ")[-1]):
-        return match.group(0)  # already masked, or a $VARIABLE reference (cURL commands)
-    quote_char = value[0] if value[:1] in ("'", '"') else ""
-    scheme = re.match(r"(Bearer|Basic|Digest|Token)\s+", value.strip("'\""), re.I)
-    masked = f"{scheme.group(1)} {MASK}" if scheme else MASK
-    return f"{match.group('name')}{match.group('sep')}{quote_char}{masked}{quote_char}"
-
-
-def redact_shapes(text: str) -> str:
-    """Mask what looks like a credential, known or not."""
-    text = _PRIVATE_KEY.sub(MASK, text)
-    text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
-    text = _QUERY_PARAM.sub(
-        lambda m: (
-            f"{m.group('lead')}{m.group('name')}={MASK}"
-            if is_sensitive_name(m.group("name")) and m.group("value")
-            else m.group(0)
-        ),
-        text,
-    )
-    text = _KEY_VALUE.sub(_mask_key_value, text)
-    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
-    text = _JWT.sub(MASK, text)
-    return KNOWN_KEY_PREFIXES.sub(MASK, text)
 
 
 # -- values ---------------------------------------------------------------------------------------
@@ -240,6 +173,17 @@ class Redactor:
     def known(self) -> int:
         return len(self._values)
 
+    def learned_after(self, known: int) -> Redactor:
+        """A redactor of the values registered after the first ``known`` (see :attr:`known`):
+        a final pass over data already redacted when ``known`` values were registered."""
+        late = Redactor()
+        late.enabled = self.enabled
+        with self._lock:
+            values = list(self._values.items())[known:]
+        for value, name in values:
+            late.add(value, name)
+        return late
+
     # -- masking -----------------------------------------------------------------------------
     def redact(self, text: str, *, shapes: bool = True) -> str:
         """``text`` with every secret masked. Never raises: on failure the text is withheld.
@@ -273,11 +217,12 @@ class Redactor:
                 i = end
             else:
                 i += 1
+        starts = [start for start, _ in spans]  # sorted: found left to right
         for width, forms in sorted(self._short.items(), reverse=True):
             i = 0
             while i <= length - width:
-                if text[i : i + width] in forms and not any(s <= i < e for s, e in spans):
-                    spans.append((i, i + width))
+                if text[i : i + width] in forms and not _inside(spans, starts, i):
+                    spans.append((i, i + width))  # after the bisected ones: not searched
                     i += width
                 else:
                     i += 1
@@ -295,12 +240,25 @@ class Redactor:
         out.append(text[position:])
         return "".join(out)
 
-    def redact_value(self, value: Any) -> Any:
-        """Redact every string inside plain data (dicts, lists, tuples), keys included."""
+    def redact_value(self, value: Any, *, shapes: bool = True) -> Any:
+        """Redact every string inside plain data (dicts, lists, tuples), keys included.
+
+        ``shapes=False`` masks known values only: for text a feature's author wrote (step text,
+        tables, doc strings), which is shown as written unless it holds a known secret.
+        """
         if isinstance(value, str):
-            return self.redact(value)
+            return self.redact(value, shapes=shapes)
         if isinstance(value, dict):
-            return {self.redact_value(k): self.redact_value(v) for k, v in value.items()}
+            return {
+                self.redact_value(k, shapes=shapes): self.redact_value(v, shapes=shapes)
+                for k, v in value.items()
+            }
         if isinstance(value, list | tuple):
-            return type(value)(self.redact_value(v) for v in value)
+            return type(value)(self.redact_value(v, shapes=shapes) for v in value)
         return value
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], index: int) -> bool:
+    """Whether ``index`` falls in one of the first ``len(starts)`` (sorted, disjoint) spans."""
+    at = bisect.bisect_right(starts, index) - 1
+    return at >= 0 and index < spans[at][1]

@@ -26,6 +26,7 @@ from fastapi import FastAPI
 
 from demo_api.app import create_app
 from demo_api.faults import FaultPlan, parse_mix
+from demo_api.mutations import MUTATIONS, apply
 from demo_api.server import DemoServer
 from demo_api.store import SeedUser
 
@@ -54,6 +55,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     faults.add_argument(
         "--stall", type=float, default=12.0, help="seconds a stalled response is held"
+    )
+    parser.add_argument(
+        "--mutation", choices=sorted(MUTATIONS), help="answer with one deliberate breaking change"
     )
     return parser.parse_args(argv)
 
@@ -139,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     except StartError as err:
         print(f"python -m demo_api: error: {err}", file=sys.stderr)
         return 2
+    if args.mutation:
+        apply(app, args.mutation)
     server = DemoServer(app, host=args.host, port=args.port)
     server.start()
     # SIGTERM (a service manager, a test harness) stops as cleanly as Ctrl-C does.

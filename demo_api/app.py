@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from demo_api import problems
 from demo_api.faults import ConnectionRegistry, FaultInjector, FaultMiddleware, FaultPlan
 from demo_api.idempotency import IdempotencyMiddleware
+from demo_api.problems import documented
 from demo_api.schemas import (
     OrderIn,
     OrderOut,
@@ -98,7 +99,7 @@ def create_app(
         """Demo-only: see :func:`shop_stats`."""
         return shop_stats(app)
 
-    @app.post("/auth/token", response_model=TokenOut, tags=["auth"])
+    @app.post("/auth/token", response_model=TokenOut, tags=["auth"], responses=documented(401, 422))
     async def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
         user_id = store.authenticate(form.username, form.password)
         if user_id is None:
@@ -106,42 +107,76 @@ def create_app(
         token, expires_in = store.issue_token(user_id)
         return TokenOut(access_token=token, expires_in=expires_in)
 
-    @app.get("/users/me", response_model=UserOut, tags=["users"])
+    @app.get("/users/me", response_model=UserOut, tags=["users"], responses=documented(401))
     async def me(user_id: User) -> UserOut:
         return UserOut(**store.get_user(user_id))
 
-    @app.get("/users/{user_id}", response_model=UserOut, tags=["users"])
+    @app.get(
+        "/users/{user_id}",
+        response_model=UserOut,
+        tags=["users"],
+        responses=documented(401, 404, 422),
+    )
     async def get_user(user_id: int, _: User) -> UserOut:
         return UserOut(**store.get_user(user_id))
 
-    @app.post("/products", status_code=201, response_model=ProductOut, tags=["products"])
+    @app.post(
+        "/products",
+        status_code=201,
+        response_model=ProductOut,
+        tags=["products"],
+        responses=documented(401, 422, created="product"),
+    )
     async def create_product(body: ProductIn, _: User, response: Response) -> ProductOut:
         row = store.create_product(body.name, money_to_cents(body.price), body.stock)
         response.headers["Location"] = f"/products/{row['id']}"
         return ProductOut.from_row(row)
 
-    @app.get("/products", response_model=Page[ProductOut], tags=["products"])
+    @app.get(
+        "/products",
+        response_model=Page[ProductOut],
+        tags=["products"],
+        responses=documented(422),
+    )
     async def list_products(limit: Limit = 20, offset: Offset = 0) -> Page[ProductOut]:
         rows, total = store.list_products(limit, offset)
         items = [ProductOut.from_row(r) for r in rows]
         return Page[ProductOut](items=items, total=total, limit=limit, offset=offset)
 
-    @app.get("/products/{product_id}", response_model=ProductOut, tags=["products"])
+    @app.get(
+        "/products/{product_id}",
+        response_model=ProductOut,
+        tags=["products"],
+        responses=documented(404, 422),
+    )
     async def get_product(product_id: int) -> ProductOut:
         return ProductOut.from_row(store.get_product(product_id))
 
-    @app.delete("/products/{product_id}", status_code=204, tags=["products"])
+    @app.delete(
+        "/products/{product_id}",
+        status_code=204,
+        tags=["products"],
+        responses=documented(401, 404, 409, 422),
+    )
     async def delete_product(product_id: int, _: User) -> Response:
         store.delete_product(product_id)
         return Response(status_code=204)
 
-    @app.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
+    @app.post(
+        "/orders",
+        status_code=201,
+        response_model=OrderOut,
+        tags=["orders"],
+        responses=documented(401, 404, 409, 422, created="order"),
+    )
     async def create_order(body: OrderIn, user_id: User, response: Response) -> OrderOut:
         row = store.create_order(body.product_id, body.quantity, user_id)
         response.headers["Location"] = f"/orders/{row['id']}"
         return OrderOut.from_row(row)
 
-    @app.get("/orders", response_model=Page[OrderOut], tags=["orders"])
+    @app.get(
+        "/orders", response_model=Page[OrderOut], tags=["orders"], responses=documented(401, 422)
+    )
     async def list_orders(
         _: User, limit: Limit = 20, offset: Offset = 0, product_id: int | None = None
     ) -> Page[OrderOut]:
@@ -149,11 +184,21 @@ def create_app(
         items = [OrderOut.from_row(r) for r in rows]
         return Page[OrderOut](items=items, total=total, limit=limit, offset=offset)
 
-    @app.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])
+    @app.get(
+        "/orders/{order_id}",
+        response_model=OrderOut,
+        tags=["orders"],
+        responses=documented(401, 404, 422),
+    )
     async def get_order(order_id: int, _: User) -> OrderOut:
         return OrderOut.from_row(store.get_order(order_id))
 
-    @app.delete("/orders/{order_id}", status_code=204, tags=["orders"])
+    @app.delete(
+        "/orders/{order_id}",
+        status_code=204,
+        tags=["orders"],
+        responses=documented(401, 404, 422),
+    )
     async def cancel_order(order_id: int, _: User) -> Response:
         store.cancel_order(order_id)
         return Response(status_code=204)

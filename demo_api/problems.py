@@ -9,10 +9,14 @@ Shape (``application/problem+json``)::
 Validation failures (422) add ``errors``: a list of ``{"field": "price", "message": "..."}``,
 where ``field`` is the dotted path inside the request body or query. Input values are never
 echoed back, so a rejected password or token cannot come back in an error.
+
+Routes declare the errors they can answer with :func:`documented`; :func:`install` makes the
+OpenAPI document say ``application/problem+json`` for them, as the wire does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -21,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from demo_api.schemas import Problem
 from demo_api.store import Conflict, NotFound
 
 PROBLEM_JSON = "application/problem+json"
@@ -80,8 +85,47 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, "internal error", instance=request.url.path)
 
 
+def documented(*statuses: int, created: str = "") -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: a problem body for each error status it can answer.
+
+    ``created``: the status-201 route's resource, to document its ``Location`` header.
+    """
+    responses: dict[int | str, dict[str, Any]] = {
+        status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses
+    }
+    if 401 in statuses:
+        responses[401]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    if created:
+        responses[201] = {
+            "headers": {
+                "Location": {
+                    "required": True,
+                    "description": f"the path of the new {created}",
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    return responses
+
+
+def _problem_media_type(build: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """Wrap FastAPI's document builder: error responses are ``application/problem+json``."""
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for operation in (op for path in document["paths"].values() for op in path.values()):
+            for status, response in operation["responses"].items():
+                content = response.get("content", {})
+                if status[0] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+        return document
+
+    return openapi
+
+
 def install(app: FastAPI) -> None:
     """Route every error, ours and the framework's, through :func:`problem`."""
+    app.openapi = _problem_media_type(app.openapi)  # type: ignore[method-assign]
     app.add_exception_handler(NotFound, _on_not_found)
     app.add_exception_handler(Conflict, _on_conflict)
     app.add_exception_handler(RequestValidationError, _on_validation_error)

@@ -1,17 +1,23 @@
-"""The shop's wire format, server side. Money travels as a decimal string ("29.99")."""
+"""The shop's wire format, server side. Money travels as a decimal string ("29.99").
+
+Response models forbid extra fields and list every field as required, so the OpenAPI document
+FastAPI builds from them is as strict as the shop's answers really are (``additionalProperties:
+false``, money with its pattern): the contract models and the conformance check come from it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 Money = Annotated[
     Decimal,
     Field(gt=0, max_digits=12, decimal_places=2),
     PlainSerializer(lambda d: f"{d:.2f}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+\.\d{2}$"}, mode="serialization"),
 ]
 
 
@@ -38,13 +44,17 @@ class OrderIn(_In):
     quantity: int = Field(gt=0, le=1_000_000)
 
 
-class TokenOut(BaseModel):
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class TokenOut(_Out):
     access_token: str
-    token_type: str = "bearer"
+    token_type: Literal["bearer"] = "bearer"
     expires_in: int
 
 
-class UserOut(BaseModel):
+class UserOut(_Out):
     id: int
     username: str
     email: str
@@ -52,7 +62,7 @@ class UserOut(BaseModel):
     created_at: datetime
 
 
-class ProductOut(BaseModel):
+class ProductOut(_Out):
     id: int
     name: str
     price: Money
@@ -70,7 +80,7 @@ class ProductOut(BaseModel):
         )
 
 
-class OrderOut(BaseModel):
+class OrderOut(_Out):
     id: int
     product_id: int
     quantity: int
@@ -93,8 +103,26 @@ class OrderOut(BaseModel):
 T = TypeVar("T")
 
 
-class Page(BaseModel, Generic[T]):
+class Page(_Out, Generic[T]):
     items: list[T]
     total: int
     limit: int
     offset: int
+
+
+class FieldError(_Out):
+    field: str
+    message: str
+
+
+class Problem(_Out):
+    """RFC 9457 problem details: the body of every error (see :mod:`demo_api.problems`)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)
+
+    type: str
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    instance: str
+    errors: list[FieldError] = Field(default_factory=list, description="validation errors (422)")

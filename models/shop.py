@@ -1,74 +1,91 @@
-"""The shop API's contract, written from its documentation (never imported from ``demo_api``).
+"""The shop API's contract: the generated models, extended by hand where the steps need more.
 
-Money is a decimal string on the wire (``"29.99"``) and a :class:`~decimal.Decimal` here.
+:mod:`models.shop_generated` is generated from ``models/shop.openapi.json`` (the demo API's own
+document); the classes here add what a document cannot say: money is an exact
+:class:`~decimal.Decimal` (a ``"29.99"`` string on the wire), a token's value stays out of its
+``repr``, counts are positive. Steps import these names from :mod:`models`.
 """
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from models._base import StrictModel
+from models.shop_generated import (
+    FieldError,
+    OrderOut,
+    PageOrderOut,
+    PageProductOut,
+    Problem,
+    ProductOut,
+    TokenOut,
+    UserOut,
+)
 
 
-class Token(StrictModel):
+def _decimal_string(value: Any) -> Any:
+    """Money is a JSON string: a number (``29.99``) went through a float on the way and breaks
+    the contract (pydantic's strict Decimal would take it)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ArithmeticError):
+            amount = Decimal(value)
+            if amount.is_finite():
+                return amount
+    raise PydanticCustomError("money_type", "money must be a decimal string such as '29.99'")
+
+
+# The generated field is the wire's str; an exact Decimal here is the point (mypy sees an
+# override of a str field, hence the ignores).
+Money = Annotated[Decimal, BeforeValidator(_decimal_string)]
+
+
+class Token(TokenOut):
     access_token: str = Field(min_length=16, repr=False)
-    token_type: Literal["bearer"]
     expires_in: int = Field(gt=0)
 
 
-class User(StrictModel):
-    id: int
-    username: str
-    email: str
-    full_name: str
-    created_at: AwareDatetime
+class User(UserOut):
+    pass
 
 
-class Product(StrictModel):
-    id: int
-    name: str
-    price: Decimal = Field(gt=0, decimal_places=2)
+class Product(ProductOut):
+    price: Money = Field(gt=0, decimal_places=2)  # type: ignore[assignment]
     stock: int = Field(ge=0)
-    created_at: AwareDatetime
 
 
-class Order(StrictModel):
-    id: int
-    product_id: int
+class Order(OrderOut):
     quantity: int = Field(gt=0)
-    unit_price: Decimal = Field(gt=0, decimal_places=2)
-    total: Decimal = Field(gt=0, decimal_places=2)
-    created_at: AwareDatetime
+    unit_price: Money = Field(gt=0, decimal_places=2)  # type: ignore[assignment]
+    total: Money = Field(gt=0, decimal_places=2)  # type: ignore[assignment]
 
 
-class ProductPage(StrictModel):
-    items: list[Product]
+class ProductPage(PageProductOut):
+    items: list[Product]  # type: ignore[assignment]
     total: int = Field(ge=0)
     limit: int = Field(gt=0)
     offset: int = Field(ge=0)
 
 
-class OrderPage(StrictModel):
-    items: list[Order]
+class OrderPage(PageOrderOut):
+    items: list[Order]  # type: ignore[assignment]
     total: int = Field(ge=0)
     limit: int = Field(gt=0)
     offset: int = Field(ge=0)
 
 
-class FieldError(StrictModel):
-    field: str
-    message: str
-
-
-class Problem(StrictModel):
-    """RFC 9457 problem details, as every error of the shop is shaped."""
-
-    type: str
-    title: str
-    status: int = Field(ge=400, le=599)
-    detail: str
-    instance: str
-    errors: list[FieldError] | None = None
+__all__ = [
+    "FieldError",
+    "Order",
+    "OrderPage",
+    "Problem",
+    "Product",
+    "ProductPage",
+    "Token",
+    "User",
+]

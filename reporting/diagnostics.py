@@ -33,13 +33,6 @@ def _relative(path: str, root: Path) -> str:
         return path
 
 
-def features_dir(config: pytest.Config) -> Path | None:
-    configured = config.getini("bdd_features_base_dir")
-    if not configured:
-        return None
-    return Path(config.rootpath, configured).resolve()
-
-
 # -- secrets in features ------------------------------------------------------------------------
 def _known_secrets() -> list[tuple[str, str]]:
     try:
@@ -55,12 +48,12 @@ def _known_secrets() -> list[tuple[str, str]]:
 
 
 def pytest_collection(session: pytest.Session) -> None:
-    base = features_dir(session.config)
-    if base is None or not base.is_dir():
-        return
+    """Lint the feature files of the run (the profile's, as the steps plugin lists them)."""
+    hook = getattr(session.config.hook, "pytest_api_bdd_feature_files", None)
+    files: list[Path] = [] if hook is None else hook(config=session.config)
     found: list[str] = []
     known = _known_secrets()
-    for path in sorted(base.rglob("*.feature")):
+    for path in files or []:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):

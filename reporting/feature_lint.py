@@ -3,9 +3,9 @@
 Example values become test ids, JUnit names and ``.pytest_cache`` entries, and feature files
 live in version control, so a credential there has leaked before any redaction can act.
 Checked: table cells (Examples and data tables), doc strings and step text. A value is
-secret-looking when it contains a secret setting's value, has a credential's shape (a Bearer
-or Basic credential, a JWT, a known key prefix, a private key, ``password=...``), sits in a
-column named like a secret, or is a long random-looking string.
+secret-looking when it contains a secret setting's value (one long enough to be masked), has
+a credential's shape (a Bearer or Basic credential, a JWT, a known key prefix, a private key,
+``password=...``), sits in a column named like a secret, or is a long random-looking string.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from client.redaction import MASK, is_sensitive_name, redact_shapes
+from client.redaction import MASK, MIN_SECRET_LENGTH, is_sensitive_name, redact_shapes
 
 _PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{?\w+\}?|\*+|x+|\.\.\.|-|)$", re.IGNORECASE)
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
@@ -38,9 +38,13 @@ def looks_random(token: str) -> bool:
 
 
 def why_secret(value: str, known: Iterable[tuple[str, str]] = ()) -> str | None:
-    """Why ``value`` looks like a secret, or None. ``known``: (variable name, secret value)."""
+    """Why ``value`` looks like a secret, or None. ``known``: (variable name, secret value).
+
+    A known secret shorter than the masking floor is not looked for: ``API_TOKEN=short`` would
+    flag "the stock is short", and the run already warns about such a secret by name.
+    """
     for name, secret in known:
-        if secret and len(secret) >= 4 and secret in value:
+        if len(secret.strip()) >= MIN_SECRET_LENGTH and secret in value:
             return f"it contains the value of {name}"
     if redact_shapes(value) != value:
         return "it has the shape of a credential"

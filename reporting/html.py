@@ -1,8 +1,15 @@
 """Renders the living documentation to one self-contained HTML file (Jinja2, autoescaped).
 
-Everything is inline: styles, the small filter script, the data. Exchanges are native
-``<details>`` elements, collapsed, so the page reads without JavaScript too (the macro in
-``templates/_exchange.html.j2``).
+Everything is inline: styles, the script (``templates/living-docs.js``), the data (the document
+as JSON). The template renders the frame: summary, filters, each feature's heading, description
+and background, extra sections, the step catalog. The script renders a feature's scenarios from
+the data when the feature is open (all are, up to ``LAZY_ABOVE`` scenarios; above, each opens
+on a click) and an exchange's evidence when it is first expanded; the filters work on the data.
+So writing the page is one JSON dump plus a small template, and a browser paints it at once
+whatever the size of the run (5,000 scenarios: see the README's numbers).
+
+Extra sections from ``pytest_api_bdd_report_sections`` come after the features; their
+``html`` was rendered with autoescape by the plugin that made it, and is inserted as is.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from reporting.hookspecs import ReportSection
+
 _ENV = Environment(
     loader=PackageLoader("reporting", "templates"),
     autoescape=select_autoescape(["html", "j2"], default=True),
@@ -21,15 +30,16 @@ _ENV = Environment(
 )
 
 
-def _retried(scenario: dict[str, Any]) -> int:
-    exchanges = [e for s in scenario["steps"] for e in s["exchanges"]] + scenario["after"]
-    return sum(1 for e in exchanges if e["retried"])
+# Above this many scenarios features start collapsed, each rendered when first opened.
+LAZY_ABOVE = 300
 
 
-_ENV.filters["retried"] = _retried
-
-
-def render_html(document: dict[str, Any]) -> str:
-    # "</" cannot end the inline <script> early once escaped this way.
-    data = json.dumps(document, ensure_ascii=False).replace("</", "<\\/")
-    return _ENV.get_template("living-docs.html.j2").render(doc=document, data_json=Markup(data))  # noqa: S704
+def render_html(document: dict[str, Any], sections: list[ReportSection] | None = None) -> str:
+    # With every "<" escaped, nothing in the data can end the inline <script> early.
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return _ENV.get_template("living-docs.html.j2").render(
+        doc=document,
+        data_json=Markup(data),  # noqa: S704
+        sections=sections or [],
+        lazy=document["summary"]["total_scenarios"] > LAZY_ABOVE,
+    )

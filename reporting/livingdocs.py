@@ -1,14 +1,28 @@
 """Writes the living documentation on the controller (or the only process) at the end of a run.
 
 Options: ``--living-docs PATH`` (default ``reports/living-docs.html``), ``--no-living-docs``,
-``--living-docs-markdown PATH``, ``--cucumber-messages PATH``. Records arrive on the teardown
-reports (from xdist workers too); the step catalog comes from wherever items were collected
-(workers hand it over in ``workeroutput``). Every file passes the redactor once more.
+``--living-docs-markdown PATH``, ``--cucumber-messages PATH``, ``--report-data PATH`` (the
+records as JSON for ``python -m reporting.merge``; written by default under ``--shard``).
+Records arrive on the teardown reports (from xdist workers too; a worker also sends the
+skeleton on the setup report, so a scenario whose worker crashes is still reported, failed);
+the step catalog comes from wherever items were collected (workers hand it over in
+``workeroutput``).
+
+Every report path (JUnit's too) is checked at start-up: an unwritable one is a usage error
+before any test. At the end each file is written on its own: one that fails is one line in
+the summary and a non-zero exit status, and the others are still written.
+
+Redaction: each record was redacted in the process that ran it. Before anything is written the
+records pass once more through the values the redactor learned after they arrived (none under
+xdist, where the controller learns nothing), and the extra sections through all of them.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,10 +30,13 @@ from typing import Any
 import pytest
 
 from client.redaction import Redactor
+from reporting import merge, shard
 from reporting.catalog import build_catalog
 from reporting.document import build_document
+from reporting.hookspecs import ReportSection
 from reporting.html import render_html
 from reporting.markdown import render_markdown
+from reporting.messages import read_sources, render_messages
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
@@ -52,6 +69,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="also write a Cucumber Messages NDJSON stream",
     )
+    group.addoption(
+        "--report-data",
+        metavar="PATH",
+        default=None,
+        help="also write the scenario records as JSON for python -m reporting.merge"
+        " (default under --shard: reports/report-data-I-of-N.json)",
+    )
+    shard.pytest_addoption(parser)
+
+
+def check_writable(path: Path) -> str | None:
+    """Why ``path`` cannot be written (without creating anything), or None."""
+    if path.is_dir():
+        return "it is a directory"
+    if path.exists():
+        return None if os.access(path, os.W_OK) else "permission denied"
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is not a directory"
+    return None if os.access(parent, os.W_OK | os.X_OK) else f"{parent} is not writable"
 
 
 class LivingDocs:
@@ -59,9 +98,14 @@ class LivingDocs:
         self.config = config
         self.redactor = redactor
         self.records: dict[str, dict[str, Any]] = {}
+        self.known_at_first_record: int | None = None
         self.catalog: list[dict[str, Any]] = []
+        self.sections: list[ReportSection] = []
         self.started = time.time()
         self.worker = hasattr(config, "workerinput")
+        self.shard = shard.resolve_shard(config)
+        if self.shard is not None:
+            config.pluginmanager.register(shard.Sharding(self.shard), "api-bdd-shard")
         html = (
             None
             if config.getoption("no_living_docs")
@@ -70,11 +114,31 @@ class LivingDocs:
         self.html = _path(html)
         self.markdown = _path(config.getoption("living_docs_markdown"))
         self.messages = _path(config.getoption("cucumber_messages"))
+        data = config.getoption("report_data")
+        if data is None and self.shard is not None:
+            data = f"reports/report-data-{self.shard.index}-of-{self.shard.total}.json"
+        self.data = _path(data)
         self.written: list[Path] = []
+        self.failures: list[str] = []
+        if not self.worker:
+            self.check_paths()
 
     @property
     def wanted(self) -> bool:
-        return any((self.html, self.markdown, self.messages))
+        return any((self.html, self.markdown, self.messages, self.data))
+
+    def check_paths(self) -> None:
+        junit = getattr(self.config.option, "xmlpath", None)
+        for flag, path in (
+            ("--living-docs", self.html),
+            ("--living-docs-markdown", self.markdown),
+            ("--cucumber-messages", self.messages),
+            ("--report-data", self.data),
+            ("--junitxml", _path(junit)),
+        ):
+            problem = None if path is None else check_writable(path)
+            if problem is not None:
+                raise pytest.UsageError(f"api-bdd: cannot write {flag} {path}: {problem}")
 
     # -- where items are collected: here (serial) or on each xdist worker ------------------------
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -94,50 +158,132 @@ class LivingDocs:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, REPORT_ATTRIBUTE, None)
         if record is not None:
+            if self.known_at_first_record is None:
+                self.known_at_first_record = self.redactor.known
             self.records[record["id"]] = record
+        elif report.when not in ("setup", "call", "teardown") and report.failed:
+            self.crashed(report)
+
+    def crashed(self, report: pytest.TestReport) -> None:
+        """pytest-xdist's report of a worker that died running the test: only the skeleton the
+        worker sent at setup is known, so the scenario is failed with the crash as its error."""
+        skeleton = self.records.get(report.nodeid)
+        if skeleton is not None:
+            message = self.redactor.redact(report.longreprtext.strip() or "the worker crashed")
+            self.records[report.nodeid] = {**skeleton, "status": "failed", "error": message}
 
     # -- writing ----------------------------------------------------------------------------------
-    def document(self) -> dict[str, Any]:
+    def base_url(self) -> str:
         given = self.config.getoption("base_url", None) or self.config.getini("base_url")
-        base = str(given) if given else "the embedded demo API (one per worker)"
+        return self.redactor.redact(
+            str(given) if given else "the embedded demo API (one per worker)"
+        )
+
+    def late_redacted(self) -> list[dict[str, Any]]:
+        """The records, redacted with the values learned after they arrived (usually none)."""
+        records = list(self.records.values())
+        late = self.redactor.learned_after(self.known_at_first_record or 0)
+        return records if late.known == 0 else [redact_values(late, r) for r in records]
+
+    def document(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         return build_document(
-            list(self.records.values()),
+            records,
             self.catalog,
             generated_at=datetime.fromtimestamp(self.started, UTC).strftime(
                 "%Y-%m-%d %H:%M:%S UTC"
             ),
-            base_url=self.redactor.redact(base),
+            base_url=self.base_url(),
             duration=time.time() - self.started,
         )
 
-    @pytest.hookimpl(trylast=True)
+    @pytest.hookimpl(tryfirst=True)  # before pytest's JUnit writer: the sections' properties
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.worker or not self.wanted or not self.records:
+        if self.worker:
             return  # no report file on xdist workers: the controller writes it
-        document = self.document()
-        if self.html is not None:
-            self._write(self.html, render_html(document))
-        if self.markdown is not None:
-            html = None if self.html is None else str(self.html)
-            self._write(self.markdown, render_markdown(document, html), append=True)
-        if self.messages is not None:
-            from reporting.messages import render_messages
+        answers = self.config.hook.pytest_api_bdd_report_sections(config=self.config)
+        # known values only: shape rules would cut through the sections' markup
+        self.sections = [redact_values(self.redactor, s) for answer in answers for s in answer]
+        junit = _junit(self.config)
+        if junit is not None:
+            for section in self.sections:
+                for name, value in section["properties"].items():
+                    junit.add_global_property(name, value)
+        if self.wanted and (self.records or self.data):
+            self.write_all(session)
 
-            self._write(
-                self.messages, render_messages(document, self.config.rootpath, self.started)
-            )
+    def write_all(self, session: pytest.Session) -> None:
+        records = self.late_redacted()
+        document = self.document(records)
+        outputs: list[tuple[Path | None, Callable[[], str], bool]] = [
+            (self.html, lambda: render_html(document, self.sections), False),
+            (self.markdown, lambda: self._markdown(document), True),
+            (self.messages, lambda: self._messages(document), False),
+            (self.data, lambda: self._data(records), False),
+        ]
+        for path, render, append in outputs:
+            if path is not None and (self.records or path == self.data):
+                self._write(path, render, append=append)
+        if self.failures and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
-    def _write(self, path: Path, text: str, *, append: bool = False) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a" if append else "w", encoding="utf-8") as out:
-            # the records were redacted by value and shape in the worker; here known values
-            # again (every encoding), without shape rules that would cut through the markup
-            out.write(self.redactor.redact(text, shapes=False))
+    def _markdown(self, document: dict[str, Any]) -> str:
+        return render_markdown(
+            document, None if self.html is None else str(self.html), self.sections
+        )
+
+    def _messages(self, document: dict[str, Any]) -> str:
+        return render_messages(document, read_sources(document, self.config.rootpath), self.started)
+
+    def _data(self, records: list[dict[str, Any]]) -> str:
+        document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
+        data = merge.blob(
+            records,
+            self.catalog,
+            read_sources(document, self.config.rootpath),
+            self.sections,
+            started=self.started,
+            finished=time.time(),
+            base_url=self.base_url(),
+            shard=None if self.shard is None else str(self.shard),
+        )
+        return json.dumps(data, ensure_ascii=False)
+
+    def _write(self, path: Path, render: Callable[[], str], *, append: bool = False) -> None:
+        try:
+            text = render()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a" if append else "w", encoding="utf-8") as out:
+                out.write(text)
+        except (OSError, UnicodeDecodeError) as err:  # a full disk, a feature file gone bad
+            reason = getattr(err, "strerror", None) or str(err)
+            self.failures.append(f"api-bdd: could not write {path}: {reason}")
+            return
         self.written.append(path)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for path in self.written:
             terminalreporter.write_line(f"api-bdd: wrote {path}")
+        for line in self.failures:
+            terminalreporter.write_line(line, red=True, bold=True)
+
+
+def redact_values(redactor: Redactor, value: Any) -> Any:
+    """Known values masked in every string of plain data (no shape rules: the data was
+    redacted by shape where it was recorded)."""
+    if isinstance(value, str):
+        return redactor.redact(value, shapes=False)
+    if isinstance(value, dict):
+        return {k: redact_values(redactor, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_values(redactor, v) for v in value]
+    return value
+
+
+def _junit(config: pytest.Config) -> Any:
+    """pytest's JUnit writer, when --junitxml is on (the object record_testsuite_property uses)."""
+    from _pytest.junitxml import xml_key  # no public way to add a testsuite property at the end
+
+    return config.stash.get(xml_key, None)
 
 
 def _path(value: str | None) -> Path | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reporting.hookspecs import ReportSection
+
 _ICON = {"passed": "✅", "failed": "❌", "undefined": "❓", "ambiguous": "❓", "skipped": "⏭️"}
 
 
@@ -11,7 +13,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(document: dict[str, Any], html_path: str | None = None) -> str:
+def render_markdown(
+    document: dict[str, Any],
+    html_path: str | None = None,
+    sections: list[ReportSection] | None = None,
+) -> str:
     summary = document["summary"]
     lines = ["## Living documentation", ""]
     counts = (
@@ -70,6 +76,9 @@ def render_markdown(document: dict[str, Any], html_path: str | None = None) -> s
     if retried:
         lines += ["", "### Passed only after retries", ""]
         lines += [f"- {_cell(s['name'])}" for s in retried]
+    for section in sections or []:
+        if section["markdown"].strip():
+            lines += ["", f"### {section['title']}", "", section["markdown"].strip()]
     if html_path:
         lines += ["", f"The full report, with the HTTP evidence of every step: `{html_path}`."]
     return "\n".join(lines) + "\n"

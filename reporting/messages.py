@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import platform
 from collections import defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,14 @@ def _version(package: str) -> str:
         return "unknown"
 
 
+def read_sources(document: dict[str, Any], rootpath: Path) -> dict[str, str]:
+    """The text of each feature file in the document, by its URI (relative to the root)."""
+    uris = {feature["uri"] for feature in document["features"]}
+    return {uri: (rootpath / uri).read_text(encoding="utf-8") for uri in sorted(uris)}
+
+
 def build_envelopes(
-    document: dict[str, Any], rootpath: Path, started: float
+    document: dict[str, Any], sources: Mapping[str, str], started: float
 ) -> list[dict[str, Any]]:
     events = GherkinEvents(
         GherkinEvents.Options(print_source=True, print_ast=True, print_pickles=True)
@@ -82,7 +89,7 @@ def build_envelopes(
                 records[(feature["uri"], scenario["line"])].append(scenario)
     pickles: list[dict[str, Any]] = []
     for feature in document["features"]:
-        text = (rootpath / feature["uri"]).read_text(encoding="utf-8")
+        text = sources[feature["uri"]]
         source = {"source": {"uri": feature["uri"], "data": text, "mediaType": GHERKIN_MEDIA_TYPE}}
         scenario_lines: dict[str, int] = {}
         for raw in events.enum(source):  # type: ignore[arg-type]
@@ -168,8 +175,11 @@ def build_envelopes(
                 }
             }
         )
+        blamed = _blamed_step(record)
         for step in steps:
             data = step["_step"]
+            if blamed is not None and data is blamed:
+                data = {**blamed, "status": "failed", "error": record["error"]}
             envelopes.append(
                 {
                     "testStepStarted": {
@@ -221,6 +231,16 @@ def build_envelopes(
     return envelopes
 
 
+def _blamed_step(record: dict[str, Any]) -> dict[str, Any] | None:
+    """The step a scenario's own error is shown on: a scenario that failed outside its steps (a
+    fixture, a crashed worker) has no failed step, and Cucumber's status comes from steps."""
+    if record["status"] != "failed" or not record.get("error"):
+        return None
+    if any(step["status"] == "failed" for step in record["steps"]):
+        return None
+    return next((step for step in record["steps"] if step["status"] != "passed"), None)
+
+
 def _scenario_lines(gherkin_document: dict[str, Any]) -> list[tuple[str, int]]:
     out = []
     feature = gherkin_document.get("feature") or {}
@@ -244,10 +264,12 @@ def _attachment(exchange: dict[str, Any], case_started: str, step_id: str) -> di
     }
 
 
-def render_messages(document: dict[str, Any], rootpath: Path, started: float = 0.0) -> str:
-    """NDJSON: one validated Envelope per line."""
+def render_messages(
+    document: dict[str, Any], sources: Mapping[str, str], started: float = 0.0
+) -> str:
+    """NDJSON: one validated Envelope per line; ``sources`` holds each feature file's text."""
     lines = []
-    for envelope in build_envelopes(document, rootpath, started):
+    for envelope in build_envelopes(document, sources, started):
         validated = message_converter.from_dict(envelope, Envelope)
         lines.append(json.dumps(message_converter.to_dict(validated), ensure_ascii=False))
     return "\n".join(lines) + "\n"

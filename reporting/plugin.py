@@ -24,7 +24,7 @@ import pytest
 
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
-from reporting import livingdocs
+from reporting import channels, livingdocs
 from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
@@ -61,11 +61,18 @@ class ReportingPlugin:
             self.current.stash.setdefault(EXCHANGES, []).append(exchange)
             self.recorder.on_exchange(exchange)
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
         client.add_listener(self.record)
 
+    @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_secret(self, value: str, name: str) -> None:
         self.redactor.add(value, name)
+        self.recorder.names[value] = name
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_api_bdd_credential(self, value: str, name: str) -> None:
+        self.recorder.names[value] = name
 
     # -- redaction at every channel ---------------------------------------------------------------
     @pytest.hookimpl(trylast=True)
@@ -109,7 +116,7 @@ class ReportingPlugin:
     def pytest_make_collect_report(self) -> Generator[None, Any, Any]:
         report = yield
         if report.longrepr is not None:
-            report.longrepr = self.redactor.redact(str(report.longrepr))
+            report.longrepr = channels.redact_longrepr(report.longrepr, self.redactor)
         return report
 
     @pytest.hookimpl(tryfirst=True)
@@ -144,9 +151,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
 
 
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from reporting import hookspecs
+
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+@pytest.hookimpl(tryfirst=True)  # first, so the --debug file is guarded before others write
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
     config.pluginmanager.register(plugin, "api-bdd-reporting")
+    config.pluginmanager.register(
+        channels.ChannelGuard(config, plugin.redactor), "api-bdd-channels"
+    )
     config.pluginmanager.register(
         livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
     )

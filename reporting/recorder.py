@@ -3,7 +3,8 @@
 The skeleton comes from the rendered scenario when the test starts; pytest-bdd's step hooks
 set each step's status, duration and error; exchanges land under the step that was running
 (or in ``after`` once the steps are done: clean-up). At teardown the record is attached to the
-report as ``report.api_bdd_scenario``, plain data that xdist carries to the controller.
+report as ``report.api_bdd_scenario``, plain data that xdist carries to the controller; an
+xdist worker also attaches the skeleton to the setup report, in case it dies in the scenario.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class ScenarioRecorder:
     def __init__(self, config: pytest.Config) -> None:
         self.rootpath = str(config.rootpath)
         self.current: pytest.Item | None = None
+        self.worker = hasattr(config, "workerinput")
+        # credential value -> the environment variable it came from (for cURL commands)
+        self.names: dict[str, str] = {}
 
     # -- the skeleton ---------------------------------------------------------------------------
     def start(self, item: pytest.Item) -> None:
@@ -82,6 +86,7 @@ class ScenarioRecorder:
     def stop(self) -> None:
         self.current = None
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_steps_resolved(
         self, item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
     ) -> None:
@@ -127,7 +132,7 @@ class ScenarioRecorder:
             return
         entry = item.stash.get(CURRENT_STEP, None)
         target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
-        target.append(exchange_record(exchange))
+        target.append(exchange_record(exchange, self.names))
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
@@ -141,6 +146,10 @@ class ScenarioRecorder:
             lines = report.longreprtext.strip().splitlines()
             record["error"] = lines[-1] if lines else "failed"
         record["duration"] += report.duration
+        if report.when == "setup" and self.worker:
+            # The skeleton goes to the controller now: if this worker dies in the scenario, the
+            # controller still reports it (failed, with the crash as its error).
+            setattr(report, REPORT_ATTRIBUTE, record)
         if report.when != "teardown":
             return
         statuses = [s["status"] for s in record["steps"]]

@@ -16,10 +16,14 @@ Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import os
+import re
 import shlex
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -111,13 +115,14 @@ def scenario_record(
 
 
 def _body_text(body: bytes | None, content_type: str) -> tuple[str | None, bool]:
-    """A body as redacted text, cut at BODY_LIMIT; (text, cut)."""
+    """A body as redacted text, cut at BODY_LIMIT; (text, cut). JSON is kept on one line (the
+    C encoder: indenting takes the pure-Python one, 5x slower); the page indents it on display."""
     if body is None:
         return None, False
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type:
         with contextlib.suppress(ValueError):
-            text = json.dumps(redact_json(json.loads(text)), indent=2, ensure_ascii=False)
+            text = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
     elif "x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(text, keep_blank_values=True)
         text = urlencode([(k, MASK if is_sensitive_name(k) else v) for k, v in pairs], safe="*")
@@ -125,17 +130,60 @@ def _body_text(body: bytes | None, content_type: str) -> tuple[str | None, bool]
     return (text[:BODY_LIMIT] + f"\n… cut at {BODY_LIMIT} characters" if cut else text), cut
 
 
-def curl_command(exchange: Exchange) -> str:
-    """A cURL command that repeats the request, secrets as ``$VARIABLE`` references."""
+ISSUED_TOKEN = "ACCESS_TOKEN"  # a token the API issued during the run
+SENT_TOKEN = "TOKEN"  # a token a scenario chose to send (not a setting)
+CURL_VARIABLES = {
+    ISSUED_TOKEN: "a token the API issued during the run: sign in to get one",
+    SENT_TOKEN: "the bearer token the scenario sent (from one of its variables)",
+    "API_SECRET": "a secret the request carried that no setting names",
+}
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _named(value: str, names: Mapping[str, str], fallback: str) -> str:
+    """The environment variable ``value`` came from, or ``fallback``."""
+    name = names.get(value, "")
+    return name if _ENV_NAME.fullmatch(name) else fallback
+
+
+def _authorization(value: str, names: Mapping[str, str]) -> list[str]:
+    """cURL arguments for an ``Authorization`` header, credentials as ``$VARIABLES``."""
+    scheme, _, credential = value.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            user, _, password = base64.b64decode(credential).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            user, password = "", ""
+        user_part = f"${names[user]}" if _ENV_NAME.fullmatch(names.get(user, "")) else user
+        return ["-u", f'"{user_part}:${_named(password, names, "API_PASSWORD")}"']
+    if scheme.lower() == "bearer":
+        known = names.get(credential, "")
+        variable = known if _ENV_NAME.fullmatch(known) else ISSUED_TOKEN if known else SENT_TOKEN
+        return ["-H", f'"Authorization: Bearer ${variable}"']
+    return ["-H", f'"Authorization: {scheme} ${_named(credential, names, "API_SECRET")}"']
+
+
+def curl_command(
+    exchange: Exchange, json_body: str | None = None, names: Mapping[str, str] | None = None
+) -> str:
+    """A cURL command that repeats the request, credentials as ``$VARIABLE`` references.
+
+    ``names`` maps credential values to the environment variables they came from (the
+    profile's: ``$API_PASSWORD``, ``$HTTPBIN_PASSWORD``...); a token the API issued is
+    ``$ACCESS_TOKEN``, one the scenario chose ``$TOKEN`` (see :data:`CURL_VARIABLES`).
+    ``json_body``: the request's JSON body already redacted (see ``_body_text``), so it is not
+    parsed twice; None: parsed here."""
+    names = names or {}
     parts = ["curl", "-X", exchange.method, shlex.quote(exchange.url)]
     for name, value in exchange.request_headers.items():
         lowered = name.lower()
         if lowered in _SKIP_CURL_HEADERS or lowered == "idempotency-key":
             continue
-        if is_sensitive_name(name):
-            variable = _ENV_FOR_HEADER.get(lowered, "API_SECRET")
-            scheme = value.split(" ", 1)[0] + " " if " " in value else ""
-            parts += ["-H", f'"{name}: {scheme}${variable}"']
+        if lowered == "authorization":
+            parts += _authorization(value, names)
+        elif is_sensitive_name(name):
+            variable = _named(value, names, _ENV_FOR_HEADER.get(lowered, "API_SECRET"))
+            parts += ["-H", f'"{name}: ${variable}"']
         else:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
     for name, value in exchange.request_headers.items():
@@ -149,20 +197,31 @@ def curl_command(exchange: Exchange) -> str:
         text = body.decode("utf-8", errors="replace")
         if "x-www-form-urlencoded" in content_type:
             for key, val in parse_qsl(text, keep_blank_values=True):
-                if is_sensitive_name(key) or key in _ENV_FOR_FIELD:
-                    variable = _ENV_FOR_FIELD.get(key, "API_SECRET")
-                    parts += ["--data-urlencode", f'"{key}=${variable}"']
+                if is_sensitive_name(key) or key in _ENV_FOR_FIELD or val in names:
+                    fallback = _ENV_FOR_FIELD.get(key, "API_SECRET")
+                    parts += ["--data-urlencode", f'"{key}=${_named(val, names, fallback)}"']
                 else:
                     parts += ["--data-urlencode", shlex.quote(f"{key}={val}")]
         else:
-            if "json" in content_type:
+            if json_body is not None:
+                text = json_body
+            elif "json" in content_type:
                 with contextlib.suppress(ValueError):
-                    text = json.dumps(redact_json(json.loads(text)))
+                    text = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
             parts += ["--data-raw", shlex.quote(text)]
     return " ".join(parts)
 
 
-def exchange_record(exchange: Exchange) -> dict[str, Any]:
+def curl_variables(command: str) -> dict[str, str]:
+    """What each ``$VARIABLE`` of a cURL command is, for the reader."""
+    found = dict.fromkeys(re.findall(r"\$([A-Z][A-Z0-9_]*)", command), "")
+    return {
+        name: CURL_VARIABLES.get(name, "the environment variable of that name (export it)")
+        for name in found
+    }
+
+
+def exchange_record(exchange: Exchange, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """An exchange as report data: headers and bodies redacted by name, bodies cut."""
     data = exchange.to_dict()
     request_type = next(
@@ -173,5 +232,7 @@ def exchange_record(exchange: Exchange) -> dict[str, Any]:
     data["truncated"] = cut_request or cut_response
     data["retried"] = exchange.retried
     data["waited"] = round(exchange.waited, 6)
-    data["curl"] = curl_command(exchange)
+    reuse = "json" in request_type and not cut_request
+    data["curl"] = curl_command(exchange, data["request_body"] if reuse else None, names)
+    data["curl_variables"] = curl_variables(data["curl"])
     return data

@@ -6,16 +6,21 @@ No pytest import: the functions take the objects duck-typed, so the plugin stays
 from __future__ import annotations
 
 import logging
+import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from client import ApiSettings, Exchange
-from client.redaction import Redactor, is_sensitive_name
+from client.redaction import Redactor, is_sensitive_name, redact_url
 
-# JSON keys whose values are credentials the client obtained: learned as secrets.
-TOKEN_KEYS = ("access_token", "refresh_token", "id_token", "token", "session_token", "api_key")
-_TOKEN_KEY_BYTES = (b'token"', b'api_key"')  # how each of them ends as a JSON key
+# A body is parsed for credentials only when a key ends like a credential's name: this runs for
+# every request, and a search for a literal is linear and cheap (11 us for a 10 KB page).
+_MAYBE_CREDENTIAL_KEY = re.compile(
+    rb"(?:token|secret|passw(?:or)?d|pass(?:phrase|code)?|pwd|key|auth|authorization|credentials?"
+    rb'|cookie|session(?:[_-]?id)?|signature)"\s*:',
+    re.IGNORECASE,
+)
 
 
 def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
@@ -27,24 +32,39 @@ def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
     ]
 
 
+def credentials_in(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(where, value) of every string under a credential's name in decoded JSON, at any depth:
+    ``access_token``, ``data.session.accessToken``, ``items[0].clientSecret``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(value, str) and isinstance(key, str) and is_sensitive_name(key):
+                yield where, value
+            else:
+                yield from credentials_in(value, where)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from credentials_in(value, f"{path}[{index}]")
+
+
 def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
-    """Register credentials the exchange carried: tokens it obtained, secret headers it sent."""
+    """Register credentials the exchange carried: secret headers it sent, and credentials the
+    API issued in its JSON answer, under any naming convention and at any depth. (What the
+    request's body sent is not learned: a feature's own demo values are shown as written.)"""
     for name, value in exchange.request_headers.items():
         if is_sensitive_name(name) and value:
             scheme, _, credential = value.partition(" ")
             redactor.add(
                 credential if credential and scheme.isalpha() else value, f"the {name} header"
             )
-    if "json" not in exchange.content_type or not any(k in exchange.body for k in _TOKEN_KEY_BYTES):
-        return  # runs for every request: parse only a body that may hold a token
+    if "json" not in exchange.content_type or not _MAYBE_CREDENTIAL_KEY.search(exchange.body):
+        return
     try:
         body = exchange.json()
     except ValueError:
         return
-    if isinstance(body, dict):
-        for key in TOKEN_KEYS:
-            if isinstance(body.get(key), str):
-                redactor.add(body[key], f"the {key} from {exchange.method} {exchange.url}")
+    for where, value in credentials_in(body):
+        redactor.add(value, f"the {where} from {exchange.method} {redact_url(exchange.url)}")
 
 
 class RedactingFilter(logging.Filter):
@@ -88,7 +108,38 @@ def scrub_report(report: Any, redactor: Redactor) -> None:
     ]
     scenario = getattr(report, "api_bdd_scenario", None)
     if scenario is not None:
-        report.api_bdd_scenario = redactor.redact_value(scenario)
+        report.api_bdd_scenario = scrub_scenario(scenario, redactor)
+
+
+# What a feature's author wrote, in a scenario record and in each of its steps: shown as
+# written unless it holds a known secret (the feature lint keeps credentials out of features).
+# Everything else in a record (errors, exchanges, clean-up) was produced by the run.
+_AUTHORED = frozenset({"feature", "rule", "keyword", "name", "description", "tags", "example"})
+_AUTHORED_IN_STEP = frozenset({"keyword", "text", "datatable", "docstring"})
+
+
+def _scrub_step(step: Any, redactor: Redactor) -> Any:
+    if not isinstance(step, dict):
+        return redactor.redact_value(step)
+    return {
+        key: redactor.redact_value(value, shapes=key not in _AUTHORED_IN_STEP)
+        for key, value in step.items()
+    }
+
+
+def scrub_scenario(record: Any, redactor: Redactor) -> Any:
+    """A scenario record with known secrets masked everywhere, and credential-shaped text masked
+    in what the run produced, but not in the feature's own text (a demo token in an example)."""
+    if not isinstance(record, dict):
+        return redactor.redact_value(record)
+    return {
+        key: (
+            [_scrub_step(step, redactor) for step in value]
+            if key == "steps" and isinstance(value, list)
+            else redactor.redact_value(value, shapes=key not in _AUTHORED)
+        )
+        for key, value in record.items()
+    }
 
 
 def scrub_warning(warning_message: Any, redactor: Redactor) -> None:

@@ -1,8 +1,8 @@
 """pytest-bdd's process-local registries, read in one place (they do not cross xdist).
 
 What an item's scenario is, and, for steps written with pytest-bdd's own decorators rather
-than api-bdd's, which of those definitions match (pytest-bdd offers no index for them: they
-are scanned, but only for steps the api-bdd index does not know, and once per text and module).
+than api-bdd's, which of those definitions match: they are found once per module (usually
+there are none), so the pre-flight's cost does not grow with api-bdd's step library.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from typing import Any
 
 import pytest
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
-from pytest_bdd.scenario import find_fixturedefs_for_step, scenario_wrapper_template_registry
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 from steps.dispatch import run_indexed_step
-
-_RAW = pytest.StashKey[dict[tuple[str, str], list[Any]]]()
 
 
 def template_of(item: pytest.Item) -> Any:
@@ -37,16 +35,24 @@ def name_of(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
+_DEFINITIONS = pytest.StashKey[dict[str, list[StepFunctionContext]]]()
+
+
 def raw_definitions(item: pytest.Item) -> list[StepFunctionContext]:
-    """The pytest-bdd step definitions visible to ``item``, api-bdd's dispatcher excepted."""
-    manager = item.session._fixturemanager
-    seen: dict[int, StepFunctionContext] = {}
-    for name in get_fixture_names(fixturemanager=manager):
-        for fixturedef in getfixturedefs(manager, name, item) or []:
-            context = step_function_context_registry.get(fixturedef.func)
-            if context is not None and context.step_func is not run_indexed_step:
-                seen.setdefault(id(context), context)
-    return list(seen.values())
+    """The pytest-bdd step definitions visible to ``item``, api-bdd's dispatcher excepted
+    (scanned once per module: usually there are none)."""
+    cache = item.config.stash.setdefault(_DEFINITIONS, {})
+    parent = item.parent.nodeid if item.parent is not None else ""
+    if parent not in cache:
+        manager = item.session._fixturemanager
+        seen: dict[int, StepFunctionContext] = {}
+        for name in get_fixture_names(fixturemanager=manager):
+            for fixturedef in getfixturedefs(manager, name, item) or []:
+                context = step_function_context_registry.get(fixturedef.func)
+                if context is not None and context.step_func is not run_indexed_step:
+                    seen.setdefault(id(context), context)
+        cache[parent] = list(seen.values())
+    return cache[parent]
 
 
 def raw_patterns(item: pytest.Item) -> list[str]:
@@ -54,21 +60,15 @@ def raw_patterns(item: pytest.Item) -> list[str]:
 
 
 def raw_matching_functions(item: pytest.Item, step: Any) -> list[Any]:
-    """The pytest-bdd step functions (not api-bdd's) matching ``step``, cached per module."""
-    cache = item.config.stash.setdefault(_RAW, {})
-    parent = item.parent.nodeid if item.parent is not None else ""
-    key = (parent, f"{step.type}:{step.name}")
-    if key not in cache:
-        manager = item.session._fixturemanager
-        cache[key] = sorted(
-            {
-                step_function_context_registry[fd.func].step_func
-                for fd in find_fixturedefs_for_step(step, manager, item)
-                if step_function_context_registry[fd.func].step_func is not run_indexed_step
-            },
-            key=name_of,
-        )
-    return cache[key]
+    """The pytest-bdd step functions (not api-bdd's) matching ``step``."""
+    return sorted(
+        {
+            context.step_func
+            for context in raw_definitions(item)
+            if context.type in (None, step.type) and context.parser.is_matching(step.name)
+        },
+        key=name_of,
+    )
 
 
 def pattern_of(func: Any) -> str:

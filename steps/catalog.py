@@ -43,6 +43,10 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
     uses: Counter[str] = Counter()
     raw: dict[str, tuple[str, Any]] = {}
     seen: set[tuple[str, int]] = set()
+    first = next((i for i in session.items if _bdd.scenario_of(i) is not None), None)
+    if first is not None:  # pytest-bdd's own definitions, used or not (found once)
+        for context in _bdd.raw_definitions(first):
+            raw[str(context.parser.name)] = (context.type or "any", context.step_func)
     for item in session.items:
         scenario = _bdd.scenario_of(item)
         if scenario is None:
@@ -54,11 +58,8 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
             seen.add(key)
             for match in REGISTRY.find(step.name):
                 uses[match.definition.pattern] += 1
-            if not REGISTRY.find(step.name):
-                for func in _bdd.raw_matching_functions(item, step):
-                    pattern = _bdd.pattern_of(func)
-                    raw[pattern] = (step.type, func)
-                    uses[pattern] += 1
+            for func in _bdd.raw_matching_functions(item, step):
+                uses[_bdd.pattern_of(func)] += 1
     entries = [
         _entry("any" if d.kind == "step" else d.kind, d.pattern, d.func, uses[d.pattern], root)
         for d in REGISTRY.definitions

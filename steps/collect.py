@@ -119,3 +119,7 @@ def check_marker_expression(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     register_tags(config, feature_files(config, profile_of(config)))
     check_marker_expression(config)
+
+
+def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path]:
+    return feature_files(config, profile_of(config))

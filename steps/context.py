@@ -45,7 +45,8 @@ class PreparedRequest:
 class Cleanup:
     method: str
     path: str
-    identity: str | None  # the token in force when it was registered; None: anonymous
+    # the token in force when it was registered ("signed-in": the profile's); None: anonymous
+    identity: str | None = field(repr=False)
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Context:
     variables: Variables
     checks: list[Check] = field(default_factory=list)
     identity: str = "anonymous"  # "anonymous", "signed-in" or "token"
-    token: str | None = None  # a token a step chose (``I use the token in ${t}``)
+    token: str | None = field(default=None, repr=False)  # a token a step chose to send
     retries: bool = True  # False: the scenario is tagged @no-retry
     next_without_retries: bool = False
     prepared: PreparedRequest = field(default_factory=PreparedRequest)

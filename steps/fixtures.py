@@ -67,6 +67,11 @@ def _chosen_profile(config: pytest.Config, profiles: Profiles) -> Profile:
             owners.update(profiles.owner_of(path, config.rootpath))
     if len(owners) == 1:  # `pytest features/httpbin` needs no --api
         return profiles.get(owners.pop())
+    if len(owners) > 1:
+        raise ProfileError(
+            f"the paths given hold features of the profiles {', '.join(sorted(owners))}:"
+            " run one profile at a time (each against its own API)"
+        )
     return profiles.get(None)
 
 
@@ -134,8 +139,12 @@ def base_url(
             f"api-bdd: profile {api_profile.name}: no plugin starts the embedded API {name!r};"
             " give a base URL (--base-url) or list the plugin in conftest.py"
         )
+    secret_names = set(api_profile.secret_variables())
     for variable, value in started.credentials.items():
-        config.hook.pytest_api_bdd_secret(value=value, name=variable)
+        if variable in secret_names:
+            config.hook.pytest_api_bdd_secret(value=value, name=variable)
+        else:
+            config.hook.pytest_api_bdd_credential(value=value, name=variable)
     config.stash[_CREDENTIALS] = dict(started.credentials)
     config.stash[EMBEDDED_API] = started
     try:
@@ -186,7 +195,12 @@ def authenticator(
     def on_secret(value: str, name: str) -> None:
         config.hook.pytest_api_bdd_secret(value=value, name=name)
 
-    return Authenticator(api_profile.auth, config.stash[_CREDENTIALS], on_secret)
+    def on_credential(value: str, name: str) -> None:
+        config.hook.pytest_api_bdd_credential(value=value, name=name)
+
+    return Authenticator(
+        api_profile.auth, config.stash[_CREDENTIALS], on_secret, on_credential=on_credential
+    )
 
 
 @pytest.fixture

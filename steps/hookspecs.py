@@ -55,6 +55,12 @@ def pytest_api_bdd_secret(value: str, name: str) -> None:
 
 
 @pytest.hookspec
+def pytest_api_bdd_credential(value: str, name: str) -> None:
+    """A credential that is not secret (a user name, a client id) was read from the variable
+    ``name``: reports name it (cURL commands say ``$API_USERNAME``), nothing masks it."""
+
+
+@pytest.hookspec
 def pytest_api_bdd_steps_resolved(
     item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
 ) -> None:
@@ -71,3 +77,15 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
 def pytest_api_bdd_response_checks(config: pytest.Config, profile: Any) -> Any:
     """Checks (``Callable[[Exchange], None]``, raising AssertionError) run on every response a
     scenario receives, e.g. OpenAPI conformance for a profile that names a document."""
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path] | None:
+    """The feature files this run collects (the profile's), for checks that read them."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_openapi_document(
+    config: pytest.Config, document: dict[str, Any], base_path: str
+) -> None:
+    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage."""

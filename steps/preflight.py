@@ -103,7 +103,7 @@ def _is_model(config: pytest.Config, name: str) -> bool:
 
 def _suggest(text: str, item: pytest.Item) -> str:
     known = REGISTRY.patterns() + _bdd.raw_patterns(item)
-    close = difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
     return f"; did you mean: {' | '.join(close)}" if close else ""
 
 
@@ -131,7 +131,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
         text = f"{step.keyword.strip()} {step.name}"
         at = f"{where}:{step.line_number}:"
         matches = REGISTRY.find(step.name)
-        raw = _bdd.raw_matching_functions(item, step) if not matches else []
+        raw = _bdd.raw_matching_functions(item, step)
         count = len(matches) + len(raw)
         if count == 1:
             functions.append(matches[0].definition.function if matches else _bdd.name_of(raw[0]))

@@ -131,3 +131,13 @@ def test_a_refused_sign_in_is_one_line_without_the_password(shop: Shop) -> None:
     assert str(caught.value).startswith("sign-in failed: POST ")
     assert "-> 401, expected 200" in str(caught.value)
     assert "not-the-password-42" not in str(caught.value)
+
+
+def test_the_repr_shows_no_credential_and_no_token() -> None:
+    env = {"API_USERNAME": "ada", "API_PASSWORD": "pw-0123456789", "OTHER": "other-9876543210"}
+    auth = Authenticator(BasicAuth(scheme="basic"), env)
+    auth._token = "tok-abcdefghijkl"
+    shown = repr(auth)
+    assert "pw-0123456789" not in shown
+    assert "other-9876543210" not in shown
+    assert "tok-abcdefghijkl" not in shown

@@ -168,3 +168,99 @@ def test_json_and_url_helpers() -> None:
         "items": [{"token": MASK}],
     }
     assert redact_url("https://u:p@h/x?token=1&q=2") == "https://***@h/x?token=***&q=2"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            '{"accessToken": "a-1", "refreshToken": "r-2", "idToken": "i-3", "tokenType": "x"}',
+            '{"accessToken": "***", "refreshToken": "***", "idToken": "***", "tokenType": "x"}',
+        ),
+        (
+            "{'clientSecret': 'c-1', 'userPassword': 'u-2', 'newPassword': 'n-3'}",
+            "{'clientSecret': '***', 'userPassword': '***', 'newPassword': '***'}",
+        ),
+        (
+            '{"data": {"privateKey": "p-1", "sessionToken": "s-2"}}',
+            '{"data": {"privateKey": "***", "sessionToken": "***"}}',
+        ),
+        (
+            "X-API-Key: k-1; x_api_key=k-2; api.key: k-3",
+            "X-API-Key: ***; x_api_key=***; api.key: ***",
+        ),
+        ("ACCESS_TOKEN=t-1 client-secret: c-2", "ACCESS_TOKEN=*** client-secret: ***"),
+        (
+            "Session(access_token='t-1', sessionId='s-2')",
+            "Session(access_token='***', sessionId='***')",
+        ),
+        ("your API key: k-123", "your API key: ***"),
+        ("GET /me?accessToken=t-1&page=2", "GET /me?accessToken=***&page=2"),
+    ],
+    ids=[
+        "camel-json",
+        "camel-repr",
+        "nested",
+        "api-key",
+        "screaming-kebab",
+        "kwargs",
+        "prose",
+        "query",
+    ],
+)
+def test_credential_names_in_any_convention_are_masked(text: str, shown: str) -> None:
+    assert Redactor().redact(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"author": "Ann Lee", "authenticated": true, "authority": "shop"}',
+        "Access-Control-Allow-Credentials: true",
+        "POST /auth/token -> 200: response does not match Token"
+        " (field access_token: Field required)",
+        "(fields access_token: String should have at least 16 characters; token_type: Input should"
+        " be 'bearer')",
+        "{'key': 'k-1', 'monkey': 'm-2', 'keyboard': 'qwerty', 'sort_key': 'name'}",
+        '{"password_set": true, "token_type": "bearer", "expires_in": 3600, "keyId": "k1"}',
+        "token_url = /auth/token; authorization_endpoint: /oauth/authorize",
+    ],
+    ids=["author", "cors", "contract-message", "contract-messages", "key-alone", "flags", "urls"],
+)
+def test_ordinary_evidence_is_not_masked(text: str) -> None:
+    assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('{"password": "hunter2-cut-off', '{"password": "***'),
+        (
+            '{\\"password\\": \\"hunter2!x\\", \\"name\\": \\"lamp\\"}',
+            '{\\"password\\": \\"***\\", \\"name\\": \\"lamp\\"}',
+        ),
+        ('{"note": "the token=t0k3n-1 was sent"}', '{"note": "the token=*** was sent"}'),
+        ("-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADAN\\nBgkqhkiG9w0", MASK),
+        (
+            '{"log": "GET /me\\r\\nCookie: sid=s-1\\r\\nAccept: */*"}',
+            '{"log": "GET /me\\r\\nCookie: ***\\r\\nAccept: */*"}',
+        ),
+    ],
+    ids=["cut-off-string", "escaped-json", "inside-another-value", "cut-off-private-key", "log"],
+)
+def test_cut_off_and_nested_credentials_are_masked(text: str, shown: str) -> None:
+    assert Redactor().redact(text) == shown
+
+
+def test_json_flags_and_ordinary_keys_stay_readable() -> None:
+    assert redact_json(
+        {"authenticated": True, "author": "Ann", "data": {"accessToken": "t", "keyId": "k1"}}
+    ) == {"authenticated": True, "author": "Ann", "data": {"accessToken": MASK, "keyId": "k1"}}
+
+
+def test_known_values_only_leaves_credential_shapes_alone(redactor: Redactor, value: str) -> None:
+    authored = {"text": f'I send "X-API-Key: demo-key-0001" and {value}', "rows": [["token=demo"]]}
+    assert redactor.redact_value(authored, shapes=False) == {
+        "text": f'I send "X-API-Key: demo-key-0001" and {MASK}',
+        "rows": [["token=demo"]],
+    }

@@ -115,3 +115,12 @@ def test_order_user_and_problem_parse() -> None:
 def test_naive_timestamps_break_the_contract() -> None:
     with pytest.raises(ContractError, match="created_at"):
         parse(Product, body(created_at="2026-11-25T10:00:00"))
+
+
+@pytest.mark.parametrize("price", [29.99, 30])
+def test_money_as_a_json_number_breaks_the_contract(price: float) -> None:
+    with pytest.raises(ContractError) as caught:
+        parse(Product, body(price=price))
+    assert caught.value.problems == [
+        ("price", "money must be a decimal string such as '29.99'", "money_type")
+    ]

@@ -27,7 +27,7 @@ def test_undefined_step_fails_at_setup_naming_file_line_and_closest_steps(
     result.stdout.fnmatch_lines(
         [
             "features/shop.feature:8: undefined step: 'Then the product hass 98 in stock';"
-            " closest: the product has {stock:d} in stock*"
+            " did you mean: the product has {stock:d} in stock*"
         ]
     )
     assert "base_url" not in result.stdout.str()  # nothing was started, nothing was sent
@@ -50,7 +50,7 @@ def test_ambiguous_step_is_reported_with_both_definitions(project: pytest.Pytest
     result.stdout.fnmatch_lines(
         [
             "features/shop.feature:7: ambiguous step 'When I order 2 of the product' matches"
-            " extra_steps.order_two_my_way, steps.orders.order_product"
+            " extra_steps.order_two_my_way, steps.shop.orders.order_product"
         ]
     )
 
@@ -61,9 +61,9 @@ def test_malformed_feature_stops_the_run_in_one_line(project: pytest.Pytester) -
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
-            "ERROR: malformed feature file",
-            "features/shop.feature:4: Step definition outside of a Scenario or a Background."
-            " (line: 'Whenn oops')",
+            "ERROR: feature file problems",
+            "features/shop.feature:4: malformed feature: expected: #EOF, #TableRow,*"
+            " got 'Whenn oops'",
         ]
     )
     assert "Traceback" not in result.stderr.str() + result.stdout.str()

@@ -70,6 +70,20 @@ def test_a_known_secret_value_is_named_by_variable() -> None:
     ]
 
 
+def test_a_known_secret_shorter_than_the_masking_floor_does_not_drive_the_lint() -> None:
+    text = "Feature: f\n  Scenario: s\n    Then the stock is short\n"
+    assert lint_feature(text, [("API_TOKEN", "short"), ("API_KEY", "e stock")]) == []
+
+
+def test_names_that_only_look_like_credentials_are_not_secret_columns() -> None:
+    text = (
+        "Feature: f\n  Scenario Outline: s\n    Given x\n    Examples:\n"
+        "      | key | author | authenticated |\n"
+        "      | id  | Ann    | true          |\n"
+    )
+    assert lint_feature(text) == []
+
+
 def test_placeholders_under_a_secret_column_are_fine() -> None:
     text = (
         "Feature: f\n  Scenario Outline: s\n    Given x\n    Examples:\n"

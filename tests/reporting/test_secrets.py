@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import warnings
+from types import SimpleNamespace
+from typing import Any
 
 from client import Exchange
 from client.redaction import Redactor
-from reporting.secrets import learn_from_exchange, scrub_warning
+from reporting.secrets import learn_from_exchange, scrub_report, scrub_warning
 
 SECRET = "s3cr3t-value-0123456789"
 
@@ -65,6 +67,77 @@ def test_bodies_without_token_keys_or_not_json_teach_nothing() -> None:
     learn_from_exchange(found, exchange({}, {"access_token": value}, "text/plain"))
     learn_from_exchange(found, exchange({}, [value], "application/json"))
     assert found.redact(value) == value
+
+
+def test_credentials_issued_under_any_name_at_any_depth_are_learned() -> None:
+    found = Redactor()
+    issued = {
+        "data": {"session": {"accessToken": "access-5f1c9a7e3b2d", "expiresIn": 3600}},
+        "refresh_token": "refresh-8e4a2c6f0d9b",
+        "items": [{"clientSecret": "client-3d7b1f9e5a6c", "keyId": "kid-1a2b3c4d5e6f"}],
+        "IdToken": "id-9c8b7a6f5e4d",
+        "tokenType": "Bearer-but-not-secret",
+    }
+    learn_from_exchange(found, exchange({}, issued, "application/json"))
+    text = (
+        "access-5f1c9a7e3b2d refresh-8e4a2c6f0d9b client-3d7b1f9e5a6c id-9c8b7a6f5e4d"
+        " kid-1a2b3c4d5e6f Bearer-but-not-secret"
+    )
+    assert found.redact(text, shapes=False) == (
+        "*** *** *** *** kid-1a2b3c4d5e6f Bearer-but-not-secret"
+    )
+
+
+def test_what_a_request_body_sent_is_not_learned() -> None:
+    found = Redactor()
+    sent = Exchange(
+        method="POST",
+        url="http://127.0.0.1:9/users",
+        request_headers={"Content-Type": "application/json"},
+        request_body=b'{"password": "demo-password-1"}',
+        status=201,
+        reason="Created",
+        headers={"Content-Type": "application/json"},
+        body=b'{"id": 1, "username": "demo"}',
+        started_at=0.0,
+        elapsed=0.0,
+    )
+    learn_from_exchange(found, sent)
+    assert found.known == 0
+
+
+def scenario_report(record: dict[str, Any]) -> Any:
+    return SimpleNamespace(longrepr=None, sections=[], user_properties=[], api_bdd_scenario=record)
+
+
+def test_feature_text_is_shown_as_written_unless_it_holds_a_known_secret() -> None:
+    step = 'I call /me with the header "X-API-Key: demo-key-0001"'
+    record = {
+        "name": "A demo key token=demo-1234 is refused",
+        "example": {"index": 0, "values": {"header": "X-API-Key: demo-key-0001"}},
+        "error": None,
+        "steps": [
+            {
+                "text": f"{step} and {SECRET}",
+                "docstring": '{"password": "demo-password"}',
+                "datatable": [["token=demo-token-1"]],
+                "error": "AssertionError: sent X-API-Key: demo-key-0001",
+                "exchanges": [{"request_headers": "{'X-API-Key': 'demo-key-0001'}"}],
+            }
+        ],
+    }
+    report = scenario_report(record)
+    scrub_report(report, redactor())
+    scrubbed = report.api_bdd_scenario
+    assert scrubbed["name"] == record["name"]
+    assert scrubbed["example"] == record["example"]
+    written = scrubbed["steps"][0]
+    assert written["text"] == f"{step} and ***"  # the known secret is still masked
+    assert written["docstring"] == '{"password": "demo-password"}'
+    assert written["datatable"] == [["token=demo-token-1"]]
+    # what the run produced is masked by shape as before
+    assert written["error"] == "AssertionError: sent X-API-Key: ***"
+    assert written["exchanges"] == [{"request_headers": "{'X-API-Key': '***'}"}]
 
 
 def test_a_warning_keeps_its_category_and_loses_the_secret() -> None:

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.conftest import ROOT, run_repo
+from tests.steps.test_running_the_features import SHOP_SCENARIOS
 
 TRANSIENT = [
     "--demo-fault-rate",
@@ -26,12 +27,14 @@ def test_transient_faults_pass_with_every_retry_listed_and_in_junit(
 ) -> None:
     junit = pytester.path / "junit.xml"
     result = run_repo(pytester, ROOT / "features" / "shop", *TRANSIENT, "--junitxml", junit)
-    result.assert_outcomes(passed=19)
+    result.assert_outcomes(passed=SHOP_SCENARIOS)
     out = result.stdout.str()
     assert "api-bdd: requests that needed retries" in out
     listed = re.findall(r"^passed after retries: (\S+): (\d+) retried request", out, re.M)
     assert listed
-    summary = re.search(r"^(\d+) of 19 scenarios passed only after retries", out, re.M)
+    summary = re.search(
+        rf"^(\d+) of {SHOP_SCENARIOS} scenarios passed only after retries", out, re.M
+    )
     assert summary is not None
     assert int(summary.group(1)) == len(listed)
     properties = {
@@ -65,14 +68,14 @@ def test_an_api_that_fails_everything_ends_fast_saying_it_looks_down(
         "--demo-retry-after",
         "0",
     )
-    result.assert_outcomes(failed=19)
+    result.assert_outcomes(failed=SHOP_SCENARIOS)
     out = result.stdout.str()
     assert "the API looks down" in out
     served = re.search(r"^demo API: (\d+) requests, (\d+) faults injected", out, re.M)
     assert served is not None
     requests, faults = int(served.group(1)), int(served.group(2))
     assert requests == faults
-    allowed = 19 * 5  # one sign-in per scenario, 5 attempts each
+    allowed = SHOP_SCENARIOS * 5  # one sign-in per scenario, 5 attempts each
     assert requests < allowed / 2
 
 

@@ -92,7 +92,7 @@ def test_a_missing_password_fails_the_signing_in_step_in_one_line_naming_it(
     monkeypatch.delenv("API_PASSWORD", raising=False)
     monkeypatch.delenv("API_TOKEN", raising=False)
     monkeypatch.setenv("PYTEST_BASE_URL", "http://127.0.0.1:9")
-    result = run_repo(pytester, ROOT / "features" / "shop" / "users", "-k", "own profile")
+    result = run_repo(pytester, ROOT / "features" / "shop" / "users", "-k", "own_profile")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [

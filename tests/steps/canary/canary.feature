@@ -30,3 +30,22 @@ Feature: Canaries
 
   Scenario: A long value holding the password
     Then a long value holding the password matches
+
+  Scenario: A step gives up naming the token
+    Given I am signed in
+    Then I give up naming my token
+
+  Scenario: A step skips naming the API key
+    Then I skip naming my API key
+
+  Scenario: The sign-in goes into the JUnit report
+    When I sign in with my username and password
+    Then I record the sign-in for the JUnit report
+
+  Scenario: A service answers with a camelCase token
+    When I sign in to a service that answers in camelCase
+    Then the issued token is empty
+
+  Scenario: A sign-in form is redirected to another origin
+    When I sign in at an address that moved to another origin
+    Then the request headers are empty

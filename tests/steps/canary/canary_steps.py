@@ -1,4 +1,5 @@
-"""Steps that push secrets through every channel: assertions, prints, logs, errors, URLs."""
+"""Steps that push secrets through every channel: assertions, prints, logs, errors, URLs,
+outcome messages, JUnit properties, interruptions, a camelCase answer and a redirect."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import os
 import warnings
 from typing import Any
 
+import pytest
 from pydantic import BaseModel
 from pytest_bdd import then, when
 
 from models import ContractError, Product, parse
+from steps import Context
 
 log = logging.getLogger("canary")
 
@@ -22,26 +25,24 @@ class Strict(BaseModel):
 
 
 @when("I fetch my account with my API key in the query")
-def fetch_with_key_in_query(shop: Any) -> None:
-    shop.exchange = shop.api.get(
-        "/users/me", params={"api_key": os.environ["API_KEY"], "page": "1"}
-    )
+def fetch_with_key_in_query(ctx: Context) -> None:
+    ctx.send("GET", "/users/me", params={"api_key": os.environ["API_KEY"], "page": "1"})
 
 
 @then("the request headers are empty")
-def request_headers_empty(shop: Any) -> None:
-    headers = dict(shop.last.request_headers)
+def request_headers_empty(ctx: Context) -> None:
+    headers = dict(ctx.last.request_headers)
     assert headers == {}
 
 
 @then("the sign-in request body is empty")
-def sign_in_body_empty(shop: Any) -> None:
-    body = shop.last.request_body
+def sign_in_body_empty(ctx: Context) -> None:
+    body = ctx.last.request_body
     assert body == b""
 
 
 @when("I print and log everything I know")
-def print_and_log(shop: Any, secret: Any) -> None:
+def print_and_log(ctx: Context, secret: Any) -> None:
     password, token, key = (os.environ[n] for n in ("API_PASSWORD", "API_TOKEN", "API_KEY"))
     lines = (os.environ["CANARY_PEM_1"], os.environ["CANARY_PEM_2"])
     pem = "\n".join(["-----BEGIN PRIVATE KEY-----", *lines, "-----END PRIVATE KEY-----"])
@@ -51,9 +52,9 @@ def print_and_log(shop: Any, secret: Any) -> None:
     print("one line of it:", os.environ["CANARY_PEM_2"])
     logging.getLogger("urllib3").setLevel(logging.DEBUG)
     log.debug("debug: password %s", password)
-    shop.exchange = shop.api.get("/products", params={"api_key": key, "token": token})
-    log.info("headers sent: %s", shop.exchange.request_headers)
-    log.warning("a URL: %s", f"{shop.client.base_url}/x?token={token}")
+    ctx.send("GET", "/products", params={"api_key": key, "token": token})
+    log.info("headers sent: %s", ctx.last.request_headers)
+    log.warning("a URL: %s", f"{ctx.client.base_url}/x?token={token}")
     warnings.warn(f"the key {key} is deprecated", DeprecationWarning, stacklevel=1)
     try:
         raise RuntimeError(f"boom while holding {password}")
@@ -62,13 +63,14 @@ def print_and_log(shop: Any, secret: Any) -> None:
 
 
 @when("I call a URL with credentials in it")
-def call_url_with_credentials(shop: Any) -> None:
+def call_url_with_credentials(ctx: Context) -> None:
     password, token = os.environ["API_PASSWORD"], os.environ["API_TOKEN"]
-    shop.exchange = shop.client.get(f"http://canary:{password}@127.0.0.1:9/x?token={token}")
+    ctx.anonymous()
+    ctx.send("GET", f"http://canary:{password}@127.0.0.1:9/x?token={token}")
 
 
 @when("a response carrying secrets breaks its contract")
-def contract_broken(shop: Any) -> None:
+def contract_broken(ctx: Context) -> None:
     password = os.environ["API_PASSWORD"]
     try:
         parse(
@@ -80,10 +82,11 @@ def contract_broken(shop: Any) -> None:
 
 
 @when("I send a Basic credential")
-def send_basic_credential(shop: Any) -> None:
+def send_basic_credential(ctx: Context) -> None:
     pair = f"canary-user:{os.environ['API_PASSWORD']}".encode()
     header = "Basic " + base64.b64encode(pair).decode()
-    shop.exchange = shop.client.get("/users/me", headers={"Authorization": header})
+    ctx.anonymous()
+    ctx.send("GET", "/users/me", headers={"Authorization": header})
     print("sent", header)
 
 
@@ -91,3 +94,53 @@ def send_basic_credential(shop: Any) -> None:
 def long_value_matches() -> None:
     value = "x" * 60 + os.environ["API_PASSWORD"] + "y" * 60
     assert [value] == ["z"]
+
+
+@then("I give up naming my token")
+def give_up_naming_token() -> None:
+    pytest.xfail(f"the token {os.environ['API_TOKEN']} is not accepted yet")
+
+
+@then("I skip naming my API key")
+def skip_naming_key() -> None:
+    pytest.skip(f"the key {os.environ['API_KEY']} has no quota left")
+
+
+@then("I record the sign-in for the JUnit report")
+def record_sign_in(ctx: Context, record_property: Any, record_testsuite_property: Any) -> None:
+    record_property("sign-in request", ctx.last.request_body)  # bytes: JUnit writes str()
+    record_testsuite_property("sign-in form", (ctx.last.request_body or b"").decode())
+
+
+@when("I sign in to a service that answers in camelCase")
+def sign_in_camel_case(ctx: Context) -> None:
+    ctx.anonymous()
+    ctx.send("GET", f"{os.environ['CANARY_SERVICE']}/session")
+
+
+@then("the issued token is empty")
+def issued_token_empty(ctx: Context) -> None:
+    token = ctx.last.json()["data"]["accessToken"]
+    print("issued:", token)
+    assert token == ""
+
+
+@when("I sign in at an address that moved to another origin")
+def sign_in_moved(ctx: Context) -> None:
+    form = {"username": os.environ["API_USERNAME"], "password": os.environ["API_PASSWORD"]}
+    ctx.anonymous()
+    ctx.send("POST", f"{os.environ['CANARY_SERVICE']}/auth/token", data=form)
+
+
+@when("the run is interrupted while I hold my password")
+def interrupted_holding_password() -> None:
+    hold(os.environ["API_PASSWORD"])
+
+
+def hold(password: str) -> None:
+    raise KeyboardInterrupt(f"interrupted holding {password}")  # as Ctrl-C would, mid-step
+
+
+@when("a step stops the run naming my token")
+def stop_naming_token() -> None:
+    pytest.exit(f"stopped: the token {os.environ['API_TOKEN']} expired")

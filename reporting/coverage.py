@@ -1,0 +1,114 @@
+"""Operation coverage of a run, as a pytest plugin: a living-docs section and ``--min-coverage``.
+
+Whoever knows the profile's OpenAPI document calls :func:`enable` at configure time; from then
+on, on the controller (or the only process), every scenario record that rides on a report
+(``report.api_bdd_scenario``, from xdist workers too) is read for the exchanges its steps and
+its clean-up made. The section goes to the living docs through ``pytest_api_bdd_report_sections``;
+the terminal summary gives the totals; ``--min-coverage PCT`` fails the run below ``PCT``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from models.coverage import Coverage
+from reporting.contract_sections import coverage_section
+from reporting.hookspecs import ReportSection
+from reporting.recorder import REPORT_ATTRIBUTE
+
+PLUGIN_NAME = "api-bdd-coverage"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("api-bdd").addoption(
+        "--min-coverage",
+        metavar="PCT",
+        type=float,
+        default=None,
+        help="fail the run when it exercises less than PCT percent of the operation x status"
+        " pairs its OpenAPI document declares",
+    )
+
+
+def enable(config: pytest.Config, document: Mapping[str, Any], base_path: str = "") -> Coverage:
+    """Collect this run's coverage of ``document`` (call once, at configure time)."""
+    coverage = Coverage(document, base_path)
+    config.pluginmanager.register(CoveragePlugin(config, coverage), PLUGIN_NAME)
+    return coverage
+
+
+def _scenario_label(record: Mapping[str, Any]) -> str:
+    example = record.get("example")
+    suffix = f" #{example['index'] + 1}" if example else ""
+    return f"{record['name']}{suffix}"
+
+
+def exchanges(record: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every exchange of a scenario record: its steps', then its clean-up's."""
+    for step in record.get("steps", []):
+        yield from step.get("exchanges", [])
+    yield from record.get("after", [])
+
+
+class CoveragePlugin:
+    def __init__(self, config: pytest.Config, coverage: Coverage) -> None:
+        self.coverage = coverage
+        self.controller = not hasattr(config, "workerinput")
+        minimum = config.getoption("min_coverage", None)
+        if minimum is not None and not 0 <= minimum <= 100:
+            raise pytest.UsageError(f"--min-coverage must be 0 to 100, not {minimum}")
+        self.minimum: float | None = minimum
+        self.below = False
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        record = getattr(report, REPORT_ATTRIBUTE, None)
+        if record is None or not self.controller:
+            return
+        label = _scenario_label(record)
+        for exchange in exchanges(record):
+            self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
+
+    def pytest_api_bdd_report_sections(self, config: pytest.Config) -> list[ReportSection]:
+        return [coverage_section(self.coverage)] if self.controller else []
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
+        if self.controller and self.minimum is not None:
+            percent = self.coverage.totals().percent
+            self.below = percent < self.minimum
+            if self.below and session.exitstatus == pytest.ExitCode.OK:
+                session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return (yield)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.controller:
+            return
+        totals = self.coverage.totals()
+        terminalreporter.write_line(f"api-bdd: operation coverage: {totals}")
+        if self.below:
+            terminalreporter.write_line(
+                f"api-bdd: FAIL: operation coverage {totals.percent:.1f}% is below"
+                f" --min-coverage {self.minimum:g}%",
+                red=True,
+            )
+
+
+@pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
+def pytest_api_bdd_openapi_document(
+    config: pytest.Config, document: Mapping[str, Any], base_path: str
+) -> None:
+    if not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        enable(config, document, base_path)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("min_coverage", None) is not None and not config.pluginmanager.has_plugin(
+        PLUGIN_NAME
+    ):
+        raise pytest.UsageError(
+            "api-bdd: --min-coverage needs an OpenAPI document: name one in the API profile"
+        )

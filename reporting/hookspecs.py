@@ -1,0 +1,35 @@
+"""Hooks the reporting plugin offers to other plugins: extra sections of the living documentation.
+
+A plugin (OpenAPI operation coverage, for example) answers ``pytest_api_bdd_report_sections``
+with sections; each appears in the HTML (after the features, before the step catalog), in
+the Markdown summary, and its ``properties`` become JUnit ``<testsuite>`` properties. Every
+section passes the redactor like the rest of the report.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import pytest
+
+
+class ReportSection(TypedDict):
+    """One extra section of the living documentation.
+
+    ``id``: a short HTML id, unique in the page (``openapi-coverage``); ``title``: its heading;
+    ``html``: a fragment already rendered with Jinja2 autoescape (inserted as is); ``markdown``:
+    the same content for the Markdown summary ("" leaves it out there); ``properties``: name and
+    value pairs written as JUnit testsuite properties ({} for none).
+    """
+
+    id: str
+    title: str
+    html: str
+    markdown: str
+    properties: dict[str, str]
+
+
+@pytest.hookspec
+def pytest_api_bdd_report_sections(config: pytest.Config) -> list[ReportSection]:
+    """Called once on the controller before the report files are written."""
+    raise NotImplementedError  # a hook specification: never called itself

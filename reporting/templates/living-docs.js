@@ -1,0 +1,215 @@
+/* The living documentation's script: scenarios rendered from the page's JSON data when their
+   feature is open (every feature is, in a report of a few hundred scenarios), the HTTP evidence
+   of an exchange when it is first expanded, and the filters, which work on the data so they
+   also cover features not rendered yet. Everything is built with textContent: no markup from
+   the data. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("living-docs-data").textContent);
+  var ICONS = {passed: "✓", failed: "✗", undefined: "?", ambiguous: "?", skipped: "−"};
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function add(parent, child) { parent.appendChild(child); return child; }
+  function tags(list) { return el("span", "tags", list.map(function (t) { return "@" + t + " "; }).join("")); }
+
+  // -- one exchange: its summary line now, its evidence on first expand --------------------------
+  function headers(map) {
+    return Object.keys(map).map(function (k) { return k + ": " + map[k] + "\n"; }).join("");
+  }
+  function attempts(ex) {
+    var table = el("table", "attempts");
+    var head = table.insertRow();
+    ["#", "outcome", "took", "then waited", "why retried"].forEach(function (h) { add(head, el("th", "", h)); });
+    ex.attempts.forEach(function (a) {
+      var row = table.insertRow();
+      var wait = a.wait.toFixed(3) + " s" + (a.retry_after === null ? "" : " (Retry-After " + a.retry_after.toFixed(1) + " s)");
+      [a.number, a.outcome, a.elapsed.toFixed(3) + " s", wait, a.reason].forEach(function (c) { add(row, el("td", "", c)); });
+    });
+    return table;
+  }
+  function indented(body) {  // JSON bodies are recorded on one line: indent them to read
+    var first = body.charAt(0);
+    if (first !== "{" && first !== "[") { return body; }
+    try { return JSON.stringify(JSON.parse(body), null, 2); } catch (e) { return body; }
+  }
+  function evidence(ex, box) {
+    if (ex.error) { add(box, el("div", "error", ex.error)); }
+    if (ex.attempts.length > 1) { add(box, attempts(ex)); }
+    add(box, el("div", "meta", "Reproduce:"));
+    add(box, el("pre", "curl", ex.curl));
+    Object.keys(ex.curl_variables || {}).forEach(function (name) {
+      add(box, el("div", "curl-variable", "$" + name + ": " + ex.curl_variables[name]));
+    });
+    add(box, el("div", "meta", "Request headers"));
+    add(box, el("pre", "request-headers", headers(ex.request_headers)));
+    if (ex.request_body) {
+      add(box, el("div", "meta", "Request body"));
+      add(box, el("pre", "request-body", indented(ex.request_body)));
+    }
+    add(box, el("div", "meta", "Response " + ex.status + " " + ex.reason));
+    add(box, el("pre", "response-headers", headers(ex.response_headers)));
+    if (ex.response_body) { add(box, el("pre", "response-body", indented(ex.response_body))); }
+  }
+  function exchange(ex) {
+    var details = el("details", "exchange");
+    details.dataset.status = ex.status;
+    var summary = add(details, el("summary"));
+    add(summary, el("span", "status-" + Math.floor(ex.status / 100), ex.status || "no response"));
+    summary.appendChild(document.createTextNode(" " + ex.method + " " + ex.url + " "));
+    add(summary, el("span", "duration", ex.elapsed.toFixed(3) + " s"));
+    if (ex.retried) {
+      var tries = ex.attempts.length - 1;
+      var badge = add(summary, el("span", "badge retry", "↻ " + tries + " retr" + (tries === 1 ? "y" : "ies") + ": " +
+        ex.attempts.slice(0, -1).map(function (a) { return a.outcome; }).join(", ")));
+      badge.title = ex.attempts.map(function (a) { return a.reason; }).filter(Boolean).join("; ");
+    }
+    var box = add(details, el("div", "evidence"));
+    details.addEventListener("toggle", function () {
+      if (details.open && box.childNodes.length === 0) { evidence(ex, box); }
+    });
+    return details;
+  }
+
+  // -- a scenario -----------------------------------------------------------------------------
+  function step(s) {
+    var li = el("li", "step " + s.status);
+    li.dataset.status = s.status;
+    var line = add(li, el("div", "step-line"));
+    add(line, el("span", "icon", ICONS[s.status]));
+    var text = add(line, el("span", "text"));
+    add(text, el("span", "kw", s.keyword));
+    text.appendChild(document.createTextNode(" " + s.text));
+    if (s.background) { add(line, el("span", "bg", "background")); }
+    if (s.status === "undefined" || s.status === "ambiguous") { add(line, el("span", "pill " + s.status, s.status)); }
+    add(line, el("span", "duration", s.duration.toFixed(3) + " s")).title = s.function || "no step definition";
+    if (s.datatable) {
+      var table = add(li, el("table", "data"));
+      s.datatable.forEach(function (row) {
+        var tr = table.insertRow();
+        row.forEach(function (cell) { add(tr, el("td", "", cell)); });
+      });
+    }
+    if (s.docstring) { add(li, el("pre", "docstring", s.docstring)); }
+    if (s.error) { add(li, el("div", "error", s.error)); }
+    s.exchanges.forEach(function (ex) { add(li, exchange(ex)); });
+    return li;
+  }
+  function retried(sc) {
+    var all = [];
+    sc.steps.forEach(function (s) { all = all.concat(s.exchanges); });
+    return all.concat(sc.after).filter(function (e) { return e.retried; }).length;
+  }
+  function scenario(sc, feature, rule) {
+    var article = el("article", "scenario " + sc.status);
+    article.id = sc.id;
+    article.dataset.status = sc.status;
+    article.dataset.tags = sc.tags.concat(feature.tags, rule ? rule.tags : []).join(" ");
+    var h3 = add(article, el("h3"));
+    if (sc.tags.length) { add(h3, tags(sc.tags)); add(h3, el("br")); }
+    add(h3, el("span", "kw", sc.keyword + ":"));
+    h3.appendChild(document.createTextNode(" " + sc.name + " "));
+    add(h3, el("span", "pill " + sc.status, sc.status));
+    var tries = retried(sc);
+    if (tries) { add(h3, el("span", "badge retry", "↻ " + tries + " retried")).title = "requests retried in this scenario"; }
+    add(h3, el("span", "duration", sc.duration.toFixed(2) + " s"));
+    if (sc.example) {
+      var values = sc.example.values;
+      add(article, el("div", "meta", "Example " + (sc.example.index + 1) + ": " +
+        Object.keys(values).map(function (k) { return k + " = " + values[k]; }).join(", ")));
+    }
+    if (sc.description) { add(article, el("div", "description", sc.description)); }
+    var steps = add(article, el("ol", "steps"));
+    sc.steps.forEach(function (s) { add(steps, step(s)); });
+    if (sc.error) { add(article, el("div", "error", sc.error)); }
+    if (sc.after.length) {
+      add(article, el("div", "meta", "After the scenario (clean-up):"));
+      sc.after.forEach(function (ex) { add(article, exchange(ex)); });
+    }
+    return article;
+  }
+  function rule(r) {
+    var div = el("div", "rule");
+    if (r.tags.length) { add(div, tags(r.tags)); }
+    add(div, el("span", "kw", r.keyword + ":"));
+    div.appendChild(document.createTextNode(" " + r.name));
+    if (r.description) { add(div, el("div", "description", r.description)); }
+    return div;
+  }
+
+  // -- features: rendered when open ---------------------------------------------------------
+  var sections = Array.prototype.slice.call(document.querySelectorAll("section.spec"));
+  var articles = data.features.map(function () { return null; });  // per feature, once rendered
+  function render(fi, quiet) {
+    if (articles[fi] !== null) { return; }
+    var feature = data.features[fi];
+    var box = sections[fi].querySelector(".scenarios");
+    var fragment = document.createDocumentFragment();
+    articles[fi] = [];
+    feature.groups.forEach(function (group) {
+      if (group.rule) { add(fragment, rule(group.rule)); }
+      group.scenarios.forEach(function (sc) {
+        articles[fi].push(add(fragment, scenario(sc, feature, group.rule)));
+      });
+    });
+    box.appendChild(fragment);
+    if (!quiet) { apply(); }
+  }
+
+  // -- filters, on the data -----------------------------------------------------------------
+  var search = document.getElementById("search");
+  var tag = document.getElementById("tag-filter");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll(".status-filter"));
+  var shown = document.getElementById("shown");
+  var haystacks = null;
+  function haystack(sc, feature) {
+    var parts = [feature.name, sc.keyword, sc.name].concat(sc.tags);
+    sc.steps.forEach(function (s) {
+      parts.push(s.keyword + " " + s.text, s.error || "");
+      s.exchanges.forEach(function (e) { parts.push(e.status + " " + e.method + " " + e.url); });
+    });
+    return parts.join("\n").toLowerCase();
+  }
+  function apply() {
+    var statuses = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    var wanted = tag.value;
+    var text = search.value.trim().toLowerCase();
+    if (text && haystacks === null) {
+      haystacks = data.features.map(function (f) {
+        var out = [];
+        f.groups.forEach(function (g) { g.scenarios.forEach(function (sc) { out.push(haystack(sc, f)); }); });
+        return out;
+      });
+    }
+    var count = 0, total = 0;
+    data.features.forEach(function (feature, fi) {
+      var k = 0, any = false;
+      feature.groups.forEach(function (group) {
+        var ruleTags = group.rule ? group.rule.tags : [];
+        group.scenarios.forEach(function (sc) {
+          var ok = statuses.indexOf(sc.status) >= 0;
+          if (ok && wanted) { ok = sc.tags.indexOf(wanted) >= 0 || feature.tags.indexOf(wanted) >= 0 || ruleTags.indexOf(wanted) >= 0; }
+          if (ok && text) { ok = haystacks[fi][k].indexOf(text) >= 0; }
+          if (articles[fi] !== null) { articles[fi][k].classList.toggle("hidden", !ok); }
+          if (ok) { count += 1; any = true; }
+          k += 1; total += 1;
+        });
+      });
+      sections[fi].classList.toggle("hidden", !any);
+    });
+    shown.textContent = count + " of " + total + " scenarios shown";
+  }
+  sections.forEach(function (section, fi) {
+    var details = section.querySelector("details");
+    details.addEventListener("toggle", function () { if (details.open) { render(fi); } });
+    if (details.open) { render(fi, true); }
+  });
+  boxes.forEach(function (b) { b.addEventListener("change", apply); });
+  tag.addEventListener("change", apply);
+  search.addEventListener("input", apply);
+  apply();
+})();

@@ -1,0 +1,59 @@
+"""The profile's OpenAPI document at work: every response checked, operation coverage kept.
+
+When the profile names a document (``openapi = "models/shop.openapi.json"``, a file, an
+http(s) URL, or a path on the API such as ``/openapi.json``), it is read once at configure
+time (a bad one is one ``ERROR:`` line), handed to the reporting side for operation coverage
+(``pytest_api_bdd_openapi_document``), and every response a scenario receives is checked
+against its operation by :class:`models.openapi.Conformance` (compiled once per operation and
+status) in the mode ``--conformance`` or the profile says: ``fail`` (the default), ``warn``,
+``off``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import pytest
+
+from client import Exchange
+from client.profiles import Profile
+from models.openapi import Conformance, DocumentError, Mode, load_document
+from steps.fixtures import profile_of
+from steps.options import get_option
+
+DOCUMENT = pytest.StashKey[dict[str, Any]]()
+_CONFORMANCE = pytest.StashKey[Conformance]()
+
+
+def base_path(profile: Profile) -> str:
+    """The path the API's operations hang under (``/api`` of ``https://host/api``)."""
+    return "" if profile.embedded else urlsplit(profile.base_url).path.rstrip("/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    profile = profile_of(config)
+    if not profile.openapi:
+        return
+    base_url = "" if profile.embedded else profile.base_url
+    try:
+        document = load_document(profile.openapi, root=config.rootpath, base_url=base_url)
+    except DocumentError as err:
+        raise pytest.UsageError(f"api-bdd: profile {profile.name}: {err}") from None
+    config.stash[DOCUMENT] = document
+    config.hook.pytest_api_bdd_openapi_document(
+        config=config, document=document, base_path=base_path(profile)
+    )
+
+
+def pytest_api_bdd_response_checks(
+    config: pytest.Config, profile: Profile
+) -> list[Callable[[Exchange], None]]:
+    document = config.stash.get(DOCUMENT, None)
+    mode = cast(Mode, get_option(config, "api_conformance", profile.conformance) or "fail")
+    if document is None or mode == "off":
+        return []
+    if _CONFORMANCE not in config.stash:
+        config.stash[_CONFORMANCE] = Conformance(document, mode, base_path(profile))
+    return [config.stash[_CONFORMANCE].verify]
