@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import breaking, flakiness, pooling, redaction
+from bench import breaking, flakiness, pooling, redaction, speed
 
 BENCHES = {
     "breaking": breaking.main,
     "flakiness": flakiness.main,
     "pooling": pooling.main,
     "redaction": redaction.main,
+    "speed": speed.main,
 }
 
 

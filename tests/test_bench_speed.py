@@ -1,0 +1,93 @@
+"""The speed bench stays runnable: its suite, server and projects, at N = 5 (``bench.speed``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from bench.jsonserver import JsonServer
+from bench.speed import Run, Summary, Variant, cpu_line, ratios_line, run_child, variants
+from bench.speed_suite import EXTRA_STEPS, PROBE, write_features
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[JsonServer]:
+    with JsonServer() as started:
+        yield started
+
+
+def test_features_have_five_steps_per_scenario_and_a_doc_string_every_fourth(
+    tmp_path: Path,
+) -> None:
+    write_features(tmp_path, 30)
+    files = sorted(tmp_path.glob("*.feature"))
+    text = "".join(f.read_text() for f in files)
+    assert len(files) == 2
+    assert text.count("Scenario:") == 30
+    assert text.count("\n    When ") + text.count("\n    Then ") + text.count("\n    And ") == 150
+    assert text.count("When I POST /items with JSON:") == 7
+    assert '    And the response JSON at name is "item-3"\n' in text
+
+
+def test_server_answers_items_echoes_posts_and_refuses_the_rest(server: JsonServer) -> None:
+    with requests.Session() as http:
+        got = http.get(f"{server.url}/items/7", timeout=5)
+        posted = http.post(f"{server.url}/items", json={"id": 4, "name": "item-4"}, timeout=5)
+        missing = http.get(f"{server.url}/nothing", timeout=5)
+    assert (got.status_code, got.json()["name"]) == (200, "item-7")
+    assert got.headers["Content-Type"] == "application/json"
+    assert (posted.status_code, posted.json()) == (201, {"id": 4, "name": "item-4"})
+    assert missing.status_code == 404
+
+
+def test_every_variant_runs_the_tiny_suite_and_passes(server: JsonServer, tmp_path: Path) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    found = variants(tmp_path, 5, server.url)
+    wanted = ["raw loop", "bare pytest-bdd +300 steps", "api-bdd +300 steps", "api-bdd collect"]
+    runs = {name: run_child(found[name], scratch) for name in wanted}
+    assert runs["api-bdd +300 steps"].probe["outcomes"] == {"passed": 5}
+    assert runs["api-bdd collect"].probe["items"] == 5
+    assert all(run.wall > 0 and run.peak_mib > 1 for run in runs.values())
+    extra = (tmp_path / "api-bdd-5-plus300" / "bench_extra_steps.py").read_text()
+    assert extra.count("def unused_") == EXTRA_STEPS
+    docs = tmp_path / "api-bdd-5-plus300" / "reports" / "living-docs.html"
+    assert "item-5" in docs.read_text()
+
+
+def test_a_failing_scenario_stops_the_bench_with_its_output(tmp_path: Path) -> None:
+    (tmp_path / "test_fails.py").write_text("def test_fails():\n    assert False\n")
+    (tmp_path / "bench_probe.py").write_text(PROBE)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    command = ("-m", "pytest", "-q", "-p", "bench_probe", "test_fails.py")
+    with pytest.raises(SystemExit, match=r"(?s)failing: exit 1.*assert False"):
+        run_child(Variant("failing", command, tmp_path, env, 1), tmp_path)
+
+
+def summary(wall: float, peak: float = 100.0) -> Summary:
+    return Summary(wall, peak, None, None, cpu=wall / 2)
+
+
+def test_ratios_line_names_each_ratio_and_marks_sizes_not_run() -> None:
+    at_1000 = {
+        "bare pytest-bdd": summary(2.0, 50.0),
+        "api-bdd": summary(3.0, 75.0),
+        "api-bdd +300 steps": summary(3.3),
+        "bare pytest-bdd collect": summary(1.0),
+        "api-bdd collect": summary(1.5),
+    }
+    line = ratios_line({1000: at_1000}, 4.0)
+    assert line == (
+        "ratios: run_1000=1.50 run_5000=- collect_5000=- memory_5000=- steps_plus300=1.10"
+        " xdist8_latency50=4.00"
+    )
+    assert cpu_line({1000: at_1000}).startswith("cpu ratios: run_1000=1.50 run_5000=- ")
+
+
+def test_summary_takes_medians_of_wall_memory_and_probe_times() -> None:
+    runs = [Run(w, m, {"collection": c}) for w, m, c in [(3, 60, 0.3), (1, 50, 0.1), (2, 70, 9)]]
+    assert Summary.of(runs) == Summary(2, 60, 0.3, None)
