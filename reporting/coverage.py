@@ -62,17 +62,19 @@ class CoveragePlugin:
             raise pytest.UsageError(f"--min-coverage must be 0 to 100, not {minimum}")
         self.minimum: float | None = minimum
         self.below = False
+        self.scenarios = 0  # scenario records seen: a run without any has no coverage to tell
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, REPORT_ATTRIBUTE, None)
         if record is None or not self.controller:
             return
+        self.scenarios += 1
         label = _scenario_label(record)
         for exchange in exchanges(record):
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
 
     def pytest_api_bdd_report_sections(self, config: pytest.Config) -> list[ReportSection]:
-        return [coverage_section(self.coverage)] if self.controller else []
+        return [coverage_section(self.coverage)] if self.controller and self.scenarios else []
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:
@@ -84,7 +86,7 @@ class CoveragePlugin:
         return (yield)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.controller:
+        if not self.controller or not (self.scenarios or self.below):
             return
         totals = self.coverage.totals()
         terminalreporter.write_line(f"api-bdd: operation coverage: {totals}")
