@@ -12,10 +12,12 @@ import logging
 import secrets
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from werkzeug.serving import BaseWSGIServer, make_server
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
 
 USER = "demo-user"
 
@@ -44,6 +46,7 @@ def pytest_api_bdd_start_api(
         return None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log in the test output
     from httpbin import app  # imported only when asked for: it logs a warning when loaded
+    from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     return EmbeddedHttpbin(server, secrets.token_urlsafe(24))

@@ -17,14 +17,13 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from demo_api.app import create_app, shop_stats
-from demo_api.faults import FaultPlan, parse_mix
-from demo_api.server import DemoServer
-from demo_api.store import SeedUser
+if TYPE_CHECKING:  # the shop (FastAPI, uvicorn) is imported only when a run starts it
+    from demo_api.faults import FaultPlan
+    from demo_api.server import DemoServer
 
 _STARTED = pytest.StashKey["EmbeddedDemoApi"]()
 _STATS = pytest.StashKey[list[dict[str, Any]]]()
@@ -33,6 +32,8 @@ _STATS_KEY = "api_bdd_demo_stats"  # in xdist's workeroutput
 
 def fault_plan(options: dict[str, Any]) -> FaultPlan:
     """The fault plan for the ``--demo-*`` option values; ValueError names what is wrong."""
+    from demo_api.faults import FaultPlan, parse_mix
+
     plan = FaultPlan(
         rate=options["rate"],
         seed=options["seed"],
@@ -56,6 +57,8 @@ class EmbeddedDemoApi:
         self.credentials = {"API_USERNAME": username, "API_PASSWORD": password}
 
     def stats(self) -> dict[str, Any]:
+        from demo_api.app import shop_stats
+
         return shop_stats(self.server.app)
 
     def stop(self) -> None:
@@ -161,8 +164,11 @@ def _plan_options(config: pytest.Config, client_timeout: float) -> dict[str, Any
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    options = _plan_options(config, 10.0)  # a bad value is a usage error now
+    if not options["mix"]:
+        return  # nothing more to check: the shop is imported only when a run starts it
     try:
-        fault_plan(_plan_options(config, 10.0))
+        fault_plan(options)
     except ValueError as err:
         raise pytest.UsageError(f"api-bdd: {err}") from None
 
@@ -172,6 +178,10 @@ def pytest_api_bdd_start_api(
 ) -> EmbeddedDemoApi | None:
     if name != "shop":
         return None
+    from demo_api.app import create_app
+    from demo_api.server import DemoServer
+    from demo_api.store import SeedUser
+
     plan = fault_plan(_plan_options(config, client_timeout))
     if plan.seed is not None and worker:  # each worker its own, still reproducible, stream
         plan = dataclasses.replace(plan, seed=plan.seed + 7919 * worker)

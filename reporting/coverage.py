@@ -10,12 +10,13 @@ the terminal summary gives the totals; ``--min-coverage PCT`` fails the run belo
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from models.coverage import Coverage
-from reporting.contract_sections import coverage_section
+if TYPE_CHECKING:  # openapi-core is imported only when a profile names a document
+    from models.coverage import Coverage
+
 from reporting.hookspecs import ReportSection
 from reporting.recorder import REPORT_ATTRIBUTE
 
@@ -35,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def enable(config: pytest.Config, document: Mapping[str, Any], base_path: str = "") -> Coverage:
     """Collect this run's coverage of ``document`` (call once, at configure time)."""
+    from models.coverage import Coverage
+
     coverage = Coverage(document, base_path)
     config.pluginmanager.register(CoveragePlugin(config, coverage), PLUGIN_NAME)
     return coverage
@@ -74,7 +77,11 @@ class CoveragePlugin:
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
 
     def pytest_api_bdd_report_sections(self, config: pytest.Config) -> list[ReportSection]:
-        return [coverage_section(self.coverage)] if self.controller and self.scenarios else []
+        if not (self.controller and self.scenarios):
+            return []
+        from reporting.contract_sections import coverage_section
+
+        return [coverage_section(self.coverage)]
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:

@@ -30,13 +30,10 @@ from typing import Any
 import pytest
 
 from client.redaction import Redactor
-from reporting import merge, shard
+from reporting import shard
 from reporting.catalog import build_catalog
 from reporting.document import build_document
 from reporting.hookspecs import ReportSection
-from reporting.html import render_html
-from reporting.markdown import render_markdown
-from reporting.messages import read_sources, render_messages
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
@@ -215,7 +212,7 @@ class LivingDocs:
         records = self.late_redacted()
         document = self.document(records)
         outputs: list[tuple[Path | None, Callable[[], str], bool]] = [
-            (self.html, lambda: render_html(document, self.sections), False),
+            (self.html, lambda: _html(document, self.sections), False),
             (self.markdown, lambda: self._markdown(document), True),
             (self.messages, lambda: self._messages(document), False),
             (self.data, lambda: self._data(records), False),
@@ -227,15 +224,22 @@ class LivingDocs:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def _markdown(self, document: dict[str, Any]) -> str:
+        from reporting.markdown import render_markdown
+
         return render_markdown(
             document, None if self.html is None else str(self.html), self.sections
         )
 
     def _messages(self, document: dict[str, Any]) -> str:
+        from reporting.messages import read_sources, render_messages
+
         return render_messages(document, read_sources(document, self.config.rootpath), self.started)
 
     def _data(self, records: list[dict[str, Any]]) -> str:
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
+        from reporting import merge  # the writers' libraries load when a file is written
+        from reporting.messages import read_sources
+
         data = merge.blob(
             records,
             self.catalog,
@@ -292,3 +296,9 @@ def _path(value: str | None) -> Path | None:
         return None
     path = Path(value)
     return path if path.is_absolute() else Path.cwd() / path
+
+
+def _html(document: Any, sections: Any) -> str:
+    from reporting.html import render_html  # Jinja2 loads when the page is written
+
+    return render_html(document, sections)

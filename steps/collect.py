@@ -14,7 +14,6 @@ import types
 from pathlib import Path
 
 import pytest
-from pytest_bdd.feature import get_features
 
 from client.profiles import Profile
 from steps.fixtures import profile_of
@@ -75,27 +74,25 @@ def _registered(config: pytest.Config) -> set[str]:
     return names
 
 
+def tags_of(text: str) -> set[str]:
+    """The tags of a feature file: the ``@words`` of its tag lines (a line scan: the files are
+    parsed once, by pytest-bdd, at collection)."""
+    tags: set[str] = set()
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("@"):
+            tags.update(t[1:] for t in stripped.split(" #")[0].split() if t.startswith("@"))
+    return tags
+
+
 def register_tags(config: pytest.Config, files: list[Path]) -> None:
     """Register every tag of ``files`` as a marker (pytest-bdd applies tags as markers)."""
     tags: set[str] = set()
-    readable = []
     for path in files:
         try:
-            path.read_text(encoding="utf-8")
+            tags.update(tags_of(path.read_text(encoding="utf-8")))
         except (UnicodeDecodeError, OSError):
             continue  # the pre-flight says which byte, at collection
-        readable.append(path)
-    for path in readable:
-        try:
-            features = get_features([str(path)])
-        except Exception:  # noqa: BLE001, S112  # malformed: the pre-flight reports its line
-            continue
-        for feature in features:
-            tags.update(feature.tags)
-            for scenario in feature.scenarios.values():
-                tags.update(scenario.tags)
-                if scenario.rule is not None:
-                    tags.update(scenario.rule.tags)
     known = _registered(config)
     for tag in sorted(tags - known):
         config.addinivalue_line("markers", f"{tag}: a tag used in the features")

@@ -12,19 +12,21 @@ status) in the mode ``--conformance`` or the profile says: ``fail`` (the default
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import pytest
 
 from client import Exchange
 from client.profiles import Profile
-from models.openapi import Conformance, DocumentError, Mode, load_document
 from steps.fixtures import profile_of
 from steps.options import get_option
 
+if TYPE_CHECKING:  # openapi-core is imported only for a profile that names a document
+    from models.openapi import Mode
+
 DOCUMENT = pytest.StashKey[dict[str, Any]]()
-_CONFORMANCE = pytest.StashKey[Conformance]()
+_CONFORMANCE = pytest.StashKey[Any]()  # the models.openapi.Conformance of the run
 
 
 def base_path(profile: Profile) -> str:
@@ -36,6 +38,8 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = profile_of(config)
     if not profile.openapi:
         return
+    from models.openapi import DocumentError, load_document
+
     base_url = "" if profile.embedded else profile.base_url
     try:
         document = load_document(profile.openapi, root=config.rootpath, base_url=base_url)
@@ -51,10 +55,12 @@ def pytest_api_bdd_response_checks(
     config: pytest.Config, profile: Profile
 ) -> list[Callable[[Exchange], None]]:
     document = config.stash.get(DOCUMENT, None)
-    mode = cast(Mode, get_option(config, "api_conformance", profile.conformance) or "fail")
+    mode = cast("Mode", get_option(config, "api_conformance", profile.conformance) or "fail")
     if document is None or mode == "off":
         return []
     if _CONFORMANCE not in config.stash:
+        from models.openapi import Conformance
+
         config.stash[_CONFORMANCE] = Conformance(document, mode, base_path(profile))
     conformance = config.stash[_CONFORMANCE]
 

@@ -255,3 +255,10 @@ def test_a_clean_up_that_finds_nothing_left_is_done_and_a_refused_one_is_reporte
     result.assert_outcomes(passed=2, warnings=1)
     result.stdout.fnmatch_lines(["*api-bdd: clean-up left data behind: DELETE *status/409 -> 409*"])
     assert "status/404 ->" not in result.stdout.str()
+
+
+def test_the_tags_of_a_feature_are_read_from_its_tag_lines() -> None:
+    from steps.collect import tags_of
+
+    text = "@billing @smoke\nFeature: f\n  @slow # not @this\n  Scenario: s @not-a-tag\n"
+    assert tags_of(text) == {"billing", "smoke", "slow"}
