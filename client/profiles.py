@@ -119,6 +119,9 @@ class Profile(_Config):
     auth: AuthConfig = Field(default_factory=NoAuth)
     models: str | None = None
     openapi: str | None = None
+    # where the running API serves its document (``/openapi.json``): compared with ``openapi``,
+    # and what changed is listed in the living docs
+    openapi_live: str | None = None
     conformance: Literal["fail", "warn", "off"] | None = None
     variables: dict[str, str] = Field(default_factory=dict)
     timeout: float | None = Field(default=None, gt=0)

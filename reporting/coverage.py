@@ -21,6 +21,7 @@ from reporting.hookspecs import ReportSection
 from reporting.recorder import REPORT_ATTRIBUTE
 
 PLUGIN_NAME = "api-bdd-coverage"
+_CHANGES_KEY = "api_bdd_document_changes"  # in xdist's workeroutput
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,6 +67,7 @@ class CoveragePlugin:
         self.minimum: float | None = minimum
         self.below = False
         self.scenarios = 0  # scenario records seen: a run without any has no coverage to tell
+        self.changes: list[dict[str, Any]] | None = None  # the live document's, once compared
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, REPORT_ATTRIBUTE, None)
@@ -76,12 +78,31 @@ class CoveragePlugin:
         for exchange in exchanges(record):
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
 
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
+    def pytest_api_bdd_document_changes(
+        self, config: pytest.Config, changes: list[dict[str, Any]]
+    ) -> None:
+        if self.changes is None:
+            self.changes = changes
+        workeroutput = getattr(config, "workeroutput", None)
+        if workeroutput is not None:  # an xdist worker: the controller writes the reports
+            workeroutput[_CHANGES_KEY] = changes
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        changes = getattr(node, "workeroutput", {}).get(_CHANGES_KEY)
+        if changes is not None and self.changes is None:
+            self.changes = changes
+
     def pytest_api_bdd_report_sections(self, config: pytest.Config) -> list[ReportSection]:
         if not (self.controller and self.scenarios):
             return []
-        from reporting.contract_sections import coverage_section
+        from models.breaking import Change
+        from reporting.contract_sections import breaking_section, coverage_section
 
-        return [coverage_section(self.coverage)]
+        sections = [coverage_section(self.coverage)]
+        if self.changes is not None:
+            sections.append(breaking_section([Change(**c) for c in self.changes]))
+        return sections
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> Generator[None, None, None]:

@@ -11,6 +11,7 @@ status) in the mode ``--conformance`` or the profile says: ``fail`` (the default
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -49,6 +50,34 @@ def pytest_configure(config: pytest.Config) -> None:
     config.hook.pytest_api_bdd_openapi_document(
         config=config, document=document, base_path=base_path(profile)
     )
+
+
+@pytest.fixture(scope="session")
+def live_document_changes(
+    request: pytest.FixtureRequest, base_url: str, api_profile: Profile
+) -> list[dict[str, Any]]:
+    """Once per worker: the running API's document (``openapi_live``) against the profile's.
+
+    Read with a plain HTTP GET (not the client: it is nobody's step evidence); a document the
+    API does not serve is a warning, not a failure.
+    """
+    config = request.config
+    committed = config.stash.get(DOCUMENT, None)
+    if committed is None or not api_profile.openapi_live:
+        return []
+    from models.breaking import compare
+    from models.openapi import DocumentError, load_document
+
+    try:
+        live = load_document(api_profile.openapi_live, base_url=base_url)
+    except DocumentError as err:
+        warnings.warn(
+            pytest.PytestWarning(f"api-bdd: no breaking-change report: {err}"), stacklevel=1
+        )
+        return []
+    changes = [change.to_dict() for change in compare(committed, live)]
+    config.hook.pytest_api_bdd_document_changes(config=config, changes=changes)
+    return changes
 
 
 def pytest_api_bdd_response_checks(

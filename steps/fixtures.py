@@ -13,6 +13,7 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,6 +210,7 @@ def ctx(
     api_client: ApiClient,
     authenticator: Authenticator,
     api_profile: Profile,
+    live_document_changes: list[dict[str, Any]],
 ) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
     config = request.config

@@ -89,3 +89,9 @@ def pytest_api_bdd_openapi_document(
     config: pytest.Config, document: dict[str, Any], base_path: str
 ) -> None:
     """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_document_changes(config: pytest.Config, changes: list[dict[str, Any]]) -> None:
+    """The running API's document differs from the profile's (``models.breaking.Change``
+    records as dicts; empty when they agree). Called once per process that compared them."""

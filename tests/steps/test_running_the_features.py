@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ SHOP_SCENARIOS = 24  # the scenarios (outline rows included) in features/shop
 
 DRIFT_PLUGIN = '''
 """Changes the demo API's product response before the embedded server is built."""
+import json
 import os
 from typing import Any
 
@@ -213,3 +215,33 @@ def look_up(ctx: Context) -> None:
     )
     assert "broken_steps.py:" not in result.stdout.str()
     assert "broken_steps.py:7: KeyError" in project.runpytest_subprocess("--tb=long").stdout.str()
+
+
+def test_the_living_docs_list_how_the_running_api_differs_from_its_document(
+    project: pytest.Pytester,
+) -> None:
+    document = json.loads((ROOT / "models" / "shop.openapi.json").read_text())
+    document["paths"]["/legacy-export"] = {
+        "get": {"operationId": "legacy_export", "responses": {"200": {"description": "a file"}}}
+    }
+    (project.path / "committed.openapi.json").write_text(json.dumps(document))
+    pyproject = (project.path / "pyproject.toml").read_text()
+    (project.path / "pyproject.toml").write_text(
+        pyproject.replace(
+            'models = "models.shop"',
+            'models = "models.shop"\nopenapi = "committed.openapi.json"\n'
+            'openapi_live = "/openapi.json"',
+        )
+    )
+    (project.path / "features" / "health.feature").write_text(
+        "Feature: Health\n  Scenario: Up\n    When I GET /health\n"
+        "    Then the response status is 200\n"
+    )
+    result = project.runpytest_subprocess(
+        "--living-docs-markdown", "summary.md", "-p", "xdist", "-n", "2"
+    )
+    result.assert_outcomes(passed=1)
+    summary = (project.path / "summary.md").read_text()
+    assert "### Changes to the API's document" in summary
+    assert "**1 breaking** of 1 changes." in summary
+    assert "`GET /legacy-export`" in summary
