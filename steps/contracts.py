@@ -11,6 +11,7 @@ status) in the mode ``--conformance`` or the profile says: ``fail`` (the default
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from client import Exchange
+from client import ApiClient, ApiClientError, Exchange
 from client.profiles import Profile
 from steps.fixtures import profile_of
 from steps.options import get_option
@@ -58,19 +59,19 @@ def live_document_changes(
 ) -> list[dict[str, Any]]:
     """Once per worker: the running API's document (``openapi_live``) against the profile's.
 
-    Read with a plain HTTP GET (not the client: it is nobody's step evidence); a document the
-    API does not serve is a warning, not a failure.
+    Read through a client of its own (retries and all, but no listener: it is nobody's step
+    evidence); a document the API does not serve is a warning, not a failure.
     """
     config = request.config
     committed = config.stash.get(DOCUMENT, None)
     if committed is None or not api_profile.openapi_live:
         return []
     from models.breaking import compare
-    from models.openapi import DocumentError, load_document
+    from models.openapi import DocumentError
 
     try:
-        live = load_document(api_profile.openapi_live, base_url=base_url)
-    except DocumentError as err:
+        live = _fetch_document(base_url, api_profile.openapi_live)
+    except (ApiClientError, DocumentError) as err:
         warnings.warn(
             pytest.PytestWarning(f"api-bdd: no breaking-change report: {err}"), stacklevel=1
         )
@@ -78,6 +79,27 @@ def live_document_changes(
     changes = [change.to_dict() for change in compare(committed, live)]
     config.hook.pytest_api_bdd_document_changes(config=config, changes=changes)
     return changes
+
+
+def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
+    from models.openapi import DocumentError, load_document
+
+    if where.startswith(("http://", "https://")):
+        return load_document(where)
+    client = ApiClient(base_url)
+    try:
+        answer = client.get(where)
+    finally:
+        client.close()
+    if answer.status != 200:
+        raise DocumentError(f"{answer.describe()}: no OpenAPI document there")
+    try:
+        document = json.loads(answer.body)
+    except ValueError:
+        raise DocumentError(f"{answer.describe()}: not JSON") from None
+    if not isinstance(document, dict) or "openapi" not in document:
+        raise DocumentError(f"{answer.describe()}: not an OpenAPI document")
+    return document
 
 
 def pytest_api_bdd_response_checks(
