@@ -21,6 +21,7 @@ from collections.abc import Generator
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
@@ -66,9 +67,10 @@ class ReportingPlugin:
         client.add_listener(self.record)
 
     @pytest.hookimpl(optionalhook=True)
-    def pytest_api_bdd_secret(self, value: str, name: str) -> None:
-        self.redactor.add(value, name)
-        self.recorder.names[value] = name
+    def pytest_api_bdd_secret(self, value: SecretStr, name: str) -> None:
+        secret = value.get_secret_value()
+        self.redactor.add(secret, name)
+        self.recorder.names[secret] = name
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_credential(self, value: str, name: str) -> None:

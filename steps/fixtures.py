@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from client import (
     ApiClient,
@@ -96,7 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_CREDENTIALS] = os.environ
         for name in profile.secret_variables():
             if os.environ.get(name):
-                config.hook.pytest_api_bdd_secret(value=os.environ[name], name=name)
+                config.hook.pytest_api_bdd_secret(value=SecretStr(os.environ[name]), name=name)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -143,7 +144,7 @@ def base_url(
     secret_names = set(api_profile.secret_variables())
     for variable, value in started.credentials.items():
         if variable in secret_names:
-            config.hook.pytest_api_bdd_secret(value=value, name=variable)
+            config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=variable)
         else:
             config.hook.pytest_api_bdd_credential(value=value, name=variable)
     config.stash[_CREDENTIALS] = dict(started.credentials)
@@ -194,7 +195,7 @@ def authenticator(
     config = request.config
 
     def on_secret(value: str, name: str) -> None:
-        config.hook.pytest_api_bdd_secret(value=value, name=name)
+        config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=name)
 
     def on_credential(value: str, name: str) -> None:
         config.hook.pytest_api_bdd_credential(value=value, name=name)
@@ -217,7 +218,7 @@ def ctx(
     authenticator.new_scenario()
 
     def on_secret(value: str, name: str) -> None:
-        config.hook.pytest_api_bdd_secret(value=value, name=name)
+        config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=name)
 
     variables = Variables(
         api_profile.variables,

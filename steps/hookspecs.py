@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
+from pydantic import SecretStr
+
 if TYPE_CHECKING:
     from client import ApiClient, RetryPolicy
 
@@ -50,8 +52,9 @@ def pytest_api_bdd_client_created(client: ApiClient) -> None:
 
 
 @pytest.hookspec
-def pytest_api_bdd_secret(value: str, name: str) -> None:
-    """A credential was read or obtained (``name`` says which, never the value): mask it."""
+def pytest_api_bdd_secret(value: SecretStr, name: str) -> None:
+    """A credential was read or obtained (``name`` says which): mask it. The value travels as a
+    ``SecretStr``, so no trace of hook calls (``--debug``) ever prints it."""
 
 
 @pytest.hookspec

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import uuid
 
 import pytest
 
@@ -262,3 +263,32 @@ def test_the_tags_of_a_feature_are_read_from_its_tag_lines() -> None:
 
     text = "@billing @smoke\nFeature: f\n  @slow # not @this\n  Scenario: s @not-a-tag\n"
     assert tags_of(text) == {"billing", "smoke", "slow"}
+
+
+def test_a_credential_never_reaches_the_debug_trace(echo: pytest.Pytester) -> None:
+    pyproject = (echo.path / "pyproject.toml").read_text()
+    (echo.path / "pyproject.toml").write_text(
+        pyproject + 'auth = { scheme = "basic", username_env = "HTTPBIN_USER",'
+        ' password_env = "HTTPBIN_PASSWORD" }\n'
+    )
+    write(
+        echo,
+        "basic.feature",
+        """
+        Feature: Basic
+          Scenario: Signed in with the embedded API's generated password
+            Given I am signed in
+            When I GET /basic-auth/demo-user/${secret(HTTPBIN_PASSWORD)}
+            Then the response JSON at authenticated is true
+        """,
+    )
+    result = echo.runpytest_subprocess("--debug")
+    result.assert_outcomes(passed=1)
+    lines = (echo.path / "pytestdebug.log").read_text().splitlines()
+    handed = [
+        lines[i + 1].strip()
+        for i, line in enumerate(lines)
+        if "pytest_api_bdd_secret [hook]" in line
+    ]
+    assert handed, "the secret hook was called"
+    assert set(handed) == {"value: **********"}
