@@ -109,7 +109,10 @@ def _quoted(text: str, start: int, quote: str) -> tuple[int, int] | None:
 
 
 def _bare(text: str, start: int, sep: str) -> tuple[int, int] | None:
-    """The span of an unquoted value's credential, or None for a flag or a sentence."""
+    """The span of an unquoted value's credential, or None for a flag, a sentence, or an
+    object or array (its own keys are looked at as the pass goes on)."""
+    if text.startswith(("{", "["), start):
+        return None
     scheme = _SCHEME.match(text, start)
     if scheme is not None:
         start = scheme.end()

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 
 from client.redaction import MASK, MIN_SECRET_LENGTH, is_sensitive_name, redact_shapes
 
-_PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{?\w+\}?|\*+|x+|\.\.\.|-|)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{[^}]*\}|\$\w+|\*+|x+|\.\.\.|-|)$", re.IGNORECASE)
+# ${variables}: where a feature takes a secret from (${secret(NAME)}, ${env(NAME)}, ${token})
+_REFERENCE = re.compile(r"\$\{[^}]*\}")
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
 
 
@@ -46,6 +48,7 @@ def why_secret(value: str, known: Iterable[tuple[str, str]] = ()) -> str | None:
     for name, secret in known:
         if len(secret.strip()) >= MIN_SECRET_LENGTH and secret in value:
             return f"it contains the value of {name}"
+    value = _REFERENCE.sub("", value)  # a reference is how a feature should name a secret
     if redact_shapes(value) != value:
         return "it has the shape of a credential"
     if any(looks_random(token) for token in re.split(r"[\s\"',;:=()\[\]{}]+", value)):

@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from client.redaction import MASK, Redactor, redact_json, redact_url
+from client.redaction import MASK, Redactor, redact_json, redact_shapes, redact_url
 
 
 def canary() -> str:
@@ -264,3 +264,10 @@ def test_known_values_only_leaves_credential_shapes_alone(redactor: Redactor, va
         "text": f'I send "X-API-Key: demo-key-0001" and {MASK}',
         "rows": [["token=demo"]],
     }
+
+
+def test_a_credential_named_object_keeps_its_brace_and_its_secrets_are_still_masked() -> None:
+    text = '{"session": {"id": 1, "token": "tok-0123456789abcdef"}, "password": ["x"]}'
+    redacted = redact_shapes(text)
+    assert redacted.startswith('{"session": {"id": 1, "token": "***"}')
+    assert "tok-0123456789abcdef" not in redacted

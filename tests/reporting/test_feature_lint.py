@@ -123,3 +123,25 @@ def test_collection_stops_naming_file_and_line(project: pytest.Pytester) -> None
         ]
     )
     assert "eyJhbGciOi" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"password": "${secret(HTTPBIN_PASSWORD)}"}',
+        '{"api_key": "${env(X)}"}',
+        '{"token": "${tok}"}',
+        '{"data": {"session": {"accessToken": "${env(X)}"}}}',
+    ],
+)
+def test_a_secret_taken_from_a_variable_is_not_a_secret_in_the_feature(line: str) -> None:
+    text = f'Feature: f\n  Scenario: s\n    When I POST /x with JSON:\n      """\n      {line}\n      """\n'
+    assert lint_feature(text) == []
+
+
+def test_a_literal_secret_beside_a_reference_is_still_found() -> None:
+    text = 'Feature: f\n  Scenario: s\n    When I POST /x with JSON:\n      """\n'
+    text += '      {"user": "${user}", "password": "hunter2-is-my-password"}\n      """\n'
+    assert lint_feature(text) == [
+        (5, "secret-looking value in a doc string: it has the shape of a credential")
+    ]

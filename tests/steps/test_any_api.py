@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-import uuid
 
 import pytest
 
