@@ -135,7 +135,8 @@ def test_collection_stops_naming_file_and_line(project: pytest.Pytester) -> None
     ],
 )
 def test_a_secret_taken_from_a_variable_is_not_a_secret_in_the_feature(line: str) -> None:
-    text = f'Feature: f\n  Scenario: s\n    When I POST /x with JSON:\n      """\n      {line}\n      """\n'
+    text = "Feature: f\n  Scenario: s\n    When I POST /x with JSON:\n"
+    text += f'      """\n      {line}\n      """\n'
     assert lint_feature(text) == []
 
 
