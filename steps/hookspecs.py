@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
-
 from pydantic import SecretStr
 
 if TYPE_CHECKING:
