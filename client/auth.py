@@ -67,6 +67,8 @@ class Authenticator:
     # a credential that is not secret (user name, client id) was read: reports may name it
     on_credential: SecretSink = field(default=lambda value, name: None, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    # what to do about a missing credential, for the message
+    missing_hint: str = field(default="export it; never commit it to a file", repr=False)
     _token: str | None = field(default=None, repr=False)
     _expires: float | None = None
     last_grant: Exchange | None = field(default=None, repr=False)  # the token request's, if any
@@ -84,7 +86,7 @@ class Authenticator:
         if not value:
             raise SettingsError(
                 f"{name} is not set: the profile's {self.scheme} authentication needs it"
-                " (export it; never commit it to a file)"
+                f" ({self.missing_hint})"
             )
         if secret:
             self.on_secret(value, name)

@@ -124,6 +124,7 @@ class Profile(_Config):
     openapi_live: str | None = None
     conformance: Literal["fail", "warn", "off"] | None = None
     variables: dict[str, str] = Field(default_factory=dict)
+    implicit: bool = False  # made up because the project has no profile: needs --base-url
     timeout: float | None = Field(default=None, gt=0)
     deadline: float | None = Field(default=None, gt=0)
     retries: int | None = Field(default=None, ge=0)
@@ -188,10 +189,14 @@ class Profiles(_Config):
         ]
 
 
+def _prefix(source: str) -> str:
+    return "" if source == "api-bdd.toml" else "tool.api-bdd."
+
+
 def _describe(err: ValidationError, source: str, profile: str) -> str:
     first = err.errors(include_input=False, include_url=False)[0]
     where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
-    return f"{source}: [tool.api-bdd.profiles.{profile}] {where}: {first['msg']}"
+    return f"{source}: [{_prefix(source)}profiles.{profile}] {where}: {first['msg']}"
 
 
 class _ProfileFile(BaseSettings):
@@ -208,8 +213,11 @@ class _ProfileFile(BaseSettings):
 def _table(root: Path) -> tuple[dict[str, Any], str]:
     own, project = root / "api-bdd.toml", root / "pyproject.toml"
     source: PydanticBaseSettingsSource
-    if own.is_file():
-        source, name = TomlConfigSettingsSource(_ProfileFile, toml_file=own), own.name
+    if own.is_file():  # its tables at the top ([profiles.NAME]) or as in pyproject.toml
+        with own.open("rb") as fh:
+            header = ("tool", "api-bdd") if "tool" in tomllib.load(fh) else None
+        source = TomlConfigSettingsSource(_ProfileFile, toml_file=own, toml_table_header=header)
+        name = own.name
     elif project.is_file():
         source, name = PyprojectTomlConfigSettingsSource(_ProfileFile, project), project.name
     else:
@@ -226,9 +234,10 @@ def load_profiles(root: Path) -> Profiles:
     try:
         table, source = _table(root)
     except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ProfileError(f"cannot read the API profiles: {err}") from None
+        raise ProfileError(f"cannot read the API profiles in {root}: {err}") from None
     raw_profiles = table.get("profiles") or {
-        "default": {"base_url": "http://127.0.0.1", "features": ["features"]}
+        # no profile: the features/ folder, against the base URL given (--base-url)
+        "default": {"base_url": "http://127.0.0.1", "features": ["features"], "implicit": True}
     }
     if not isinstance(raw_profiles, dict):
         raise ProfileError(f"{source}: [tool.api-bdd.profiles] must be a table of profiles")

@@ -39,12 +39,17 @@ class EmbeddedHttpbin:
         self.thread.join(timeout=5)
 
 
+def pytest_api_bdd_embedded_apis() -> list[str]:
+    return ["httpbin"]
+
+
 def pytest_api_bdd_start_api(
     config: pytest.Config, name: str, workdir: Path, worker: int, client_timeout: float
 ) -> EmbeddedHttpbin | None:
     if name != "httpbin":
         return None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log in the test output
+    logging.getLogger("httpbin").setLevel(logging.ERROR)  # nor its note that flasgger is absent
     from httpbin import app  # imported only when asked for: it logs a warning when loaded
     from werkzeug.serving import make_server
 

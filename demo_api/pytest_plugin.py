@@ -173,6 +173,10 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"api-bdd: {err}") from None
 
 
+def pytest_api_bdd_embedded_apis() -> list[str]:
+    return ["shop"]
+
+
 def pytest_api_bdd_start_api(
     config: pytest.Config, name: str, workdir: Path, worker: int, client_timeout: float
 ) -> EmbeddedDemoApi | None:

@@ -14,6 +14,7 @@ import types
 from pathlib import Path
 
 import pytest
+from pytest_bdd.exceptions import NoScenariosFound
 
 from client.profiles import Profile
 from steps.fixtures import profile_of
@@ -50,7 +51,13 @@ class FeatureModule(pytest.Module):
             str(self.path),
             "exec",
         )
-        exec(code, module.__dict__)  # noqa: S102  # our own two lines, binding the scenarios
+        try:
+            exec(code, module.__dict__)  # noqa: S102  # our own two lines, binding the scenarios
+        except NoScenariosFound:
+            pass  # a feature without scenarios yet: nothing to run, as in Cucumber
+        except KeyError as err:  # pytest-bdd on a file with no Feature at all (empty, comments)
+            if err.args != ("feature",):
+                raise
         return module
 
 

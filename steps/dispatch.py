@@ -82,14 +82,16 @@ def _expected_statuses(step: Any) -> set[int]:
 def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: Any) -> None:
     """A request whose following checks expect a 429/502/503/504 is sent once: retrying it
     would only spend the run's retry budget on the very answer the scenario wants."""
-    if step.type != "when":
-        return
+    matches = REGISTRY.find(step.name)
+    if len(matches) != 1 or matches[0].definition.kind == "then":
+        return  # the keyword does not matter: "Given I GET /x" sends a request too
     steps = list(scenario.steps)
     position = next((i for i, s in enumerate(steps) if s is step), None)
     if position is None:
         return
     for following in steps[position + 1 :]:
-        if following.type != "then":
+        found = REGISTRY.find(following.name)
+        if len(found) != 1 or found[0].definition.kind != "then":
             break
         if _expected_statuses(following) & TRANSIENT_STATUSES:
             request.getfixturevalue("ctx").next_without_retries = True

@@ -82,7 +82,7 @@ def compile_path(path: str) -> jmespath.parser.ParsedResult:
     try:
         return jmespath.compile(path)
     except jmespath.exceptions.ParseError as err:
-        reason = str(err).splitlines()[0] if str(err) else "syntax error"
+        reason = " ".join(str(err).split()) or "syntax error"
         raise ValueError(f"{path!r} is not a JMESPath expression: {reason}") from None
 
 

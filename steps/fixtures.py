@@ -89,8 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
         try:
             check_base_url(given)
         except ValueError as err:
-            raise pytest.UsageError(f"api-bdd: base URL: {err}") from None
+            raise pytest.UsageError(f"api-bdd: {err}") from None
         profile = profile.model_copy(update={"base_url": given.rstrip("/")})
+    _check_profile(config, profile, given)
     config.stash[PROFILES] = profiles
     config.stash[PROFILE] = profile
     if profile.embedded is None:  # the environment's credentials are the run's
@@ -98,6 +99,31 @@ def pytest_configure(config: pytest.Config) -> None:
         for name in profile.secret_variables():
             if os.environ.get(name):
                 config.hook.pytest_api_bdd_secret(value=SecretStr(os.environ[name]), name=name)
+
+
+def _check_profile(config: pytest.Config, profile: Profile, given: str | None) -> None:
+    """What would only show once tests run, said in one line now."""
+    if profile.implicit:
+        features = config.rootpath / "features"
+        if given is None and features.is_dir() and any(features.rglob("*.feature")):
+            raise pytest.UsageError(
+                "api-bdd: no API profile: add [tool.api-bdd.profiles.NAME] to pyproject.toml"
+                " (see the README, 'Test your own API') or give --base-url"
+            )
+        return
+    for folder in profile.features:
+        if not (config.rootpath / folder).exists():
+            raise pytest.UsageError(
+                f"api-bdd: profile {profile.name}: its feature folder {folder!r} does not exist"
+            )
+    if profile.embedded is not None:
+        served = {n for names in config.hook.pytest_api_bdd_embedded_apis() for n in names}
+        if profile.embedded not in served:
+            known = ", ".join(sorted(served)) or "none"
+            raise pytest.UsageError(
+                f"api-bdd: profile {profile.name}: no plugin starts the embedded API"
+                f" {profile.embedded!r} (embedded APIs: {known}); give a base URL instead"
+            )
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -200,8 +226,16 @@ def authenticator(
     def on_credential(value: str, name: str) -> None:
         config.hook.pytest_api_bdd_credential(value=value, name=name)
 
+    credentials = config.stash[_CREDENTIALS]
+    hint = "export it; never commit it to a file"
+    if api_profile.embedded is not None:
+        offered = ", ".join(sorted(credentials)) or "none"
+        hint = (
+            f"the embedded API {api_profile.embedded} offers {offered}; an embedded run does"
+            " not read the environment"
+        )
     return Authenticator(
-        api_profile.auth, config.stash[_CREDENTIALS], on_secret, on_credential=on_credential
+        api_profile.auth, credentials, on_secret, on_credential=on_credential, missing_hint=hint
     )
 
 

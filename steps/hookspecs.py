@@ -46,6 +46,11 @@ def pytest_api_bdd_start_api(
 
 
 @pytest.hookspec
+def pytest_api_bdd_embedded_apis() -> Any:
+    """The names (``list[str]``) of the embedded APIs this plugin starts (``embedded:NAME``)."""
+
+
+@pytest.hookspec
 def pytest_api_bdd_client_created(client: ApiClient) -> None:
     """The worker's client exists: add listeners to see every exchange it makes."""
 

@@ -48,6 +48,9 @@ def file_problems(path: Path, root: Path) -> Iterator[str]:
     """What is wrong with one feature file as a whole."""
     where = _relative(path, root)
     raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        yield f"{where}:1: starts with a byte-order mark (BOM): save it as UTF-8 without one"
+        return
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -294,7 +294,10 @@ def _at(ctx: Context, path: str) -> Any:
 
 
 def _show(value: Any) -> str:
-    return "nothing" if is_missing(value) else json.dumps(value)[:200]
+    if is_missing(value):
+        return "nothing"
+    text = json.dumps(value)
+    return text if len(text) <= 200 else f"{text[:200]}… ({len(text)} characters)"
 
 
 @then("the response JSON at {path:Path} is {value:Json}", preflight=check_value)
@@ -457,6 +460,15 @@ def holds(ctx: Context, text: str) -> bool:
     return True
 
 
+def _seconds(text: str) -> float | None:
+    """``"2 seconds"``, ``"0.5"`` -> seconds; None when it is not a positive number."""
+    try:
+        value = float(text.split()[0]) if text.split() else -1.0
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
 def _poll_rows(datatable: list[list[str]]) -> dict[str, str]:
     return {row[0].strip().lower(): row[1].strip() for row in datatable if len(row) == 2}
 
@@ -471,6 +483,8 @@ def check_poll(found: PreflightStep) -> Iterable[str]:
         unknown = set(rows) - {"until", "fail if", "every"}
         if unknown or "until" not in rows:
             yield "the table needs an 'until' row, and may have 'fail if' and 'every' rows"
+        if "every" in rows and _seconds(rows["every"]) is None:
+            yield f"every {rows['every']!r}: expected seconds, e.g. '2 seconds' or '0.5'"
         conditions = [rows.get("until"), rows.get("fail if")]
     for condition in conditions:
         if condition:
@@ -520,7 +534,7 @@ def poll_table(
     """Repeat the request until the ``until`` check holds; fail at once when the ``fail if``
     check holds; ``every`` sets the pause (default 0.5 seconds)."""
     rows = _poll_rows(datatable)
-    every = float(rows.get("every", "0.5").split()[0])
+    every = _seconds(rows.get("every", "0.5")) or 0.5  # the pre-flight refused anything else
     poll(ctx, method, path, seconds, rows["until"], rows.get("fail if"), every)
 
 

@@ -128,12 +128,18 @@ def test_check_features_lists_every_mistake_in_one_line_each_and_sends_nothing(
             "Feature: Bytes\n  Scenario: Latin-1\n    When I GET /caf\xe9\n",
             "features/echo/bad.feature:3: not UTF-8: byte 0xe9 at offset 54",
         ),
+        (
+            "\ufeffFeature: BOM\n  Scenario: s\n    When I GET /json\n",
+            "features/echo/bad.feature:1: starts with a byte-order mark (BOM): save it as UTF-8"
+            " without one",
+        ),
     ],
 )
 def test_a_broken_feature_file_stops_the_run_in_one_line(
     echo: pytest.Pytester, content: str, problem: str
 ) -> None:
-    (echo.path / "features" / "echo" / "bad.feature").write_bytes(content.encode("latin-1"))
+    encoded = content.encode("utf-8" if content.startswith("\ufeff") else "latin-1")
+    (echo.path / "features" / "echo" / "bad.feature").write_bytes(encoded)
     result = echo.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert result.stderr.lines[:2] == ["ERROR: feature file problems", problem]
@@ -209,6 +215,10 @@ def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
             When I GET /status/502
             Then the response status is one of 200, 502
 
+          Scenario: Whatever its keyword, a request before such a check goes once
+            Given I GET /status/429
+            Then the response status is 429
+
           Scenario: A request not followed by such a check is retried
             When I GET /status/503
             Then the response status is one of 503
@@ -219,7 +229,7 @@ def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
     )
     living = echo.path / "docs.html"
     result = echo.runpytest_subprocess("--living-docs", str(living))
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     records = scenarios(embedded_data(living.read_text()))
 
     def attempts(name: str) -> list[int]:
@@ -228,6 +238,7 @@ def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
 
     assert attempts("A check that expects 503 makes its request go once") == [1]
     assert attempts("A tagged scenario sends everything once") == [1]
+    assert attempts("Whatever its keyword, a request before such a check goes once") == [1]
     # "one of 503" is a check too; the bare GET of /status/504 before another request is not
     assert attempts("A request not followed by such a check is retried") == [1, 5, 1]
 
@@ -291,3 +302,92 @@ def test_a_credential_never_reaches_the_debug_trace(echo: pytest.Pytester) -> No
     ]
     assert handed, "the secret hook was called"
     assert set(handed) == {"value: **********"}
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "# just a comment\n", "Feature: Coming soon\n  Nothing to run yet.\n"],
+    ids=["empty", "comment", "no-scenarios"],
+)
+def test_a_feature_file_with_nothing_to_run_runs_nothing_quietly(
+    echo: pytest.Pytester, content: str
+) -> None:
+    write(echo, "echo.feature", PASSING)
+    (echo.path / "features" / "echo" / "later.feature").write_text(content)
+    result = echo.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        (
+            'base_url = "embedded:nosuch"',
+            "*profile echo: no plugin starts the embedded API 'nosuch'*",
+        ),
+        (
+            'features = ["features/missing"]',
+            "*its feature folder 'features/missing' does not exist*",
+        ),
+    ],
+)
+def test_a_profile_that_cannot_run_is_one_line_before_any_test(
+    echo: pytest.Pytester, addition: str, expected: str
+) -> None:
+    text = (echo.path / "pyproject.toml").read_text()
+    key = addition.split(" =")[0]
+    lines = [line for line in text.splitlines() if not line.startswith(f"{key} =")]
+    (echo.path / "pyproject.toml").write_text("\n".join([*lines, addition, ""]))
+    result = echo.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: api-bdd: {expected}"])
+    assert len([line for line in result.stderr.lines if line.strip()]) == 1
+
+
+def test_the_profile_tables_of_an_api_bdd_toml_file_may_be_written_as_in_pyproject(
+    echo: pytest.Pytester,
+) -> None:
+    text = (echo.path / "pyproject.toml").read_text()
+    tables = text[text.index("[tool.api-bdd]") :]
+    (echo.path / "pyproject.toml").write_text(text[: text.index("[tool.api-bdd]")])
+    (echo.path / "api-bdd.toml").write_text(tables)
+    write(echo, "echo.feature", PASSING)
+    result = echo.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["api-bdd: profile echo (embedded httpbin; auth none)"])
+
+
+def test_a_poll_pace_that_is_not_a_number_is_found_before_any_request(
+    echo: pytest.Pytester,
+) -> None:
+    write(
+        echo,
+        "pace.feature",
+        """
+        Feature: Pace
+          Scenario: Too fast to say
+            When I poll GET /get for up to 5 seconds:
+              | until | the response status is 200 |
+              | every | fast                       |
+        """,
+    )
+    result = echo.runpytest_subprocess("--check-features")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        [
+            "features/echo/pace.feature:3: 'When I poll GET /get for up to 5 seconds:':"
+            " every 'fast': expected seconds, e.g. '2 seconds' or '0.5'"
+        ]
+    )
+
+
+def test_a_project_without_a_profile_asks_for_one_or_a_base_url(echo: pytest.Pytester) -> None:
+    text = (echo.path / "pyproject.toml").read_text()
+    (echo.path / "pyproject.toml").write_text(text[: text.index("[tool.api-bdd]")])
+    (echo.path / "features" / "a.feature").write_text(PASSING)
+    result = echo.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: api-bdd: no API profile: add [tool.api-bdd.profiles.NAME] to pyproject.toml*"]
+    )
