@@ -148,6 +148,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    channels.guard_trace(config, Redactor())  # shapes only, until the run's redactor exists
+
+
 @pytest.hookimpl(tryfirst=True)  # first, so the --debug file is guarded before others write
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
