@@ -11,10 +11,11 @@ where pytest hands the text over:
   their values to the XML writer (the last two straight, not through a report): fixtures of
   the same names redact the values before the originals take them;
 - ``--debug`` (and ``PYTEST_DEBUG``): pluggy's tracer writes every hook call with its
-  arguments (assertion operands, warnings, exceptions). Its writer is wrapped so each message
-  is redacted before it is written, and what the file received before this plugin was
-  configured (the command line) is rewritten in place: no raw line stays on disk, even if the
-  run dies before it finishes. If the writer cannot be reached, ``--debug`` is refused;
+  arguments (assertion operands, warnings, exceptions). Its writer is wrapped, first thing in
+  ``pytest_cmdline_main``, so each message is redacted before it is written, and what the
+  file received before (the command line) is rewritten in place: no raw line stays on disk,
+  even if the run ends before it is configured or dies before it finishes. If the writer
+  cannot be reached, ``--debug`` is refused in one line and its file removed;
 - Ctrl-C and ``pytest.exit(msg)``: the interrupt is rendered from its exception info (with
   every frame's arguments under ``--full-trace``); each rendering is redacted, and so is the
   exception's message, which pytest writes to stderr itself when it stops the session while
@@ -84,21 +85,43 @@ def redacted_exit(redactor: Redactor) -> Iterator[None]:
         raise
 
 
+class TraceRedaction:
+    """The writer pluggy's tracer is given: each message redacted, then written."""
+
+    def __init__(self, write: Callable[[str], object], redactor: Redactor) -> None:
+        self.write = write
+        self.redactor = redactor
+
+    def __call__(self, text: str) -> None:
+        self.write(self.redactor.redact(text))
+
+
+TRACE = pytest.StashKey[TraceRedaction]()
+
+
 def guard_trace(config: pytest.Config, redactor: Redactor) -> None:
-    """Redact whatever pluggy's tracer writes (``--debug`` file, ``PYTEST_DEBUG`` stderr)."""
+    """Redact whatever pluggy's tracer writes (``--debug`` file, ``PYTEST_DEBUG`` stderr).
+
+    Called as soon as the command line is parsed (``--version`` ends the run there), with a
+    redactor that knows shapes, and again once the plugin is configured, with the run's: each
+    call also rewrites what the file holds so far.
+    """
     root = config.trace.root
-    write: Callable[[str], object] | None = getattr(root, "_writer", None)  # pluggy: private
-    debug_path = config.option.debug
-    if write is None:
-        if debug_path:  # the trace file's writer is not where it was: fail closed
-            Path(debug_path).unlink(missing_ok=True)
-            raise pytest.UsageError(
-                f"api-bdd: --debug would write credentials unredacted to {debug_path} with"
-                " this pytest; run without --debug"
-            )
-        return
-    root.setwriter(lambda text: write(redactor.redact(text)))
-    log = getattr(write, "__self__", None)  # the file, when the writer is its bound write
+    guard = config.stash.get(TRACE, None)
+    if guard is None:
+        write: Callable[[str], object] | None = getattr(root, "_writer", None)  # pluggy: private
+        if write is None:
+            if config.option.debug:  # the trace file's writer is not where it was: fail closed
+                Path(config.option.debug).unlink(missing_ok=True)
+                raise pytest.UsageError(
+                    f"api-bdd: --debug would write credentials unredacted to"
+                    f" {config.option.debug} with this pytest; run without --debug"
+                )
+            return
+        guard = config.stash[TRACE] = TraceRedaction(write, redactor)
+        root.setwriter(guard)
+    guard.redactor = redactor
+    log = getattr(guard.write, "__self__", None)  # the file, when the writer is its bound write
     name = getattr(log, "name", None)
     if isinstance(log, io.TextIOBase) and isinstance(name, str):  # not a stderr descriptor
         _rewrite_in_place(log, Path(name), redactor)

@@ -159,7 +159,12 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
     pluginmanager.add_hookspecs(hookspecs)
 
 
-@pytest.hookimpl(tryfirst=True)  # first, so the --debug file is guarded before others write
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    channels.guard_trace(config, Redactor())  # shapes only, until the run's redactor exists
+
+
+@pytest.hookimpl(tryfirst=True)  # first: the --debug trace masks known secrets from here on
 def pytest_configure(config: pytest.Config) -> None:
     plugin = ReportingPlugin(config)
     config.pluginmanager.register(plugin, "api-bdd-reporting")

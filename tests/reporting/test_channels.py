@@ -224,6 +224,19 @@ def test_the_debug_log_is_redacted_from_its_first_line(
     assert "warned about ***" in log
 
 
+def test_the_debug_log_of_a_run_that_ends_before_configuring_is_redacted(
+    plain: pytest.Pytester, password: str
+) -> None:
+    """``--version --version`` (versions of the plugins too) ends the run before any plugin is
+    configured: the command line at the top of the file is redacted all the same."""
+    url = f"http://canary:{password}@127.0.0.1:9"
+    versions = ("--version", "--version")
+    result, everything = run(plain, *versions, "--debug=pytestdebug.log", "--base-url", url)
+    assert result.ret == pytest.ExitCode.OK
+    assert_no_leak(everything, password)
+    assert "'--base-url', 'http://***@127.0.0.1:9'" in (plain.path / "pytestdebug.log").read_text()
+
+
 def test_the_debug_log_of_each_xdist_process_is_redacted(
     plain: pytest.Pytester, password: str
 ) -> None:
