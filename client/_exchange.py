@@ -115,6 +115,23 @@ class Exchange:
         )
 
     @property
+    def note(self) -> str:
+        """What the attempts change about reading ``status``, in words; ``""`` when nothing.
+
+        For failure messages (``expected 201, got 503: <note>``) and clean-up warnings.
+        """
+        if self.applied_by_earlier_attempt:
+            return self.attempts[-1].reason
+        if self.outcome_unknown:
+            return (
+                "outcome unknown, the request may have been applied: an attempt was sent and"
+                " its outcome is not known"
+            )
+        if self.retries_exhausted and self.retried:
+            return f"every one of {len(self.attempts)} attempts failed"
+        return ""
+
+    @property
     def waited(self) -> float:
         return sum(a.wait for a in self.attempts)
 
@@ -165,4 +182,5 @@ class Exchange:
             "retries_exhausted": self.retries_exhausted,
             "outcome_unknown": self.outcome_unknown,
             "applied_by_earlier_attempt": self.applied_by_earlier_attempt,
+            "note": self.note,
         }

@@ -68,6 +68,7 @@ def test_a_delete_that_finds_nothing_after_a_lost_attempt_counts_as_applied(
     record = json.loads(json.dumps(exchange.to_dict()))
     assert record["applied_by_earlier_attempt"] is True
     assert record["attempts"][-1]["reason"] == reason
+    assert exchange.note == reason
 
 
 @pytest.mark.parametrize(
@@ -151,6 +152,7 @@ def test_a_keyed_post_whose_answer_was_lost_then_only_503s_is_flagged_unknown(
     assert exchange.retries_exhausted
     assert exchange.outcome_unknown
     assert not exchange.recovered
+    assert exchange.note.startswith("outcome unknown, the request may have been applied")
 
 
 def test_a_keyed_post_whose_retry_succeeded_is_known(stub: Stub, sleeps: Sleeps) -> None:
@@ -159,6 +161,14 @@ def test_a_keyed_post_whose_retry_succeeded_is_known(stub: Stub, sleeps: Sleeps)
     assert exchange.status == 201
     assert exchange.recovered
     assert not exchange.outcome_unknown
+    assert exchange.note == ""
+
+
+def test_a_get_that_failed_on_every_attempt_says_so(stub: Stub, sleeps: Sleeps) -> None:
+    script(stub, "/x", *[status(503)] * 3)
+    exchange = client_for(stub, sleeps, max_attempts=3).get("/x")
+    assert (exchange.status, exchange.retries_exhausted, exchange.recovered) == (503, True, False)
+    assert exchange.note == "every one of 3 attempts failed"
 
 
 def test_an_unkeyed_post_with_no_answer_by_the_deadline_is_outcome_unknown(stub: Stub) -> None:

@@ -5,21 +5,56 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from demo_api.store import SeedUser, Store
+import pytest
 
-# The schema of the demo API before ids were made AUTOINCREMENT (abridged to what matters).
+from demo_api.store import Conflict, SeedUser, Store
+
+# The schema of the demo API before ids were made AUTOINCREMENT, as it was.
 OLD_SCHEMA = """
-CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT NOT NULL,
-    full_name TEXT NOT NULL, password_salt BLOB NOT NULL, password_hash BLOB NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE products (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
-    price_cents INTEGER NOT NULL CHECK (price_cents > 0), stock INTEGER NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, product_id INTEGER NOT NULL REFERENCES products(id),
-    user_id INTEGER NOT NULL REFERENCES users(id), quantity INTEGER NOT NULL,
-    unit_price_cents INTEGER NOT NULL, total_cents INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT NOT NULL UNIQUE,
+    email         TEXT NOT NULL,
+    full_name     TEXT NOT NULL,
+    password_salt BLOB NOT NULL,
+    password_hash BLOB NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    price_cents INTEGER NOT NULL CHECK (price_cents > 0),
+    stock       INTEGER NOT NULL CHECK (stock >= 0),
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+    id               INTEGER PRIMARY KEY,
+    product_id       INTEGER NOT NULL REFERENCES products(id),
+    user_id          INTEGER NOT NULL REFERENCES users(id),
+    quantity         INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price_cents INTEGER NOT NULL,
+    total_cents      INTEGER NOT NULL,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_by_product ON orders(product_id);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key         TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('in-flight', 'done')),
+    status      INTEGER,
+    headers     TEXT,
+    body        BLOB,
+    created_at  REAL NOT NULL
+);
 INSERT INTO products VALUES (1, 'kept', 250, 5, '2026-01-01T00:00:00Z');
 INSERT INTO products VALUES (2, 'newest', 250, 5, '2026-01-01T00:00:00Z');
+INSERT INTO users VALUES (1, 'alice', 'a@example.test', 'Alice', x'00', x'00', '2026-01-01');
+INSERT INTO orders VALUES (1, 1, 1, 1, 250, 250, '2026-01-01T00:00:00Z');
 """
 
 
@@ -46,6 +81,9 @@ def test_an_older_database_is_migrated_so_ids_are_never_reused(tmp_path: Path) -
         db.executescript(OLD_SCHEMA)
     store = Store(path)
     assert store.get_product(1)["name"] == "kept"  # the data survives the migration
+    assert store.get_order(1)["product_id"] == 1
+    with pytest.raises(Conflict):  # the order still refers to its product
+        store.delete_product(1)
     store.delete_product(2)
     assert store.create_product("another", 250, 1)["id"] == 3
     store.close()
