@@ -1,5 +1,9 @@
 """Applying the Redactor to what a pytest run emits: reports, log records, exchanges.
 
+Credentials are learned from what each exchange sent in its headers and what the API issued
+in its JSON answer. Reports are scrubbed in place; in a scenario record, what the feature's
+author wrote is masked by known value only, and what the run produced by value and shape.
+
 No pytest import: the functions take the objects duck-typed, so the plugin stays a switchboard.
 """
 
