@@ -7,7 +7,8 @@ and its words are matched whole against credential words, never as prefixes: ``a
 credential (``sort_key``, ``Idempotency-Key``); it is one after a word that makes it one
 (``apiKey``, ``privateKey``, ``X-API-Key``). A name whose credential word is followed by a word
 that describes it rather than holds it (``token_type``, ``token_url``, ``keyId``,
-``client_secret_expires_at``) is not a credential either.
+``client_secret_expires_at``), or by a longer phrase (``test_credential_names_are_masked``),
+is not a credential either.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ _DESCRIBING = frozenset(
         "method",
         "min",
         "name",
+        "names",
         "path",
         "policy",
         "prefix",
@@ -120,6 +122,7 @@ _DESCRIBING = frozenset(
         "version",
     }
 )
+_MOST_WORDS_AFTER = 2  # password_confirmation_value yes, a longer phrase no
 _ID_IS_THE_CREDENTIAL = frozenset({"session"})  # session_id, sessionId
 _HARMLESS = frozenset({"access_control_allow_credentials"})
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
@@ -152,6 +155,8 @@ def _sensitive(name: str) -> bool:
     described = parts[last + 1 :]
     if described[:1] == ["id"] and parts[last] in _ID_IS_THE_CREDENTIAL:
         return True
+    if len(described) > _MOST_WORDS_AFTER:
+        return False  # a phrase about a credential: test_credential_names_are_masked
     return not any(word in _DESCRIBING for word in described)
 
 

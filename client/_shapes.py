@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from client._credential_names import KEY_QUALIFIERS, is_sensitive_name
+from client._credential_names import KEY_QUALIFIERS, is_sensitive_name, words
 
 MASK = "***"
 
@@ -31,6 +31,7 @@ _NAME_SEPARATOR = re.compile(
 _OPEN_QUOTE = re.compile(r"\\?[\"']")
 _QUOTED_CONTENT = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*+") for q in "\"'"}
 _SCHEME = re.compile(r"(?:Bearer|Basic|Digest|Token)[ \t]++", re.IGNORECASE)
+_ANY_SCHEME = re.compile(r"[A-Za-z][\w-]*+[ \t]++")  # Authorization: Negotiate YII..., NTLM, SSWS
 _BARE_VALUE = re.compile(r"(?:[^\s,;&}\])\"'<\\]|\\(?![nrt\"']))*+")  # up to an escaped break
 _SAFE = re.compile(r"\*\*\*|\$\{?[A-Z_][A-Z0-9_]*+\}?")  # masked already, or a $VARIABLE
 _FLAG = re.compile(r"true|false|null|none", re.IGNORECASE)
@@ -108,12 +109,13 @@ def _quoted(text: str, start: int, quote: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _bare(text: str, start: int, sep: str) -> tuple[int, int] | None:
+def _bare(text: str, start: int, sep: str, authorization: bool) -> tuple[int, int] | None:
     """The span of an unquoted value's credential, or None for a flag, a sentence, or an
-    object or array (its own keys are looked at as the pass goes on)."""
+    object or array (its own keys are looked at as the pass goes on). An ``Authorization``
+    value is a scheme and a credential, whatever the scheme."""
     if text.startswith(("{", "["), start):
         return None
-    scheme = _SCHEME.match(text, start)
+    scheme = (_ANY_SCHEME if authorization else _SCHEME).match(text, start)
     if scheme is not None:
         start = scheme.end()
     elif ":" in sep and _PROSE.match(text, start):
@@ -136,7 +138,8 @@ def _mask_key_values(text: str) -> str:
         if quote is not None:
             span = _quoted(text, quote.end(), quote.group())
         else:
-            span = _bare(text, position, found.group("sep"))
+            authorization = "authorization" in words(found.group("bare"))
+            span = _bare(text, position, found.group("sep"), authorization)
         if span is not None:
             out += (text[kept : span[0]], MASK)
             kept = position = span[1]

@@ -1,12 +1,15 @@
 """Applying the Redactor to what a pytest run emits: reports, log records, exchanges.
 
+Credentials are learned from what each exchange sent in its headers and what the API issued
+in its JSON answer. Reports are scrubbed in place; in a scenario record, what the feature's
+author wrote is masked by known value only, and what the run produced by value and shape.
+
 No pytest import: the functions take the objects duck-typed, so the plugin stays a switchboard.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -14,13 +17,26 @@ from typing import Any
 from client import ApiSettings, Exchange
 from client.redaction import Redactor, is_sensitive_name, redact_url
 
-# A body is parsed for credentials only when a key ends like a credential's name: this runs for
-# every request, and a search for a literal is linear and cheap (11 us for a 10 KB page).
-_MAYBE_CREDENTIAL_KEY = re.compile(
-    rb"(?:token|secret|passw(?:or)?d|pass(?:phrase|code)?|pwd|key|auth|authorization|credentials?"
-    rb'|cookie|session(?:[_-]?id)?|signature)"\s*:',
-    re.IGNORECASE,
+# A body is parsed for credentials only when it holds a word every credential's name contains
+# (client._credential_names: "passwd", "apiKey", "JSESSIONID" included). This runs for every
+# request: ten substring searches of the lower-cased body cost less than parsing it.
+_CREDENTIAL_STEMS = (
+    b"token",
+    b"secret",
+    b"pass",
+    b"pwd",
+    b"key",
+    b"auth",
+    b"cookie",
+    b"credential",
+    b"sess",
+    b"signature",
 )
+
+
+def _may_hold_credentials(body: bytes) -> bool:
+    lowered = body.lower()
+    return any(stem in lowered for stem in _CREDENTIAL_STEMS)
 
 
 def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
@@ -57,7 +73,7 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
             redactor.add(
                 credential if credential and scheme.isalpha() else value, f"the {name} header"
             )
-    if "json" not in exchange.content_type or not _MAYBE_CREDENTIAL_KEY.search(exchange.body):
+    if "json" not in exchange.content_type or not _may_hold_credentials(exchange.body):
         return
     try:
         body = exchange.json()

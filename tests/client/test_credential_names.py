@@ -88,6 +88,7 @@ def test_credential_names_are_recognised_in_every_convention(name: str) -> None:
         "client_secret_expires_at",
         "passed",
         "bypass",
+        "test_credential_names_in_any_convention_are_masked",
     ],
 )
 def test_ordinary_names_are_not_credentials(name: str) -> None:

@@ -196,6 +196,7 @@ def test_json_and_url_helpers() -> None:
         ),
         ("your API key: k-123", "your API key: ***"),
         ("GET /me?accessToken=t-1&page=2", "GET /me?accessToken=***&page=2"),
+        ("Proxy-Authorization: Negotiate YIIGabc", "Proxy-Authorization: Negotiate ***"),
     ],
     ids=[
         "camel-json",
@@ -206,6 +207,7 @@ def test_json_and_url_helpers() -> None:
         "kwargs",
         "prose",
         "query",
+        "scheme",
     ],
 )
 def test_credential_names_in_any_convention_are_masked(text: str, shown: str) -> None:
