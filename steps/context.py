@@ -32,13 +32,10 @@ class StepUsageError(AssertionError):
 
 @dataclass
 class PreparedRequest:
-    """Headers, query parameters and a body that earlier steps set for the next request."""
+    """Headers and query parameters that earlier steps set for the next request."""
 
     headers: dict[str, str] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
-    json: Any = None
-    form: dict[str, str] | None = None
-    has_json: bool = False
 
 
 @dataclass
@@ -115,10 +112,6 @@ class Context:
         auth_headers, auth_params = self._auth_parts()
         all_headers = {**auth_headers, **prepared.headers, **(headers or {})}
         all_params = {**auth_params, **prepared.params, **(params or {})}
-        if json is None and prepared.has_json:
-            json = prepared.json
-        if data is None:
-            data = prepared.form
         once = retries is False or not self.retries or self.next_without_retries
         self.next_without_retries = False
         try:

@@ -39,7 +39,7 @@ def _placeholders(text: str) -> str:
 
 def _json_problem(text: str, what: str) -> str | None:
     try:
-        json.loads(_placeholders(text.replace('"${', '"$_{')))
+        json.loads(_placeholders(text))
     except ValueError as err:
         return f"{what} is not valid JSON: {err}"
     return None
@@ -53,7 +53,7 @@ def check_json_docstring(found: PreflightStep) -> Iterable[str]:
     if problem:
         yield problem
         return
-    expected = json.loads(_placeholders(found.docstring.replace('"${', '"$_{')))
+    expected = json.loads(_placeholders(found.docstring))
     yield from check_markers(expected)
 
 
