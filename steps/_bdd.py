@@ -21,19 +21,31 @@ def template_of(item: pytest.Item) -> Any:
     return scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
 
 
+_SCENARIO = pytest.StashKey[Any]()
+
+
 def scenario_of(item: pytest.Item) -> Any:
-    """The item's scenario with its outline row filled in, or None for a plain test."""
+    """The item's scenario with its outline row filled in, or None for a plain test (rendered
+    once per item: the pre-flight, the catalog and the reports all ask)."""
+    if _SCENARIO in item.stash:
+        return item.stash[_SCENARIO]
     template = template_of(item)
-    if template is None:
-        return None
-    callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-    return template.render(example)
+    scenario = None
+    if template is not None:
+        callspec = getattr(item, "callspec", None)
+        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+        scenario = template.render(example)
+    item.stash[_SCENARIO] = scenario
+    return scenario
 
 
 def name_of(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
+
+# (line, patterns of the definitions matching the step) for each step of the item's scenario:
+# what the pre-flight found, for the step catalog's counts
+PATTERNS_USED = pytest.StashKey[list[tuple[int, list[str]]]]()
 
 _DEFINITIONS = pytest.StashKey[dict[str, list[StepFunctionContext]]]()
 

@@ -47,19 +47,15 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
     if first is not None:  # pytest-bdd's own definitions, used or not (found once)
         for context in _bdd.raw_definitions(first):
             raw[str(context.parser.name)] = (context.type or "any", context.step_func)
-    for item in session.items:
+    for item in session.items:  # what the pre-flight matched, each step of a file once
         scenario = _bdd.scenario_of(item)
         if scenario is None:
             continue
-        for step in scenario.steps:
-            key = (scenario.feature.filename, step.line_number)
-            if key in seen:
-                continue
-            seen.add(key)
-            for match in REGISTRY.find(step.name):
-                uses[match.definition.pattern] += 1
-            for func in _bdd.raw_matching_functions(item, step):
-                uses[_bdd.pattern_of(func)] += 1
+        for line, patterns in item.stash.get(_bdd.PATTERNS_USED, []):
+            key = (scenario.feature.filename, line)
+            if key not in seen:
+                seen.add(key)
+                uses.update(patterns)
     entries = [
         _entry("any" if d.kind == "step" else d.kind, d.pattern, d.func, uses[d.pattern], root)
         for d in REGISTRY.definitions

@@ -46,20 +46,107 @@ def run_indexed_step(
 ) -> Any:
     """Call the api-bdd step definition that matches the step's text."""
     __tracebackhide__ = True
-    matches = REGISTRY.find(api_bdd_step_text)
+    return call_definition(request, api_bdd_step_text, datatable, docstring)
+
+
+def call_definition(
+    request: pytest.FixtureRequest,
+    text: str,
+    datatable: list[list[str]] | None,
+    docstring: str | None,
+    fixtures: dict[str, Any] | None = None,
+) -> Any:
+    """Call the one api-bdd definition matching ``text`` with its arguments and fixtures.
+
+    ``fixtures``: the fixture values the scenario's steps have asked for so far (a
+    function-scoped fixture has one value per test: asking pytest again costs a lookup)."""
+    __tracebackhide__ = True
+    matches = REGISTRY.find(text)
     if len(matches) != 1:
         names = ", ".join(sorted(m.definition.function for m in matches))
-        raise StepUsageError(f"ambiguous step {api_bdd_step_text!r} matches {names}")
+        raise StepUsageError(f"ambiguous step {text!r} matches {names}")
     match = matches[0]
     definition = match.definition
     kwargs: dict[str, Any] = dict(match.arguments)
     for name in definition.fixtures:
-        kwargs[name] = request.getfixturevalue(name)
+        if fixtures is None:
+            kwargs[name] = request.getfixturevalue(name)
+        elif name in fixtures:
+            kwargs[name] = fixtures[name]
+        else:
+            kwargs[name] = fixtures[name] = request.getfixturevalue(name)
     if "datatable" in definition.wants:
         kwargs["datatable"] = datatable
     if "docstring" in definition.wants:
         kwargs["docstring"] = docstring
     return definition.func(**kwargs)
+
+
+# -- scenarios whose every step is in the index run without pytest-bdd's per-step lookup ---------
+# pytest-bdd finds each step's definition by scanning every fixture name twice per step (and
+# registering temporary fixtures), the same work whatever the answer. When the pre-flight found
+# that every step of a scenario matches exactly one api-bdd definition and no pytest-bdd one,
+# the scenario is run here instead: the same steps, in order, announced through pytest-bdd's own
+# hooks (before/after scenario, before/after step, step error) with the same arguments, so
+# pytest-bdd's reports, api-bdd's recorder and any plugin see what they see from pytest-bdd.
+# Scenarios with a step written with pytest-bdd's decorators (or an undefined or ambiguous one)
+# keep pytest-bdd's runner. pytest's public ``pytest_pyfunc_call`` hook is the seam.
+INDEXED = pytest.StashKey[bool]()  # set by the pre-flight on items from feature files
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if not pyfuncitem.stash.get(INDEXED, False):
+        return None
+    __tracebackhide__ = True
+    from steps._bdd import scenario_of  # steps._bdd imports this module
+
+    run_scenario(pyfuncitem.funcargs["request"], scenario_of(pyfuncitem))  # type: ignore[arg-type]
+    return True
+
+
+def run_scenario(request: pytest.FixtureRequest, scenario: Any) -> None:
+    """pytest-bdd's scenario loop, with each step's definition taken from the index."""
+    __tracebackhide__ = True
+    hook = request.config.hook
+    feature = scenario.feature
+    hook.pytest_bdd_before_scenario(request=request, feature=feature, scenario=scenario)
+    fixtures: dict[str, Any] = {}
+    try:
+        for step in scenario.steps:
+            _run_step(request, scenario, step, fixtures)
+    finally:
+        hook.pytest_bdd_after_scenario(request=request, feature=feature, scenario=scenario)
+
+
+def _run_step(
+    request: pytest.FixtureRequest, scenario: Any, step: Any, fixtures: dict[str, Any]
+) -> None:
+    __tracebackhide__ = True
+    hook = request.config.hook
+    kw: dict[str, Any] = {
+        "request": request,
+        "feature": scenario.feature,
+        "scenario": scenario,
+        "step": step,
+        "step_func": run_indexed_step,
+        "step_func_args": {},
+    }
+    hook.pytest_bdd_before_step(**kw)
+    try:
+        datatable = step.datatable.raw() if step.datatable is not None else None
+        kwargs: dict[str, Any] = {"request": request, TEXT: step.name}
+        if datatable is not None:
+            kwargs["datatable"] = datatable
+        if step.docstring is not None:
+            kwargs["docstring"] = step.docstring
+        kw["step_func_args"] = kwargs
+        hook.pytest_bdd_before_step_call(**kw)
+        call_definition(request, step.name, datatable, step.docstring, fixtures)
+    except (Exception, pytest.fail.Exception) as exception:
+        hook.pytest_bdd_step_error(exception=exception, **kw)
+        raise
+    hook.pytest_bdd_after_step(**kw)
 
 
 # -- expected transient statuses are not retried ------------------------------------------------

@@ -21,12 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gherkin.dialect import Dialect
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
+from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.feature import get_feature
 
 from steps import _bdd
-from steps.collect import feature_files
+from steps.collect import FeatureModule, feature_files
+from steps.dispatch import INDEXED
 from steps.fixtures import profile_of
 from steps.registry import REGISTRY, PreflightStep
 from steps.variables import GENERATORS, references
@@ -45,7 +49,12 @@ def _relative(path: str | Path, root: Path) -> str:
 
 # -- per file ------------------------------------------------------------------------------------
 def file_problems(path: Path, root: Path) -> Iterator[str]:
-    """What is wrong with one feature file as a whole."""
+    """What is wrong with one feature file as a whole.
+
+    The file is parsed by pytest-bdd's own ``get_feature``, which keeps what it parsed, so
+    collection does not parse it again; only a malformed file is parsed a second time, by the
+    Gherkin parser itself, to list every error rather than pytest-bdd's first.
+    """
     where = _relative(path, root)
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -58,37 +67,78 @@ def file_problems(path: Path, root: Path) -> Iterator[str]:
         yield f"{where}:{line}: not UTF-8: byte 0x{raw[err.start]:02x} at offset {err.start}"
         return
     try:
-        document = Parser().parse(TokenScanner(text))
+        feature = get_feature(str(path.parent), path.name)
+    except GherkinParseError:
+        yield from _parse_errors(text, where)
+        return
+    except KeyError:  # no Feature at all (an empty file, comments only): nothing to run
+        return
+    yield from _scenario_problems(text, feature, where)
+
+
+def _parse_errors(text: str, where: str) -> Iterator[str]:
+    try:
+        Parser().parse(TokenScanner(text))
     except (CompositeParserException, ParserError) as err:
         errors = getattr(err, "errors", None) or [err]
         for error in errors:
             location = getattr(error, "location", None) or {}
             message = re.sub(r"^\(\d+:\d+\): ", "", str(error).splitlines()[0])
             yield f"{where}:{location.get('line', '?')}: malformed feature: {message}"
-        return
-    feature = document.get("feature") or {}
-    yield from _scenario_problems(feature.get("children", []), where, {})
 
 
-def _scenario_problems(children: list[Any], where: str, seen: dict[str, int]) -> Iterator[str]:
-    for child in children:
-        if "rule" in child:
-            yield from _scenario_problems(child["rule"].get("children", []), where, seen)
+def _dialect(language: str) -> Dialect:
+    dialect = Dialect.for_name(language) or Dialect.for_name("en")
+    assert dialect is not None  # English is always there
+    return dialect
+
+
+def scenario_headers(text: str, language: str) -> Iterator[tuple[int, str]]:
+    """(line, name) of each Scenario/Example/Outline header of a well-formed feature file: a
+    line scan in the file's Gherkin dialect, doc strings skipped. pytest-bdd keeps scenarios by
+    name, so two with one name are only visible in the text."""
+    dialect = _dialect(language)
+    keywords = tuple(
+        f"{k.strip()}:" for k in dialect.scenario_keywords + dialect.scenario_outline_keywords
+    )
+    fence: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if fence is not None:
+            if line.startswith(fence):
+                fence = None
             continue
-        scenario = child.get("scenario")
-        if scenario is None:
+        if line.startswith(('"""', "```")):
+            fence = line[:3]
             continue
-        line, name = scenario["location"]["line"], scenario["name"]
+        for keyword in keywords:
+            if line.startswith(keyword):
+                yield number, line[len(keyword) :].strip()
+                break
+
+
+def _scenario_problems(text: str, feature: Any, where: str) -> Iterator[str]:
+    found: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for line, name in scenario_headers(text, feature.language):
         if name in seen:
-            yield (
-                f"{where}:{line}: scenario {name!r} has the name of the one at line {seen[name]}"
-                f" ({where}:{seen[name]}): give each scenario its own name"
+            found.append(
+                (
+                    line,
+                    f"{where}:{line}: scenario {name!r} has the name of the one at line"
+                    f" {seen[name]} ({where}:{seen[name]}): give each scenario its own name",
+                )
             )
         else:
             seen[name] = line
-        outline = scenario["keyword"].strip() in ("Scenario Outline", "Scenario Template")
-        if outline and not scenario.get("examples"):
-            yield f"{where}:{line}: Scenario Outline {name!r} has no Examples table"
+    dialect = _dialect(feature.language)
+    outlines = {k.strip() for k in dialect.scenario_outline_keywords}
+    for template in feature.scenarios.values():
+        if template.keyword.strip() in outlines and not template.examples:
+            line, name = template.line_number, template.name
+            found.append((line, f"{where}:{line}: Scenario Outline {name!r} has no Examples table"))
+    for _, problem in sorted(found):
+        yield problem
 
 
 # -- per step ------------------------------------------------------------------------------------
@@ -130,11 +180,16 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     functions: list[str | None] = []
     problems: list[str] = []
     first: tuple[int, str] | None = None
+    used: list[tuple[int, list[str]]] = []
+    indexed = True
     for step in scenario.steps:
         text = f"{step.keyword.strip()} {step.name}"
         at = f"{where}:{step.line_number}:"
         matches = REGISTRY.find(step.name)
         raw = _bdd.raw_matching_functions(item, step)
+        patterns = [m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw))
+        used.append((step.line_number, patterns))
+        indexed = indexed and len(matches) == 1 and not raw
         count = len(matches) + len(raw)
         if count == 1:
             functions.append(matches[0].definition.function if matches else _bdd.name_of(raw[0]))
@@ -163,6 +218,10 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
                 )
                 problems.extend(f"{at} {text!r}: {p}" for p in definition.preflight(found))
             known.update(definition.variables_set(arguments))
+    item.stash[_bdd.PATTERNS_USED] = used
+    # every step in the index, none of pytest-bdd's: the scenario can skip pytest-bdd's lookup
+    # (only a scenario of a feature file: a hand-written @scenario test has a body of its own)
+    item.stash[INDEXED] = isinstance(item.parent, FeatureModule) and indexed
     return functions, problems, first
 
 
