@@ -118,6 +118,10 @@ def encodings(secret: str) -> set[str]:
     return {f for f in forms if len(f) >= 4}
 
 
+_MEMO_TEXT = 200  # characters: longer texts (bodies) are rarely seen twice
+_MEMO_SIZE = 20_000  # texts per memo before it starts again
+
+
 class Redactor:
     """Masks known secret values (in every encoding) and secret-shaped text. Thread-safe.
 
@@ -134,6 +138,10 @@ class Redactor:
         self._short: dict[int, set[str]] = {}  # forms shorter than FRAGMENT, by length
         self.warnings: list[str] = []
         self.enabled = True
+        # short texts already redacted, with and without shape rules (header names and values,
+        # statuses, step texts come back on every report): replaced, never cleared in place,
+        # when a value is added, so a result computed before cannot land in the new memo
+        self._memo: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
     # -- what is secret ----------------------------------------------------------------------
     def add(self, value: str | None, name: str = "a secret") -> None:
@@ -164,6 +172,7 @@ class Redactor:
                     )
                 else:
                     self._short.setdefault(len(form), set()).add(form)
+            self._memo = ({}, {})
 
     def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:
         for name, value in values:
@@ -193,10 +202,18 @@ class Redactor:
         """
         if not self.enabled or not text:
             return text
+        memo = self._memo[shapes] if len(text) <= _MEMO_TEXT else None
+        if memo is not None and (done := memo.get(text)) is not None:
+            return done
         try:
-            return self._redact(text, shapes)
+            done = self._redact(text, shapes)
         except Exception:  # noqa: BLE001 - reporting must go on; fail closed
             return "[api-bdd: output withheld, redaction failed]"
+        if memo is not None:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[text] = done
+        return done
 
     def _redact(self, text: str, shapes: bool = True) -> str:
         if self._values:

@@ -15,6 +15,8 @@ Extra sections from ``pytest_api_bdd_report_sections`` come after the features; 
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -34,12 +36,40 @@ _ENV = Environment(
 LAZY_ABOVE = 300
 
 
-def render_html(document: dict[str, Any], sections: list[ReportSection] | None = None) -> str:
+def _json(value: Any) -> str:
     # With every "<" escaped, nothing in the data can end the inline <script> early.
-    data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return _ENV.get_template("living-docs.html.j2").render(
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _data_pieces(document: dict[str, Any], mark: str) -> Iterator[str]:
+    """The document as JSON, a feature at a time: the page of a large run is never held in
+    memory whole (nor copied to escape it, nor to encode it), only one feature's part."""
+    head, tail = _json({**document, "features": mark}).split(_json(mark), 1)
+    yield head + "["
+    for index, feature in enumerate(document["features"]):
+        yield ("," if index else "") + _json(feature)
+    yield "]" + tail
+
+
+def write_html(
+    document: dict[str, Any], sections: list[ReportSection] | None, write: Callable[[str], Any]
+) -> None:
+    """Render the page into ``write`` (a file's ``write``), the data a feature at a time."""
+    mark = f"api-bdd-data-{secrets.token_hex(16)}"  # where the data goes: in nothing else
+    frame = _ENV.get_template("living-docs.html.j2").render(
         doc=document,
-        data_json=Markup(data),  # noqa: S704
+        data_json=Markup(mark),  # noqa: S704
         sections=sections or [],
         lazy=document["summary"]["total_scenarios"] > LAZY_ABOVE,
     )
+    before, after = frame.split(mark, 1)
+    write(before)
+    for piece in _data_pieces(document, mark):
+        write(piece)
+    write(after)
+
+
+def render_html(document: dict[str, Any], sections: list[ReportSection] | None = None) -> str:
+    pieces: list[str] = []
+    write_html(document, sections, pieces.append)
+    return "".join(pieces)

@@ -211,15 +211,15 @@ class LivingDocs:
     def write_all(self, session: pytest.Session) -> None:
         records = self.late_redacted()
         document = self.document(records)
-        outputs: list[tuple[Path | None, Callable[[], str], bool]] = [
-            (self.html, lambda: _html(document, self.sections), False),
-            (self.markdown, lambda: self._markdown(document), True),
-            (self.messages, lambda: self._messages(document), False),
-            (self.data, lambda: self._data(records), False),
+        outputs: list[tuple[Path | None, Callable[[Callable[[str], Any]], Any], bool]] = [
+            (self.html, lambda write: _html(document, self.sections, write), False),
+            (self.markdown, lambda write: write(self._markdown(document)), True),
+            (self.messages, lambda write: write(self._messages(document)), False),
+            (self.data, lambda write: write(self._data(records)), False),
         ]
-        for path, render, append in outputs:
+        for path, produce, append in outputs:
             if path is not None and (self.records or path == self.data):
-                self._write(path, render, append=append)
+                self._write(path, produce, append=append)
         if self.failures and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
@@ -252,13 +252,23 @@ class LivingDocs:
         )
         return json.dumps(data, ensure_ascii=False)
 
-    def _write(self, path: Path, render: Callable[[], str], *, append: bool = False) -> None:
+    def _write(
+        self, path: Path, produce: Callable[[Callable[[str], Any]], Any], *, append: bool = False
+    ) -> None:
+        """Write a file from ``produce(write)``, in pieces. A new file is written beside the old
+        one and then put in its place, so a failure leaves the previous file as it was."""
+        partial = path.with_name(f".{path.name}.partial")
         try:
-            text = render()
             path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a" if append else "w", encoding="utf-8") as out:
-                out.write(text)
+            if append:
+                with path.open("a", encoding="utf-8") as out:
+                    produce(out.write)
+            else:
+                with partial.open("w", encoding="utf-8") as out:
+                    produce(out.write)
+                partial.replace(path)
         except (OSError, UnicodeDecodeError) as err:  # a full disk, a feature file gone bad
+            partial.unlink(missing_ok=True)
             reason = getattr(err, "strerror", None) or str(err)
             self.failures.append(f"api-bdd: could not write {path}: {reason}")
             return
@@ -298,7 +308,7 @@ def _path(value: str | None) -> Path | None:
     return path if path.is_absolute() else Path.cwd() / path
 
 
-def _html(document: Any, sections: Any) -> str:
-    from reporting.html import render_html  # Jinja2 loads when the page is written
+def _html(document: Any, sections: Any, write: Callable[[str], Any]) -> None:
+    from reporting.html import write_html  # Jinja2 loads when the page is written
 
-    return render_html(document, sections)
+    write_html(document, sections, write)

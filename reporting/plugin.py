@@ -112,6 +112,10 @@ class ReportingPlugin:
         report = yield
         self.recorder.on_report(item, report)
         scrub_report(report, self.redactor)  # outermost wrapper: after every other plugin
+        if call.when == "teardown":  # what the test's exchanges were is on the report now
+            self.recorder.forget(item)
+            if EXCHANGES in item.stash:
+                del item.stash[EXCHANGES]
         return report
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -10,6 +10,7 @@ xdist worker also attaches the skeleton to the setup report, in case it dies in 
 from __future__ import annotations
 
 import time
+from collections.abc import Generator
 from typing import Any
 
 import pytest
@@ -85,6 +86,24 @@ class ScenarioRecorder:
 
     def stop(self) -> None:
         self.current = None
+
+    def forget(self, item: pytest.Item) -> None:
+        """The scenario is reported: its working copy of the record goes (the reports carry the
+        redacted one), so a long run does not keep two of each."""
+        keys: tuple[pytest.StashKey[Any], ...] = (RECORD, CURRENT_STEP, STEP_STARTED, WORST)
+        for key in keys:
+            if key in item.stash:
+                del item.stash[key]
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, None, None]:
+        """Once every plugin has read a report (the living docs keep the record, xdist has
+        sent it), it lets go of the record: pytest's terminal reporter keeps every report to
+        the end of the run."""
+        try:
+            return (yield)
+        finally:
+            report.__dict__.pop(REPORT_ATTRIBUTE, None)
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_steps_resolved(

@@ -73,10 +73,13 @@ def raw_patterns(item: pytest.Item) -> list[str]:
 
 def raw_matching_functions(item: pytest.Item, step: Any) -> list[Any]:
     """The pytest-bdd step functions (not api-bdd's) matching ``step``."""
+    definitions = raw_definitions(item)
+    if not definitions:
+        return []
     return sorted(
         {
             context.step_func
-            for context in raw_definitions(item)
+            for context in definitions
             if context.type in (None, step.type) and context.parser.is_matching(step.name)
         },
         key=name_of,

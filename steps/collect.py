@@ -9,6 +9,7 @@ no feature uses (nor any registered marker) is an error: a typo still fails.
 
 from __future__ import annotations
 
+import gc
 import re
 import types
 from pathlib import Path
@@ -127,3 +128,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path]:
     return feature_files(config, profile_of(config))
+
+
+# -- the garbage collector ------------------------------------------------------------------------
+# Nearly every object that exists when collection starts (modules, plugins, configuration) or
+# that collection builds (thousands of items, parsed features, the step index's answers) lives
+# until the process exits. CPython's cyclic garbage collector would still walk all of them in
+# every full pass during the run, and once more at exit: at 5,000 scenarios that is about a
+# second of a collection-only run. ``gc.freeze()`` moves them out of its way (CPython's own
+# advice for long-lived objects); what the scenarios make is collected as usual.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    gc.freeze()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.freeze()

@@ -13,6 +13,7 @@ when there is one), opening no connection.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import os
 import re
@@ -40,6 +41,7 @@ _FOUND = pytest.StashKey[list[str]]()
 _MODEL_CACHE = pytest.StashKey[dict[str, bool]]()
 
 
+@functools.lru_cache(maxsize=4096)  # asked once per scenario: the answer is per file
 def _relative(path: str | Path, root: Path) -> str:
     try:
         return os.path.relpath(path, root)
@@ -165,6 +167,8 @@ def _variables(step: Any, known: set[str]) -> Iterator[str]:
     if step.datatable is not None:
         texts.extend(cell for row in step.datatable.raw() for cell in row)
     for text in texts:
+        if "${" not in text:
+            continue  # most steps use no variable: no need to scan for one
         for name, is_call in references(text):
             if is_call and name not in GENERATORS:
                 yield f"unknown generator ${{{name}()}} (known: {', '.join(GENERATORS)})"

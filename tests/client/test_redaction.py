@@ -273,3 +273,14 @@ def test_a_credential_named_object_keeps_its_brace_and_its_secrets_are_still_mas
     redacted = redact_shapes(text)
     assert redacted.startswith('{"session": {"id": 1, "token": "***"}')
     assert "tok-0123456789abcdef" not in redacted
+
+
+def test_a_text_seen_before_a_secret_was_learned_is_masked_after_it() -> None:
+    """Short texts are remembered once redacted; learning a value forgets what was remembered."""
+    redactor = Redactor()
+    text = "X-Trace: qq-7f3a9c2e5b1d4f60"
+    assert redactor.redact(text) == text
+    assert redactor.redact(text, shapes=False) == text
+    redactor.add("qq-7f3a9c2e5b1d4f60", "API_TOKEN")
+    assert redactor.redact(text) == f"X-Trace: {MASK}"
+    assert redactor.redact(text, shapes=False) == f"X-Trace: {MASK}"

@@ -146,3 +146,25 @@ def test_a_literal_secret_beside_a_reference_is_still_found() -> None:
     assert lint_feature(text) == [
         (5, "secret-looking value in a doc string: it has the shape of a credential")
     ]
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "Given the header Authorization: Bearer 9f8e7d6c5b4a3",
+        'Given the body {"api_key": "live-7a6b5c4d3e"}',
+        "Given I open https://bob:hunter22@example.com/x",
+        "Given I GET /orders?access_token=abcdef123456",
+        "Given the token eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl",
+        "Given I use the key ghp_abcdefghijklmnop",
+        "Given password=hunter22 ${user}",
+    ],
+)
+def test_a_credential_shape_is_found_on_its_line_in_a_long_clean_file(step: str) -> None:
+    """The lint passes a whole file through the shape rules once and looks line by line only
+    when that pass masked something: a shape among clean lines is still found, on its line."""
+    text = CLEAN + "\n  Scenario: one shaped line\n    " + step + "\n" + CLEAN.split("\n", 1)[1]
+    line = text.splitlines().index("    " + step) + 1
+    assert lint_feature(text) == [
+        (line, "secret-looking value in a step: it has the shape of a credential")
+    ]

@@ -179,3 +179,50 @@ def test_report_sections_are_redacted(
         text = (pytester.path / name).read_text()
         assert secret not in text
         assert "*** operations" in text
+
+
+# -- issue 11: memory ---------------------------------------------------------------------------
+def test_the_page_is_written_a_feature_at_a_time_and_reads_back_whole() -> None:
+    from reporting.html import render_html, write_html
+    from tests.reporting.generated import generated_document
+
+    document = generated_document(100)  # 4 features of 25 scenarios
+    pieces: list[str] = []
+    write_html(document, None, pieces.append)
+    page = "".join(pieces)
+    assert page == render_html(document)
+    assert embedded_data(page)["features"] == json.loads(json.dumps(document["features"]))
+    whole = len(json.dumps(document["features"]))
+    assert len(pieces) >= len(document["features"]) + 2
+    assert max(len(p) for p in pieces) < whole / 2  # never the whole data in one piece
+
+
+KEEPER = """
+import pytest
+
+SEEN = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_logreport(report):
+    SEEN.append(report)
+
+
+def pytest_terminal_summary(terminalreporter):
+    kept = [r for r in SEEN if hasattr(r, "api_bdd_scenario")]
+    terminalreporter.write_line(f"reports still holding a record: {len(kept)} of {len(SEEN)}")
+"""
+
+
+def test_reports_let_go_of_the_scenario_record_once_every_plugin_has_read_it(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest's terminal reporter keeps every report until the end of the run: a record left on
+    each would keep every scenario's evidence in memory twice."""
+    project(pytester, "nothing happens", "nothing happens")
+    pytester.makepyfile(keeper=KEEPER)
+    result = run(pytester, "-p", "keeper")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["reports still holding a record: 0 of 6"])
+    data = embedded_data((pytester.path / "reports" / "living-docs.html").read_text())
+    assert len(scenarios(data)) == 2  # the living docs had them

@@ -185,3 +185,23 @@ def test_a_failing_indexed_step_is_one_line_naming_the_step(
         ["features/basket.feature:13  Then the basket holds 4", "*the basket holds 3, not 4"]
     )
     assert "dispatch.py" not in result.stdout.str()
+
+
+FREEZE_PROBE = """
+import gc
+
+
+def pytest_runtest_setup(item):
+    print(f"frozen at set-up: {gc.get_freeze_count() > len(item.session.items) * 10}")
+"""
+
+
+def test_what_collection_built_is_kept_out_of_the_garbage_collectors_way(
+    pytester: pytest.Pytester, basket: Path
+) -> None:
+    """Items, parsed features and plugins live to the end of the run: the cyclic collector's
+    passes (and the one at exit) need not walk them."""
+    pytester.makepyfile(freeze_probe=FREEZE_PROBE)
+    result = pytester.runpytest_subprocess("-p", "freeze_probe", "-s", "-k", "Indexed and not fail")
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(["*frozen at set-up: True*"])
