@@ -112,7 +112,7 @@ def run_child(variant: Variant, scratch: Path) -> Run:
 
 def variants(root: Path, count: int, url: str, *, plus300: bool = True) -> dict[str, Variant]:
     """The variants at one N (with the +300 steps ones or not), projects written under ``root``."""
-    bare_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    bare_env = child_environment()
     api_env = api_bdd_env(bare_env)
     raw = ("-c", f"from bench.speed_suite import raw_loop; raw_loop({url!r}, {count})")
     found: dict[str, Variant] = {
@@ -134,8 +134,40 @@ def variants(root: Path, count: int, url: str, *, plus300: bool = True) -> dict[
     return found
 
 
+def child_environment() -> dict[str, str]:
+    """The environment every variant runs in: this one, without PYTHONPATH (each variant sets
+    its own) and without PYTHONDONTWRITEBYTECODE, so that Python and pytest keep and reuse
+    compiled modules (and rewritten asserts) as they do on a user's machine; the bench's own
+    environment may turn that off, and every run would then compile every module again."""
+    drop = {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
+def warm_up(chosen: list[Variant], scratch: Path) -> None:
+    """One untimed collection per project first: the compiled modules are then in place for
+    every timed run, the first one included."""
+    seen: set[Path] = set()
+    for variant in chosen:
+        if variant.probed and variant.cwd not in seen:
+            seen.add(variant.cwd)
+            command = (*PYTEST, "--collect-only")
+            run_child(
+                Variant(
+                    variant.name,
+                    command,
+                    variant.cwd,
+                    variant.env,
+                    variant.scenarios,
+                    collect_only=True,
+                ),
+                scratch,
+            )
+
+
 def alternate(chosen: list[Variant], runs: int, scratch: Path) -> dict[str, list[Run]]:
-    """``runs`` rounds, each variant once per round, the starting one rotating."""
+    """``runs`` rounds, each variant once per round, the starting one rotating, after a
+    warm-up."""
+    warm_up(chosen, scratch)
     results: dict[str, list[Run]] = {v.name: [] for v in chosen}
     for round_ in range(runs):
         shift = round_ % len(chosen)
@@ -206,23 +238,31 @@ def measure_size(
 
 
 def measure_latency(root: Path, count: int, delay: float, workers: int, runs: int) -> float:
-    """api-bdd serial over ``-n workers`` against a server that waits ``delay`` per answer."""
-    project = root / f"latency-{count}"
+    """api-bdd serial over ``-n workers`` against a server that waits ``delay`` per answer, and
+    bare pytest-bdd the same way beside it: what pytest-xdist itself gives on this machine."""
     scratch = root / "scratch-latency"
     scratch.mkdir()
+    found: dict[str, float] = {}
     with JsonServer(delay=delay) as server:
-        write_api_bdd_project(project, count, server.url, extra=False)
-        env = api_bdd_env({k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
-        serial = Variant("serial", PYTEST, project, env, count)
-        parallel = Variant(f"-n {workers}", (*PYTEST, "-n", str(workers)), project, env, count)
-        results = alternate([serial, parallel], runs, scratch)
-    walls = {name: statistics.median(r.wall for r in found) for name, found in results.items()}
-    ratio = walls["serial"] / walls[f"-n {workers}"]
-    print(f"latency {delay * 1000:.0f} ms per answer, N = {count}, api-bdd:")
+        chosen: list[Variant] = []
+        for label, write, env in (
+            ("api-bdd", write_api_bdd_project, api_bdd_env(child_environment())),
+            ("bare pytest-bdd", write_bare_project, child_environment()),
+        ):
+            project = root / f"latency-{label.split()[0]}-{count}"
+            write(project, count, server.url, extra=False)
+            chosen.append(Variant(f"{label} serial", PYTEST, project, env, count))
+            parallel = (*PYTEST, "-n", str(workers))
+            chosen.append(Variant(f"{label} -n {workers}", parallel, project, env, count))
+        results = alternate(chosen, runs, scratch)
+    walls = {name: statistics.median(r.wall for r in runs_) for name, runs_ in results.items()}
+    print(f"latency {delay * 1000:.0f} ms per answer, N = {count}:")
     for name, wall in walls.items():
         print(f"  {name:30} {wall:8.3f} s")
-    print(f"  serial / -n {workers}: {ratio:.2f}")
-    return ratio
+    for label in ("api-bdd", "bare pytest-bdd"):
+        found[label] = walls[f"{label} serial"] / walls[f"{label} -n {workers}"]
+        print(f"  {label}: serial / -n {workers}: {found[label]:.2f}")
+    return found["api-bdd"]
 
 
 def ratios(

@@ -16,19 +16,11 @@ def template_of(item: pytest.Item) -> Any:
     return scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
 
 
-_SCENARIO = pytest.StashKey[Any]()
-
-
 def scenario_of(item: pytest.Item) -> Any:
-    """The item's scenario with its outline row filled in, or None for a plain test (rendered
-    once per item)."""
-    if _SCENARIO in item.stash:
-        return item.stash[_SCENARIO]
+    """The item's scenario with its outline row filled in, or None for a plain test."""
     template = template_of(item)
-    scenario = None
-    if template is not None:
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-        scenario = template.render(example)
-    item.stash[_SCENARIO] = scenario
-    return scenario
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    return template.render(example)

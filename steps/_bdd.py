@@ -26,7 +26,8 @@ _SCENARIO = pytest.StashKey[Any]()
 
 def scenario_of(item: pytest.Item) -> Any:
     """The item's scenario with its outline row filled in, or None for a plain test (rendered
-    once per item: the pre-flight, the catalog and the reports all ask)."""
+    once and kept until :func:`forget`: the pre-flight and the catalog both ask at collection,
+    the runner when the test runs)."""
     if _SCENARIO in item.stash:
         return item.stash[_SCENARIO]
     template = template_of(item)
@@ -37,6 +38,14 @@ def scenario_of(item: pytest.Item) -> Any:
         scenario = template.render(example)
     item.stash[_SCENARIO] = scenario
     return scenario
+
+
+def forget(item: pytest.Item) -> None:
+    """Let go of what collection kept on the item for its own use (the rendered scenario, the
+    patterns its steps matched): thousands of items would keep them to the end of the run."""
+    for key in (_SCENARIO, PATTERNS_USED):
+        if key in item.stash:
+            del item.stash[key]
 
 
 def name_of(func: Any) -> str:

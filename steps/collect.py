@@ -18,6 +18,7 @@ import pytest
 from pytest_bdd.exceptions import NoScenariosFound
 
 from client.profiles import Profile
+from steps import _bdd
 from steps.fixtures import profile_of
 
 
@@ -144,4 +145,6 @@ def pytest_collection(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
+    for item in session.items:  # every plugin has read them by now (the catalog last)
+        _bdd.forget(item)
     gc.freeze()

@@ -91,3 +91,35 @@ def test_ratios_line_names_each_ratio_and_marks_sizes_not_run() -> None:
 def test_summary_takes_medians_of_wall_memory_and_probe_times() -> None:
     runs = [Run(w, m, {"collection": c}) for w, m, c in [(3, 60, 0.3), (1, 50, 0.1), (2, 70, 9)]]
     assert Summary.of(runs) == Summary(2, 60, 0.3, None)
+
+
+def test_children_keep_compiled_modules_whatever_the_benchs_own_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench.speed import child_environment
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("PYTHONPATH", "/somewhere")
+    env = child_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert "PYTHONPATH" not in env
+    assert env["PATH"] == os.environ["PATH"]
+
+
+def test_the_latency_mode_puts_bare_pytest_bdd_beside_api_bdd(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.speed import measure_latency
+
+    ratio = measure_latency(tmp_path, 4, 0.0, 2, 1)
+    out = capsys.readouterr().out
+    assert ratio > 0
+    for name in (
+        "api-bdd serial",
+        "api-bdd -n 2",
+        "bare pytest-bdd serial",
+        "bare pytest-bdd -n 2",
+    ):
+        assert f"  {name}" in out
+    assert f"  api-bdd: serial / -n 2: {ratio:.2f}" in out
+    assert "  bare pytest-bdd: serial / -n 2: " in out
