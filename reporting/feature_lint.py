@@ -20,7 +20,6 @@ from client.redaction import MASK, MIN_SECRET_LENGTH, is_sensitive_name, redact_
 _PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{[^}]*\}|\$\w+|\*+|x+|\.\.\.|-|)$", re.IGNORECASE)
 # ${variables}: where a feature takes a secret from (${secret(NAME)}, ${env(NAME)}, ${token})
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
-_LINE_REFERENCE = re.compile(r"\$\{[^}\n]*\}")  # the same, within one line of a file
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
 
 
@@ -40,12 +39,8 @@ def looks_random(token: str) -> bool:
     )
 
 
-def why_secret(
-    value: str, known: Iterable[tuple[str, str]] = (), *, shapes: bool = True
-) -> str | None:
+def why_secret(value: str, known: Iterable[tuple[str, str]] = ()) -> str | None:
     """Why ``value`` looks like a secret, or None. ``known``: (variable name, secret value).
-    ``shapes=False``: the caller knows the text holds no credential shape (see
-    :func:`lint_feature`).
 
     A known secret shorter than the masking floor is not looked for: ``API_TOKEN=short`` would
     flag "the stock is short", and the run already warns about such a secret by name.
@@ -54,7 +49,7 @@ def why_secret(
         if len(secret.strip()) >= MIN_SECRET_LENGTH and secret in value:
             return f"it contains the value of {name}"
     value = _REFERENCE.sub("", value)  # a reference is how a feature should name a secret
-    if shapes and redact_shapes(value) != value:
+    if redact_shapes(value) != value:
         return "it has the shape of a credential"
     if any(looks_random(token) for token in re.split(r"[\s\"',;:=()\[\]{}]+", value)):
         return "it looks like a generated key or token"
@@ -64,16 +59,6 @@ def why_secret(
 def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple[int, str]]:
     """(line number, problem) for each secret-looking value in a feature file's text."""
     known = [(n, v) for n, v in known if v]
-    # One shape pass over the whole file first. No shape rule spans a line break without
-    # changing the text, and a reference never spans one here, so a file the pass leaves
-    # unchanged has no line (nor cell) with a credential's shape: the usual case, and then
-    # no line is passed through the shape rules again.
-    whole = _LINE_REFERENCE.sub("", text)
-    shapes = redact_shapes(whole) != whole
-
-    def why(value: str) -> str | None:
-        return why_secret(value, known, shapes=shapes)
-
     problems: list[tuple[int, str]] = []
     header: list[str] | None = None
     fence: str | None = None
@@ -82,7 +67,7 @@ def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple
         if fence is not None:  # inside a doc string
             if line.startswith(fence):
                 fence = None
-            elif (reason := why(line)) is not None:
+            elif (reason := why_secret(line, known)) is not None:
                 problems.append((number, f"secret-looking value in a doc string: {reason}"))
             continue
         if line.startswith(('"""', "```")):
@@ -98,12 +83,12 @@ def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple
                     break
             else:
                 for cell in cells:
-                    if (reason := why(cell)) is not None:
+                    if (reason := why_secret(cell, known)) is not None:
                         problems.append((number, f"secret-looking value in a table: {reason}"))
                         break
             continue
         header = None
-        if _STEP.match(line) and (reason := why(line)) is not None:
+        if _STEP.match(line) and (reason := why_secret(line, known)) is not None:
             problems.append((number, f"secret-looking value in a step: {reason}"))
     return problems
 

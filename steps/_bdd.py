@@ -25,19 +25,26 @@ _SCENARIO = pytest.StashKey[Any]()
 
 
 def scenario_of(item: pytest.Item) -> Any:
-    """The item's scenario with its outline row filled in, or None for a plain test (rendered
-    once and kept until :func:`forget`: the pre-flight and the catalog both ask at collection,
-    the runner when the test runs)."""
-    if _SCENARIO in item.stash:
-        return item.stash[_SCENARIO]
+    """The item's scenario with its outline row filled in, or None for a plain test."""
     template = template_of(item)
-    scenario = None
-    if template is not None:
-        callspec = getattr(item, "callspec", None)
-        example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
-        scenario = template.render(example)
-    item.stash[_SCENARIO] = scenario
-    return scenario
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    return template.render(example)
+
+
+def steps_of(item: pytest.Item) -> Any:
+    """What collection reads of the item's scenario (its feature and its steps' keywords, texts,
+    lines, tables and doc strings), or None for a plain test: the scenario's own template when
+    no outline row fills it in (the same steps, nothing to render), otherwise the rendered
+    scenario, kept until :func:`forget` (the pre-flight and the catalog both ask)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or "_pytest_bdd_example" not in callspec.params:
+        return template_of(item)
+    if _SCENARIO not in item.stash:
+        item.stash[_SCENARIO] = scenario_of(item)
+    return item.stash[_SCENARIO]
 
 
 def forget(item: pytest.Item) -> None:
@@ -80,9 +87,13 @@ def raw_patterns(item: pytest.Item) -> list[str]:
     return [str(c.parser.name) for c in raw_definitions(item)]
 
 
-def raw_matching_functions(item: pytest.Item, step: Any) -> list[Any]:
-    """The pytest-bdd step functions (not api-bdd's) matching ``step``."""
-    definitions = raw_definitions(item)
+def raw_matching_functions(
+    item: pytest.Item, step: Any, definitions: list[StepFunctionContext] | None = None
+) -> list[Any]:
+    """The pytest-bdd step functions (not api-bdd's) matching ``step`` (among ``definitions``,
+    when the caller has them already)."""
+    if definitions is None:
+        definitions = raw_definitions(item)
     if not definitions:
         return []
     return sorted(

@@ -43,12 +43,12 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
     uses: Counter[str] = Counter()
     raw: dict[str, tuple[str, Any]] = {}
     seen: set[tuple[str, int]] = set()
-    first = next((i for i in session.items if _bdd.scenario_of(i) is not None), None)
+    first = next((i for i in session.items if _bdd.steps_of(i) is not None), None)
     if first is not None:  # pytest-bdd's own definitions, used or not (found once)
         for context in _bdd.raw_definitions(first):
             raw[str(context.parser.name)] = (context.type or "any", context.step_func)
     for item in session.items:  # what the pre-flight matched, each step of a file once
-        scenario = _bdd.scenario_of(item)
+        scenario = _bdd.steps_of(item)
         if scenario is None:
             continue
         for line, patterns in item.stash.get(_bdd.PATTERNS_USED, []):

@@ -99,12 +99,9 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if not pyfuncitem.stash.get(INDEXED, False):
         return None
     __tracebackhide__ = True
-    from steps import _bdd  # it imports this module
+    from steps._bdd import scenario_of  # it imports this module
 
-    try:
-        run_scenario(pyfuncitem.funcargs["request"], _bdd.scenario_of(pyfuncitem))  # type: ignore[arg-type]
-    finally:
-        _bdd.forget(pyfuncitem)
+    run_scenario(pyfuncitem.funcargs["request"], scenario_of(pyfuncitem))  # type: ignore[arg-type]
     return True
 
 

@@ -145,12 +145,15 @@ def api_profile(request: pytest.FixtureRequest) -> Profile:
 
 
 @pytest.fixture(scope="session")
-def base_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, api_profile: Profile
-) -> Iterator[str]:
+def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """Overrides pytest-base-url's fixture: the profile's URL, or its embedded API started for
-    this worker by the plugin that answers ``pytest_api_bdd_start_api``."""
+    this worker by the plugin that answers ``pytest_api_bdd_start_api``.
+
+    pytest-base-url's autouse check makes this fixture part of every test's fixture closure,
+    so it asks for nothing else by name: what it needs is looked up when it runs, and
+    collecting thousands of scenarios does not walk more fixtures than bare pytest-bdd does."""
     config = request.config
+    api_profile = profile_of(config)
     name = api_profile.embedded
     if name is None:
         yield api_profile.base_url
@@ -158,7 +161,7 @@ def base_url(
     started = config.hook.pytest_api_bdd_start_api(
         config=config,
         name=name,
-        workdir=tmp_path_factory.mktemp(f"embedded-{name}"),
+        workdir=request.getfixturevalue("tmp_path_factory").mktemp(f"embedded-{name}"),
         worker=int(worker_id(config).removeprefix("gw").replace("main", "0")),
         client_timeout=get_option(config, "api_timeout", api_profile.timeout),
     )

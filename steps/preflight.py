@@ -186,11 +186,12 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     first: tuple[int, str] | None = None
     used: list[tuple[int, list[str]]] = []
     indexed = True
+    definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
     for step in scenario.steps:
         text = f"{step.keyword.strip()} {step.name}"
         at = f"{where}:{step.line_number}:"
         matches = REGISTRY.find(step.name)
-        raw = _bdd.raw_matching_functions(item, step)
+        raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
         patterns = [m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw))
         used.append((step.line_number, patterns))
         indexed = indexed and len(matches) == 1 and not raw
@@ -256,7 +257,7 @@ def pytest_collection_modifyitems(
 ) -> None:
     found = config.stash.setdefault(_FOUND, [])
     for item in items:
-        scenario = _bdd.scenario_of(item)
+        scenario = _bdd.steps_of(item)
         if scenario is None:
             continue
         functions, problems, first = step_problems(item, scenario)

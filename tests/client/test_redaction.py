@@ -284,3 +284,38 @@ def test_a_text_seen_before_a_secret_was_learned_is_masked_after_it() -> None:
     redactor.add("qq-7f3a9c2e5b1d4f60", "API_TOKEN")
     assert redactor.redact(text) == f"X-Trace: {MASK}"
     assert redactor.redact(text, shapes=False) == f"X-Trace: {MASK}"
+
+
+def test_a_value_issued_when_it_was_learned_is_left_out_of_the_final_pass() -> None:
+    """A serial run signed in per scenario learns a token per scenario: records made before a
+    token was issued cannot hold it, so the final pass over them need not look for it."""
+    redactor = Redactor()
+    known = redactor.known
+    redactor.add("token-issued-just-now-0123456789", "the access_token", issued=True)
+    redactor.add("a-password-read-late-0123456789", "API_PASSWORD")
+    redactor.add("token-issued-just-now-0123456789", "the Authorization header")  # again
+    late = redactor.learned_after(known)
+    assert late.known == 1
+    assert late.redact("a-password-read-late-0123456789 token-issued-just-now-0123456789") == (
+        f"{MASK} token-issued-just-now-0123456789"
+    )
+    assert redactor.redact("token-issued-just-now-0123456789") == MASK  # masked everywhere else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----",
+        "postgres://admin:hunter22@db.internal/x",
+        "/orders?access_token=abcdef123456",
+        "password hunter22",  # no separator: not a shape (the control)
+        "Authorization: Negotiate YIIabc123def",
+        "bearer 9f8e7d6c5b4a3",
+        "eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl",
+        "key ghp_abcdefghijklmnop and AKIAABCDEFGHIJKLMNOP",
+    ],
+)
+def test_text_without_what_a_shape_needs_is_passed_through_untouched(text: str) -> None:
+    """redact_shapes returns at once when no rule could match; every rule's shape still masks."""
+    masked = redact_shapes(text)
+    assert (masked == text) == (text == "password hunter22")

@@ -161,8 +161,8 @@ def test_a_literal_secret_beside_a_reference_is_still_found() -> None:
     ],
 )
 def test_a_credential_shape_is_found_on_its_line_in_a_long_clean_file(step: str) -> None:
-    """The lint passes a whole file through the shape rules once and looks line by line only
-    when that pass masked something: a shape among clean lines is still found, on its line."""
+    """The shape rules skip text with none of the characters or words they need (most lines
+    of a feature): a line with a credential's shape among clean ones is still found."""
     text = CLEAN + "\n  Scenario: one shaped line\n    " + step + "\n" + CLEAN.split("\n", 1)[1]
     line = text.splitlines().index("    " + step) + 1
     assert lint_feature(text) == [
