@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.speed import machine
+from bench.speed import child_environment, machine
 from bench.speed_suite import api_bdd_env, write_api_bdd_project, write_bare_project
 
 OF_INTEREST = (
@@ -29,6 +29,7 @@ OF_INTEREST = (
     "|render_html|render_messages|build_document|redact|to_dict|pytest_runtest_makereport"
     "|perform_collect|runtestloop|pytest_sessionfinish|pytest_collection_modifyitems"
     "|matching_functions|_check_steps|run_indexed_step|registry.py.*find"
+    "|run_scenario|call_definition|scrub_report|write_html|step_problems|lint_feature"
 )
 TOP = 40
 # (file name, function, what it stands for): the headline, one line each, when present
@@ -42,7 +43,10 @@ HEADLINE = (
     ("scenario.py", "find_fixturedefs_for_step", "pytest-bdd step lookups (scan)"),
     ("parsers.py", "is_matching", "step pattern matches"),
     ("registry.py", "find", "step index lookups"),
-    ("dispatch.py", "run_indexed_step", "steps run through the index"),
+    ("dispatch.py", "run_indexed_step", "steps run by pytest-bdd's dispatcher"),
+    ("dispatch.py", "run_scenario", "scenarios run through the index"),
+    ("dispatch.py", "call_definition", "steps run through the index"),
+    ("secrets.py", "scrub_report", "reports redacted"),
     ("redaction.py", "redact", "redactions"),
 )
 
@@ -96,7 +100,7 @@ def summary(prof: Path) -> str:
 
 def profile(root: Path, count: int, url: str, path: Path) -> None:
     """Profile bare pytest-bdd and api-bdd at ``count`` scenarios; write the summary to path."""
-    bare_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    bare_env = child_environment()
     writers: dict[str, tuple[Callable[..., None], dict[str, str]]] = {
         "bare pytest-bdd": (write_bare_project, bare_env),
         "api-bdd": (write_api_bdd_project, api_bdd_env(bare_env)),

@@ -119,7 +119,7 @@ def encodings(secret: str) -> set[str]:
 
 
 _MEMO_TEXT = 200  # characters: longer texts (bodies) are rarely seen twice
-_MEMO_SIZE = 20_000  # texts per memo before it starts again
+_MEMO_SIZE = 4096  # texts per memo before it starts again
 
 
 class Redactor:

@@ -13,6 +13,7 @@ mean two things. Two definitions that both match a text make it ambiguous.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -24,7 +25,7 @@ import parse as parselib
 
 RESERVED = ("datatable", "docstring")
 _INDEX_DEPTH = 3  # leading literal words used as index keys
-_CACHE_LIMIT = 100_000
+_CACHE_LIMIT = 8_192  # texts remembered (a suite repeats its steps; a huge one would keep all)
 
 
 def _typed(pattern: str, convert: Callable[[str], Any] = str) -> Callable[[str], Any]:
@@ -79,8 +80,9 @@ class StepDefinition:
     # variables this step sets: an argument's name (the variable it names) or a variable's name
     sets: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def function(self) -> str:
+        """``module.name`` of the function (one string, however many steps it serves)."""
         return f"{self.func.__module__}.{self.func.__qualname__}"
 
     def variables_set(self, arguments: Mapping[str, Any]) -> set[str]:
