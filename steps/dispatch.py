@@ -1,4 +1,4 @@
-"""The one step definition pytest-bdd sees: it hands every step to the index.
+"""How steps reach their definitions: through the index, never by scanning them all.
 
 pytest-bdd's public extension point is the step parser: this module registers one step
 definition (any keyword) whose parser matches a text when :data:`~steps.registry.REGISTRY`
@@ -6,6 +6,10 @@ does, and whose function calls the matching api-bdd definition with the text's a
 the data table or doc string, and the fixtures it asks for. pytest-bdd's own lookup then
 scans a handful of fixtures instead of every step definition, whatever the library's size.
 Step definitions written with pytest-bdd's own decorators keep working beside it.
+
+A scenario whose every step the pre-flight found in the index (and in no pytest-bdd
+definition) skips even that lookup: pytest's ``pytest_pyfunc_call`` hook runs its steps here,
+announced through pytest-bdd's hooks as pytest-bdd's runner announces them.
 """
 
 from __future__ import annotations
