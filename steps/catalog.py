@@ -19,10 +19,12 @@ from steps.registry import REGISTRY
 
 
 def _where(func: Any, root: str) -> dict[str, Any]:
+    """Where the function is written: its file and first line (its first decorator's), read
+    from its code object (``inspect.getsourcelines`` would read and tokenize the file)."""
     try:
         path = inspect.getsourcefile(func) or ""
-        line = inspect.getsourcelines(func)[1]
-    except (OSError, TypeError):
+        line = inspect.unwrap(func).__code__.co_firstlineno
+    except (AttributeError, TypeError):
         return {}
     return {"uri": os.path.relpath(path, root), "line": line}
 

@@ -125,6 +125,11 @@ def test_statuses_steps_and_evidence(pytester: pytest.Pytester) -> None:
     catalog = {e["pattern"]: e for e in doc["catalog"]}
     assert catalog["a step no feature uses"]["uses"] == 0
     assert catalog["a step no feature uses"]["doc"] == "Listed in the catalog as unused."
+    # where it is written: its decorator's line
+    assert catalog["a step no feature uses"]["uri"] == "sample_steps.py"
+    steps_source = (SAMPLE / "sample_steps.py").read_text().splitlines()
+    line = catalog["a step no feature uses"]["line"]
+    assert steps_source[line - 1] == '@given("a step no feature uses")'
     assert catalog["I order {quantity:d} of the product"]["uses"] == 3
     assert 'class="unused"' in html
     markdown = (pytester.path / "summary.md").read_text()
