@@ -153,6 +153,9 @@ def _mask_query_param(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_SCHEME_WORD = re.compile(r"bearer|basic|digest|token", re.IGNORECASE)
+
+
 def _may_hold_a_shape(text: str) -> bool:
     """Whether ``text`` has what at least one rule above needs: a separator (a name's ":" or
     "=", a URL's "://", a query's "="), a JWT's head, a private key's header, a scheme word or
@@ -160,10 +163,8 @@ def _may_hold_a_shape(text: str) -> bool:
     passed over by a few substring searches instead of every rule's scan."""
     if ":" in text or "=" in text or "eyJ" in text or "PRIVATE KEY" in text:
         return True
-    lower = text.lower()  # the scheme rule ignores case
-    if "bearer" in lower or "basic" in lower or "digest" in lower or "token" in lower:
-        return True
-    return KNOWN_KEY_PREFIXES.search(text) is not None
+    # the scheme words as the scheme rule matches them: re's IGNORECASE also takes U+017F for s
+    return _SCHEME_WORD.search(text) is not None or KNOWN_KEY_PREFIXES.search(text) is not None
 
 
 def redact_shapes(text: str) -> str:

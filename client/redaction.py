@@ -142,16 +142,10 @@ class Redactor:
         # statuses, step texts come back on every report): replaced, never cleared in place,
         # when a value is added, so a result computed before cannot land in the new memo
         self._memo: tuple[dict[str, str], dict[str, str]] = ({}, {})
-        self._issued: set[str] = set()  # values that came into being when they were learned
 
     # -- what is secret ----------------------------------------------------------------------
-    def add(self, value: str | None, name: str = "a secret", *, issued: bool = False) -> None:
-        """Register a secret value; ``name`` (never the value) is used in warnings.
-
-        ``issued``: the value did not exist before this moment (a token an API has just issued
-        in its answer), so nothing redacted earlier can hold it: :meth:`learned_after` leaves it
-        out of the final pass over earlier data. A value first registered otherwise keeps its
-        place in that pass."""
+    def add(self, value: str | None, name: str = "a secret") -> None:
+        """Register a secret value; ``name`` (never the value) is used in warnings."""
         if not value:
             return
         value = str(value)
@@ -171,8 +165,6 @@ class Redactor:
             if value in self._values:
                 return
             self._values[value] = name
-            if issued:
-                self._issued.add(value)
             for form in forms:
                 if len(form) >= FRAGMENT:
                     self._grams.update(
@@ -192,17 +184,13 @@ class Redactor:
 
     def learned_after(self, known: int) -> Redactor:
         """A redactor of the values registered after the first ``known`` (see :attr:`known`):
-        a final pass over data already redacted when ``known`` values were registered. Values
-        registered as ``issued`` are left out: they did not exist when that data was made (a
-        serial run signed in per scenario learns thousands of such tokens)."""
+        a final pass over data already redacted when ``known`` values were registered."""
         late = Redactor()
         late.enabled = self.enabled
         with self._lock:
             values = list(self._values.items())[known:]
-            issued = set(self._issued)
         for value, name in values:
-            if value not in issued:
-                late.add(value, name)
+            late.add(value, name)
         return late
 
     # -- masking -----------------------------------------------------------------------------

@@ -19,8 +19,11 @@ xdist, where the controller learns nothing), and the extra sections through all 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -177,10 +180,14 @@ class LivingDocs:
         )
 
     def late_redacted(self) -> list[dict[str, Any]]:
-        """The records, redacted with the values learned after they arrived (usually none)."""
+        """The records, redacted once more when values were learned after they arrived (none
+        under xdist; a serial run that signs in per scenario learns a token each time). The
+        run's own redactor makes that pass: a second one of the late values alone would hold
+        them all again (a token's fragments are thousands of strings)."""
         records = list(self.records.values())
-        late = self.redactor.learned_after(self.known_at_first_record or 0)
-        return records if late.known == 0 else [redact_values(late, r) for r in records]
+        if self.redactor.known <= (self.known_at_first_record or 0):
+            return records
+        return [redact_values(self.redactor, r) for r in records]
 
     def document(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         return build_document(
@@ -255,20 +262,16 @@ class LivingDocs:
     def _write(
         self, path: Path, produce: Callable[[Callable[[str], Any]], Any], *, append: bool = False
     ) -> None:
-        """Write a file from ``produce(write)``, in pieces. A new file is written beside the old
-        one and then put in its place, so a failure leaves the previous file as it was."""
-        partial = path.with_name(f".{path.name}.partial")
+        """Write a file from ``produce(write)``, in pieces. A regular file (or none yet) is
+        written beside itself and then put in its place, so a failure leaves the previous one
+        as it was; anything else at the path (a symlink, a pipe, /dev/stdout) is written into,
+        as is a file whose directory takes no new file."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if append:
-                with path.open("a", encoding="utf-8") as out:
+            if append or not _replaceable(path) or not _write_beside(path, produce):
+                with path.open("a" if append else "w", encoding="utf-8") as out:
                     produce(out.write)
-            else:
-                with partial.open("w", encoding="utf-8") as out:
-                    produce(out.write)
-                partial.replace(path)
         except (OSError, UnicodeDecodeError) as err:  # a full disk, a feature file gone bad
-            partial.unlink(missing_ok=True)
             reason = getattr(err, "strerror", None) or str(err)
             self.failures.append(f"api-bdd: could not write {path}: {reason}")
             return
@@ -306,6 +309,43 @@ def _path(value: str | None) -> Path | None:
         return None
     path = Path(value)
     return path if path.is_absolute() else Path.cwd() / path
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether the path is a regular file (not through a symlink) or nothing yet."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return True
+
+
+def _write_beside(path: Path, produce: Callable[[Callable[[str], Any]], Any]) -> bool:
+    """Write a new file in the path's directory and move it into place (keeping the old file's
+    permissions); False when the directory takes no new file (then the caller writes into the
+    path itself). Whatever goes wrong while producing, the new file is removed."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return False
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            produce(out.write)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(partial, stat.S_IMODE(path.stat().st_mode))
+        if not path.exists():
+            os.chmod(partial, 0o666 & ~_umask())
+        partial.replace(path)
+    finally:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _html(document: Any, sections: Any, write: Callable[[str], Any]) -> None:

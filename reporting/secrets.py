@@ -79,12 +79,8 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
         body = exchange.json()
     except ValueError:
         return
-    # A credential in the answer to a POST was issued by it (a sign-in, a new key): nothing made
-    # before can hold it. One in a GET's answer may be old, and stays in the final pass.
-    issued = exchange.method == "POST"
     for where, value in credentials_in(body):
-        where = f"the {where} from {exchange.method} {redact_url(exchange.url)}"
-        redactor.add(value, where, issued=issued)
+        redactor.add(value, f"the {where} from {exchange.method} {redact_url(exchange.url)}")
 
 
 class RedactingFilter(logging.Filter):

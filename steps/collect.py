@@ -137,9 +137,15 @@ def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path]:
 # until the process exits. CPython's cyclic garbage collector would still walk all of them in
 # every full pass during the run, and once more at exit: at 5,000 scenarios that is about a
 # second of a collection-only run. ``gc.freeze()`` moves them out of its way (CPython's own
-# advice for long-lived objects); what the scenarios make is collected as usual.
+# advice for long-lived objects); what the scenarios make is collected as usual. A process that
+# runs pytest again (``pytest.main()`` in a loop, in-process ``pytester``) gets what the
+# previous run froze back at the start of the next one: unfrozen, collected, and only what is
+# still alive frozen again.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
     gc.freeze()
 
 

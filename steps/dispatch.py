@@ -105,7 +105,10 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     __tracebackhide__ = True
     from steps._bdd import scenario_of  # it imports this module
 
-    run_scenario(pyfuncitem.funcargs["request"], scenario_of(pyfuncitem))  # type: ignore[arg-type]
+    scenario = scenario_of(pyfuncitem)
+    if scenario is None:  # the function was wrapped since collection (--trace): pytest-bdd's way
+        return None
+    run_scenario(pyfuncitem.funcargs["request"], scenario)  # type: ignore[arg-type]
     return True
 
 

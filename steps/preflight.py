@@ -97,22 +97,34 @@ def _dialect(language: str) -> Dialect:
 
 def scenario_headers(text: str, language: str) -> Iterator[tuple[int, str]]:
     """(line, name) of each Scenario/Example/Outline header of a well-formed feature file: a
-    line scan in the file's Gherkin dialect, doc strings skipped. pytest-bdd keeps scenarios by
+    line scan in the file's Gherkin dialect, doc strings skipped (one opens only right after a
+    step, as in Gherkin: a description may show three quotes). pytest-bdd keeps scenarios by
     name, so two with one name are only visible in the text."""
     dialect = _dialect(language)
     keywords = tuple(
         f"{k.strip()}:" for k in dialect.scenario_keywords + dialect.scenario_outline_keywords
     )
+    step_keywords = tuple(
+        dialect.given_keywords
+        + dialect.when_keywords
+        + dialect.then_keywords
+        + dialect.and_keywords
+        + dialect.but_keywords
+    )
     fence: str | None = None
+    after_step = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if fence is not None:
             if line.startswith(fence):
-                fence = None
+                fence, after_step = None, False
             continue
-        if line.startswith(('"""', "```")):
+        if not line or line.startswith("#"):
+            continue
+        if after_step and line.startswith(('"""', "```")):
             fence = line[:3]
             continue
+        after_step = line.startswith(step_keywords)
         for keyword in keywords:
             if line.startswith(keyword):
                 yield number, line[len(keyword) :].strip()
