@@ -16,19 +16,8 @@ import pytest
 
 from client._shapes import redact_shapes
 from tests.conftest import ROOT
+from tests.steps.test_index_runner import PROJECT  # a profile and its feature folder
 from tests.stub_server import StubHandler, stub_server
-
-PROJECT = """
-[tool.pytest.ini_options]
-pythonpath = ["{root}"]
-addopts = ["-p", "no:cacheprovider"]
-
-[tool.api-bdd]
-default = "quiet"
-[tool.api-bdd.profiles.quiet]
-base_url = "{base_url}"
-features = ["features"]
-"""
 
 STEPS = """
 from steps import given, then

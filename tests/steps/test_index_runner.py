@@ -19,7 +19,7 @@ addopts = ["-p", "no:cacheprovider"]
 [tool.api-bdd]
 default = "quiet"
 [tool.api-bdd.profiles.quiet]
-base_url = "http://127.0.0.1:9"
+base_url = "{base_url}"
 features = ["features"]
 """
 
@@ -124,7 +124,9 @@ def basket(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
         conftest.replace('"reporting.plugin",', '"reporting.plugin",\n    "spy_steps",')
     )
     (pytester.path / "spy_steps.py").write_text(SPY)
-    (pytester.path / "pyproject.toml").write_text(PROJECT.format(root=ROOT))
+    (pytester.path / "pyproject.toml").write_text(
+        PROJECT.format(root=ROOT, base_url="http://127.0.0.1:9")
+    )
     (pytester.path / "features").mkdir()
     (pytester.path / "features" / "basket.feature").write_text(textwrap.dedent(FEATURE))
     out = pytester.path / "spy.json"
