@@ -182,17 +182,6 @@ class Redactor:
     def known(self) -> int:
         return len(self._values)
 
-    def learned_after(self, known: int) -> Redactor:
-        """A redactor of the values registered after the first ``known`` (see :attr:`known`):
-        a final pass over data already redacted when ``known`` values were registered."""
-        late = Redactor()
-        late.enabled = self.enabled
-        with self._lock:
-            values = list(self._values.items())[known:]
-        for value, name in values:
-            late.add(value, name)
-        return late
-
     # -- masking -----------------------------------------------------------------------------
     def redact(self, text: str, *, shapes: bool = True) -> str:
         """``text`` with every secret masked. Never raises: on failure the text is withheld.

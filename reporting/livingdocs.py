@@ -13,8 +13,8 @@ before any test. At the end each file is written on its own: one that fails is o
 the summary and a non-zero exit status, and the others are still written.
 
 Redaction: each record was redacted in the process that ran it. Before anything is written the
-records pass once more through the values the redactor learned after they arrived (none under
-xdist, where the controller learns nothing), and the extra sections through all of them.
+records pass once more through the run's redactor when it learned values after they arrived
+(none under xdist, where the controller learns nothing), and the extra sections always do.
 """
 
 from __future__ import annotations
