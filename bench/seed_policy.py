@@ -29,5 +29,5 @@ class SeedArticlePolicy(RetryPolicy):
 
 def pytest_api_bdd_retry_policy(config: pytest.Config) -> RetryPolicy:
     return SeedArticlePolicy(
-        max_attempts=3, idempotency_keys=False, budget=None, retry_after_cap=math.inf
+        max_attempts=3, idempotency_key=None, budget=None, retry_after_cap=math.inf
     )

@@ -156,12 +156,13 @@ class ApiClient:
         method = method.upper()
         policy = self.retry_policy if retries else self.retry_policy.without_retries()
         all_headers = {**self.headers, **(headers or {})}
+        key = policy.idempotency_key
         if (
             method in KEYED_METHODS
-            and policy.idempotency_keys
-            and not any(k.lower() == "idempotency-key" for k in all_headers)
+            and key is not None
+            and not any(k.lower() == key.lower() for k in all_headers)
         ):
-            all_headers["Idempotency-Key"] = uuid.uuid4().hex  # the same on every attempt
+            all_headers[key] = uuid.uuid4().hex  # the same on every attempt
         body: bytes | None = None
         if json is not None:
             body = jsonlib.dumps(json, default=_json_default).encode()

@@ -6,13 +6,18 @@ Rules (RFC 9110 §9.2.2, urllib3 ``Retry``, the AWS SDKs' standard mode):
 what happened                     GET/HEAD/PUT/DELETE/OPTIONS  POST/PATCH
 ================================  ==========================  ===============================
 connect failure (never sent)      retry                       retry
-reset / timeout after sending     retry                       retry with Idempotency-Key,
-                                                              else "outcome unknown"
-429, 502, 503, 504                retry                       retry with Idempotency-Key
-409 with Retry-After              retry with Idempotency-Key  retry with Idempotency-Key
-                                  (a request still in flight)
+reset / timeout after sending     retry                       retry with an idempotency key,
+                                                              else "may have been applied"
+429; 503 with Retry-After         retry                       retry (not processed)
+502, 504, 503 without Retry-After retry                       retry with an idempotency key
+409 with Retry-After              retry with an idempotency   retry with an idempotency key
+                                  key (still in flight)
 other 4xx, 500, bad body          never                       never
 ================================  ==========================  ===============================
+
+"With an idempotency key" means the API declares one (the profile's ``idempotency_key``,
+:attr:`RetryPolicy.idempotency_key`) and the request carries it: a key the API ignores makes
+nothing safe, so none is sent unless the API says it honours it.
 
 Waits honour ``Retry-After`` (seconds or HTTP-date) up to ``retry_after_cap``; a server asking
 for more fails the request at once; a malformed value falls back to backoff. Backoff is
@@ -165,9 +170,11 @@ class RetryPolicy:
     ``[0, min(cap, base * 2**(n-1))]`` seconds (full jitter).
     ``retry_after_cap``: the longest Retry-After honoured; a longer one fails the request at
     once with :class:`~client.RetryAfterTooLongError`.
-    ``idempotency_keys``: give every POST, PATCH and DELETE an ``Idempotency-Key`` (the same on
-    every attempt), which makes POST and PATCH safe to retry, and lets an API that honours the
-    header replay a DELETE's first answer instead of a 404 when that answer was lost.
+    ``idempotency_key``: the header the API declares it honours (``"Idempotency-Key"``); every
+    POST, PATCH and DELETE then carries one (the same on every attempt), which makes POST and
+    PATCH safe to retry, and lets the API replay a DELETE's first answer instead of a 404 when
+    that answer was lost. ``None`` (the default): the API declares none, so no key is sent and a
+    POST or PATCH that may have reached the server is never retried.
     ``budget``: the run-wide retry budget; ``None`` means unlimited (not recommended).
     ``sleep`` and ``rand`` are injectable so tests can assert exact waits without waiting.
     """
@@ -176,7 +183,7 @@ class RetryPolicy:
     backoff_base: float = 0.1
     backoff_cap: float = 5.0
     retry_after_cap: float = 10.0
-    idempotency_keys: bool = True
+    idempotency_key: str | None = None
     budget: RetryBudget | None = field(default_factory=RetryBudget)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     rand: Callable[[], float] = field(default=random.random, repr=False)
@@ -195,7 +202,9 @@ class RetryPolicy:
             if status in RETRY_STATUSES or (status == 409 and outcome.retry_after is not None):
                 if safe:
                     return Verdict(True, f"{status} from the server ({how} {method})")
-                return Verdict(False, f"{status}, but {method} without Idempotency-Key")
+                if status == 429 or (status == 503 and outcome.retry_after is not None):
+                    return Verdict(True, f"{status}: the server did not process the {method}")
+                return Verdict(False, f"{status}, but {method} without an idempotency key")
             return Verdict(False, f"{status} is not transient")
         if outcome.kind in PERMANENT:
             return Verdict(False, f"{outcome.kind} is not transient")
@@ -203,7 +212,7 @@ class RetryPolicy:
             return Verdict(True, f"{outcome.kind}: the request never left")
         if safe:
             return Verdict(True, f"{outcome.kind} after sending ({how} {method})")
-        return Verdict(False, f"{outcome.kind} after sending a {method} without Idempotency-Key")
+        return Verdict(False, f"{outcome.kind} after sending a {method} without an idempotency key")
 
     # -- how long to wait --------------------------------------------------------------------
     def delay(self, attempt: int, outcome: Outcome) -> tuple[float, bool]:

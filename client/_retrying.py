@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 import requests
 import tenacity
@@ -67,7 +68,8 @@ class RetryRun:
         self.policy = policy
         self.method = (prepared.method or "GET").upper()
         self.url = prepared.url or ""
-        self.keyed = "Idempotency-Key" in prepared.headers
+        key = policy.idempotency_key
+        self.keyed = key is not None and key in prepared.headers
         self.started_at = time.time()
         self.start = time.monotonic()
         self.deadline_seconds = deadline_seconds
@@ -221,13 +223,18 @@ class RetryRun:
         earlier_unknown = any(a.outcome_unknown for a in self.attempts[:-1])
         if failed.outcome.lost and not earlier_unknown:
             return OutcomeUnknownError(
-                f"{where}: outcome unknown, the request may have been applied:"
-                f" {failed} ({self._verdict.reason}; an Idempotency-Key makes it safe to retry)",
+                f"{self.method} {_path_of(self.url)}: the answer was lost after the request was"
+                f" sent; it may have been applied ({self._why_not_retried()})",
                 method=self.method,
                 url=self.url,
             )
         error = TransportError(f"{where} failed: {failed}", method=self.method, url=self.url)
         return self._unless_unknown(error)
+
+    def _why_not_retried(self) -> str:
+        if self.policy.idempotency_key is None:
+            return "the API does not declare an idempotency key, so it was not retried"
+        return f"it carried no {self.policy.idempotency_key} header, so it was not retried"
 
     def _unless_unknown(self, err: ApiClientError) -> ApiClientError:
         """``err``, or an :class:`OutcomeUnknownError` saying so once an attempt was lost.
@@ -321,6 +328,12 @@ def _outcome_of_state(state: tenacity.RetryCallState) -> Outcome:
         return err.outcome
     received: Received = state.outcome.result()
     return _status_outcome(received.response)
+
+
+def _path_of(url: str) -> str:
+    """The path and (redacted) query of ``url``: what a one-line message needs to say which."""
+    parts = urlsplit(redact_url(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
 
 
 def _as_bytes(body: bytes | str | None) -> bytes | None:

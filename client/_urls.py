@@ -56,6 +56,32 @@ def check_base_url(url: str) -> str:
     return f"{scheme}://{parts.netloc}{parts.path}".rstrip("/")
 
 
+Origin = tuple[str, str, int | None]
+
+
+def origin_of(url: str) -> Origin:
+    """``(scheme, host, port)`` of a URL, host lower-cased and the scheme's default port filled
+    in, so ``http://API.test`` and ``http://api.test:80`` are one origin (RFC 6454)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ("", "", None)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
+
+
+def check_origin(url: str) -> str:
+    """Return ``url`` as ``scheme://host[:port]`` or raise ``ValueError`` saying what is wrong.
+
+    For ``trusted_origins``: an origin has no path, query or credentials.
+    """
+    checked = check_base_url(url)
+    if urlsplit(checked).path not in ("", "/"):
+        raise ValueError(f"origin {url!r} must not have a path: give http(s)://host[:port]")
+    return checked
+
+
 def _no_scheme(text: str) -> str:
     typo = _ALMOST_A_SCHEME.match(text)
     if typo:

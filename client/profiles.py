@@ -20,6 +20,7 @@ Read with pydantic-settings' TOML sources from the ``[tool.api-bdd]`` table of
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,7 +34,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from client._urls import check_origin
+
 EMBEDDED_PREFIX = "embedded:"
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 §5.6.2: a header name
 
 
 class ProfileError(ValueError):
@@ -128,6 +132,24 @@ class Profile(_Config):
     timeout: float | None = Field(default=None, gt=0)
     deadline: float | None = Field(default=None, gt=0)
     retries: int | None = Field(default=None, ge=0)
+    # origins besides the base URL's that may receive the profile's credentials (an identity
+    # provider, a second host of the same API); empty: only the base URL's origin
+    trusted_origins: tuple[str, ...] = ()
+    # the header the API honours as an idempotency key ("Idempotency-Key"); None: it declares
+    # none, so a POST or PATCH that may have reached the server is never retried
+    idempotency_key: str | None = None
+
+    @field_validator("trusted_origins")
+    @classmethod
+    def _trusted_origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_origin(origin) for origin in value)
+
+    @field_validator("idempotency_key")
+    @classmethod
+    def _idempotency_key(cls, value: str | None) -> str | None:
+        if value is not None and not _TOKEN.fullmatch(value):
+            raise ValueError(f"{value!r} is not an HTTP header name")
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -192,7 +192,9 @@ def retry_policy(request: pytest.FixtureRequest, api_profile: Profile) -> RetryP
     if chosen is not None:
         return chosen  # type: ignore[no-any-return]
     retries = get_option(request.config, "api_retries", api_profile.retries)
-    return no_retries() if retries == 0 else RetryPolicy(max_attempts=retries + 1)
+    if retries == 0:
+        return no_retries()
+    return RetryPolicy(max_attempts=retries + 1, idempotency_key=api_profile.idempotency_key)
 
 
 @pytest.fixture(scope="session")

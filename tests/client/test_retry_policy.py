@@ -26,7 +26,11 @@ def cases() -> list[tuple[str, bool, Outcome, bool]]:
             safe = method in SAFE or keyed
             rows += [(method, keyed, Outcome(kind), True) for kind in NEVER_SENT]
             rows += [(method, keyed, Outcome(kind), safe) for kind in LOST]
-            rows += [(method, keyed, Outcome("status", s), safe) for s in TRANSIENT_STATUSES]
+            # 429 and a 503 with Retry-After say the request was not processed: any method
+            rows += [
+                (method, keyed, Outcome("status", s), safe or s == 429) for s in TRANSIENT_STATUSES
+            ]
+            rows.append((method, keyed, Outcome("status", 503, retry_after="1"), True))
             rows += [(method, keyed, Outcome("status", s), False) for s in PERMANENT_STATUSES]
             rows.append((method, keyed, Outcome("status", 409, retry_after="1"), safe))
             rows += [
@@ -39,7 +43,10 @@ def cases() -> list[tuple[str, bool, Outcome, bool]]:
 @pytest.mark.parametrize(
     ("method", "keyed", "outcome", "retry"),
     cases(),
-    ids=[f"{m}-{'key' if k else 'nokey'}-{o.label}" for m, k, o, _ in cases()],
+    ids=[
+        f"{m}-{'key' if k else 'nokey'}-{o.label}{'-retry-after' if o.retry_after else ''}"
+        for m, k, o, _ in cases()
+    ],
 )
 def test_truth_table(method: str, keyed: bool, outcome: Outcome, retry: bool) -> None:
     verdict = policy.verdict(method, keyed, outcome)
@@ -49,7 +56,9 @@ def test_truth_table(method: str, keyed: bool, outcome: Outcome, retry: bool) ->
 
 def test_the_reason_says_why_not() -> None:
     verdict = policy.verdict("POST", False, Outcome("reset-before-response"))
-    assert verdict.reason == "reset-before-response after sending a POST without Idempotency-Key"
+    assert verdict.reason == (
+        "reset-before-response after sending a POST without an idempotency key"
+    )
 
 
 @pytest.mark.parametrize(
