@@ -16,7 +16,8 @@ from client._errors import (
     RetryAfterTooLongError,
     TransportError,
 )
-from client._exchange import Attempt, Exchange
+from client._exchange import Attempt, Exchange, Hop
+from client._hops import Credentials
 from client._retry import Outcome, RetryBudget, RetryPolicy, Verdict, no_retries, parse_retry_after
 from client._session import PooledSession, build_session
 from client._timeouts import Timeouts
@@ -29,8 +30,10 @@ __all__ = [
     "ApiSettings",
     "ApiUnavailableError",
     "Attempt",
+    "Credentials",
     "DeadlineExceededError",
     "Exchange",
+    "Hop",
     "Listener",
     "Outcome",
     "OutcomeUnknownError",

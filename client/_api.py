@@ -2,6 +2,9 @@
 
 One pooled session per worker is shared by every ``ApiClient`` derived from the first one
 (``with_headers``, ``authorized``), so a per-scenario token costs no new connections.
+What the auth layer adds to a request travels apart from the step's own headers, as
+:class:`~client.Credentials`, and goes only to the base URL's origin and ``trusted_origins``
+(see :mod:`client._hops`); redirects are followed hop by hop, each hop recorded.
 Each call returns an :class:`~client.Exchange`; listeners registered with
 :meth:`ApiClient.add_listener` see every exchange (the reporting plugin uses this to attach
 evidence to the running step without the client knowing about pytest).
@@ -12,8 +15,9 @@ from __future__ import annotations
 import json as jsonlib
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from http.cookiejar import CookieJar
 from typing import Any
 
 import requests
@@ -25,12 +29,13 @@ from client._errors import (
     ResponseTooLargeError,
     TransportError,
 )
-from client._exchange import Exchange
+from client._exchange import Exchange, Hop
+from client._hops import Credentials, HopPlan, UnsafeRedirectError, allowed_origins
 from client._retry import KEYED_METHODS, Outcome, RetryPolicy
 from client._retrying import AttemptFailed, Received, RetryRun
-from client._session import UnsafeRedirectError, build_session
+from client._session import build_session
 from client._timeouts import Timeouts
-from client._urls import check_base_url
+from client._urls import check_base_url, check_origin
 from client.redaction import redact_url
 
 Listener = Callable[[Exchange], None]
@@ -47,10 +52,17 @@ def _json_default(value: object) -> object:
 class _Transport:
     """What derived clients share: the session, limits and listeners."""
 
-    def __init__(self, session: requests.Session, timeouts: Timeouts, max_body: int | None) -> None:
+    def __init__(
+        self,
+        session: requests.Session,
+        timeouts: Timeouts,
+        max_body: int | None,
+        trusted_origins: tuple[str, ...],
+    ) -> None:
         self.session = session
         self.timeouts = timeouts
         self.max_body = max_body
+        self.trusted_origins = trusted_origins
         self.listeners: list[Listener] = []
 
 
@@ -62,6 +74,8 @@ class ApiClient:
     accepted before :class:`~client.ResponseTooLargeError` (``None``: no limit).
     ``retry_policy``: see :class:`~client.RetryPolicy` (default: retry what is safe, 5 attempts).
     ``base_url`` must be ``http(s)://host[:port][/path]`` (see :func:`~client.check_base_url`).
+    ``trusted_origins``: ``http(s)://host[:port]`` origins besides the base URL's that may
+    receive :class:`~client.Credentials` (empty: only the base URL's origin).
     """
 
     def __init__(
@@ -74,13 +88,17 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         session: requests.Session | None = None,
         retry_policy: RetryPolicy | None = None,
+        trusted_origins: Iterable[str] = (),
         _transport: _Transport | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.headers: dict[str, str] = {"Accept": "application/json", **(headers or {})}
         self.retry_policy = RetryPolicy() if retry_policy is None else retry_policy
         self._transport = _transport or _Transport(
-            session or build_session(pool_size), timeouts or Timeouts(), max_body
+            session or build_session(pool_size),
+            timeouts or Timeouts(),
+            max_body,
+            tuple(check_origin(origin) for origin in trusted_origins),
         )
 
     def __repr__(self) -> str:
@@ -148,10 +166,15 @@ class ApiClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         retries: bool = True,
+        credentials: Credentials | None = None,
+        cookies: CookieJar | None = None,
     ) -> Exchange:
         """Send one request (JSON body, or form ``data``) and return the exchange.
 
         ``retries=False``: one attempt, whatever the policy says, spending no retry budget.
+        ``credentials``: what the auth layer adds, sent only to allowed origins.
+        ``cookies``: the jar the request's cookies come from and the answer's cookies go to (a
+        scenario's); ``None``: no cookie is sent or kept.
         """
         method = method.upper()
         policy = self.retry_policy if retries else self.retry_policy.without_retries()
@@ -167,11 +190,17 @@ class ApiClient:
         if json is not None:
             body = jsonlib.dumps(json, default=_json_default).encode()
             all_headers.setdefault("Content-Type", "application/json")
+        plan = HopPlan(
+            self._transport.session,
+            (credentials or Credentials()).overridden_by(all_headers, params or {}),
+            allowed_origins(self.base_url, self._transport.trusted_origins),
+            cookies,
+        )
         request = requests.Request(
-            method, self.url_for(path), headers=all_headers, params=params, data=data
+            method, self.url_for(path), headers=all_headers, params=dict(params or {}), data=data
         )
         try:
-            prepared = self._transport.session.prepare_request(request)
+            prepared = plan.first(request)
         except (requests.RequestException, ValueError) as err:  # a URL or header requests refuses
             url = redact_url(request.url)
             raise TransportError(
@@ -179,11 +208,21 @@ class ApiClient:
             ) from None
         if body is not None:
             prepared.prepare_body(body, None)
-        return self._send(prepared, policy)
+        return self._send(prepared, policy, plan)
 
-    def _send(self, prepared: requests.PreparedRequest, policy: RetryPolicy) -> Exchange:
+    def _send(
+        self, prepared: requests.PreparedRequest, policy: RetryPolicy, plan: HopPlan
+    ) -> Exchange:
         """Send with retries as the policy allows; return the final exchange or raise."""
-        run = RetryRun(self._attempt, prepared, policy, self._transport.timeouts.deadline)
+
+        def attempt(first: requests.PreparedRequest, deadline: float | None) -> Received:
+            return self._attempt(plan, first, deadline)
+
+        run = RetryRun(attempt, prepared, policy, self._transport.timeouts.deadline)
+        run.credentials = plan.credentials.header_names() | (
+            frozenset({"cookie"}) if plan.credentials.cookies else frozenset()
+        )
+        run.credential_params = frozenset(plan.credentials.params)
         try:
             received = run.run()
         except ApiClientError as err:
@@ -199,31 +238,63 @@ class ApiClient:
         for listener in list(self._transport.listeners):
             listener(exchange)
 
-    def _attempt(self, prepared: requests.PreparedRequest, deadline: float | None) -> Received:
-        """One try: send, read the whole body, close. Raises :class:`AttemptFailed`."""
-        t = self._transport.timeouts
+    def _attempt(
+        self, plan: HopPlan, prepared: requests.PreparedRequest, deadline: float | None
+    ) -> Received:
+        """One try: send, following redirects hop by hop, read the whole body, close.
+
+        Raises :class:`AttemptFailed`. A failure after a redirect was answered is not retried:
+        the first request was processed (it got the redirect), so sending it again would repeat it.
+        """
         method, url = prepared.method or "GET", prepared.url or ""
+        hops: list[Hop] = []
         phase = "send"
         try:
-            response = self._transport.session.send(
-                prepared,
-                timeout=(t.connect, _remaining(t.read, deadline)),
-                stream=True,
-                allow_redirects=True,
-            )
-            phase = "body"
-            try:
-                body = self._read_body(response, method, url, deadline)
-            finally:
-                response.close()
+            while True:
+                response, body = self._hop(prepared, method, url, deadline)
+                plan.remember(prepared, response)
+                if not response.is_redirect:
+                    return Received(response, body, tuple(hops), prepared)
+                hops.append(_hop_record(prepared, response))
+                if len(hops) > _max_redirects(self._transport.session):
+                    raise requests.TooManyRedirects(f"more than {len(hops) - 1} redirects")
+                phase = "redirect"
+                prepared = plan.follow(prepared, response)
+        except _CutByDeadline:
+            raise self._deadline_error(method, url) from None
+        except _BodyFailed as failed:
+            raise AttemptFailed(
+                _outcome_of(failed.error, "body"), _describe(failed.error)
+            ) from None
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
+            raise AttemptFailed(_outcome_of(err, phase), _describe(err)) from None
+
+    def _hop(
+        self,
+        prepared: requests.PreparedRequest,
+        method: str,
+        url: str,
+        deadline: float | None,
+    ) -> tuple[requests.Response, bytes]:
+        """Send one hop and read its body; a body cut by the deadline is the deadline's doing."""
+        t = self._transport.timeouts
+        response = self._transport.session.send(
+            prepared,
+            timeout=(t.connect, _remaining(t.read, deadline)),
+            stream=True,
+            allow_redirects=False,
+        )
+        try:
+            return response, self._read_body(response, method, url, deadline)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
             # A response cut by the deadline is the deadline's doing; a request that got no
             # answer in time is judged by the retry layer (lost, or never sent), which then
             # stops at the deadline.
-            if phase == "body" and deadline is not None and time.monotonic() >= deadline:
-                raise self._deadline_error(method, url) from None
-            raise AttemptFailed(_outcome_of(err, phase), _describe(err)) from None
-        return Received(response, body)
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _CutByDeadline from None
+            raise _BodyFailed(err) from None
+        finally:
+            response.close()
 
     def _deadline_error(self, method: str, url: str) -> DeadlineExceededError:
         return DeadlineExceededError(
@@ -268,6 +339,34 @@ class ApiClient:
                 sock.settimeout(read_timeout)  # the pooled connection's next request starts clean
 
 
+class _CutByDeadline(Exception):
+    """A response body was still arriving when the deadline passed."""
+
+
+class _BodyFailed(Exception):
+    """A response body broke off (internal: classified as lost mid-body)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _max_redirects(session: requests.Session) -> int:
+    return int(getattr(session, "max_redirects", requests.models.DEFAULT_REDIRECT_LIMIT))
+
+
+def _hop_record(prepared: requests.PreparedRequest, response: requests.Response) -> Hop:
+    body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
+    return Hop(
+        method=prepared.method or "GET",
+        url=prepared.url or "",
+        status=response.status_code,
+        request_headers=dict(prepared.headers),
+        request_body=body,
+        location=response.headers.get("Location", ""),
+    )
+
+
 def _remaining(read_timeout: float, deadline: float | None) -> float:
     """The read timeout, shortened to what is left of the deadline (never below 1 ms)."""
     if deadline is None:
@@ -309,6 +408,8 @@ def _outcome_of(err: Exception, phase: str) -> Outcome:
         return Outcome("invalid-request", detail=detail)
     if phase == "body":
         return Outcome("reset-mid-body", detail=detail)
+    if phase == "redirect":
+        return Outcome("redirect-failed", detail=detail)
     if isinstance(err, requests.ConnectTimeout):
         return Outcome("connect-timeout", detail=detail)
     if isinstance(err, requests.ReadTimeout | urllib3.exceptions.ReadTimeoutError):

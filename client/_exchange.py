@@ -12,8 +12,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from client.redaction import redact_headers, redact_url
+from client.redaction import MASK, redact_headers, redact_url
 
 # What a DELETE of something already deleted answers.
 GONE = frozenset({404, 410})
@@ -53,6 +54,49 @@ class Attempt:
         }
 
 
+@dataclass(frozen=True)
+class Hop:
+    """One request of a redirect chain, as it was sent, and the status it got.
+
+    ``location``: where a redirect pointed (``""`` for the last hop). A 302 after a POST shows
+    as a POST hop then a GET hop, each under its own URL and with its own headers.
+    """
+
+    method: str
+    url: str
+    status: int
+    request_headers: Mapping[str, str] = field(repr=False)
+    request_body: bytes | None = field(default=None, repr=False)
+    location: str = ""
+
+    def to_dict(
+        self, credentials: frozenset[str] = frozenset(), params: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "url": mask_params(redact_url(self.url), params),
+            "status": self.status,
+            "location": redact_url(self.location) if self.location else "",
+            "request_headers": _redacted(self.request_headers, credentials),
+        }
+
+
+def mask_params(url: str, names: frozenset[str]) -> str:
+    """``url`` with the values of the query parameters ``names`` masked."""
+    if not names or "?" not in url:
+        return url
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(k, MASK if k in names else v) for k, v in pairs], safe="*")
+    return urlunsplit(parts._replace(query=query))
+
+
+def _redacted(headers: Mapping[str, str], credentials: frozenset[str]) -> dict[str, str]:
+    """Headers masked by name, and by provenance: whatever the auth layer added."""
+    masked = redact_headers(headers)
+    return {k: (MASK if k.lower() in credentials else v) for k, v in masked.items()}
+
+
 @dataclass(frozen=True, repr=False)
 class Exchange:
     """A request and its final response, with every attempt that led to it.
@@ -81,6 +125,12 @@ class Exchange:
         attempt's ``reason`` says so in the evidence.
     ``error``
         Why there is no response (``status`` 0), redacted like every message.
+
+    ``method``, ``url``, ``request_headers`` and ``request_body`` are the request as the step
+    sent it (its first hop); ``hops`` every request of a redirect chain as sent, the last one's
+    status being ``status`` (empty when there was no redirect). ``credentials``: the names
+    (lower case) of the headers the auth layer added, masked in every view whatever their name;
+    ``credential_params``: the query parameters it added, likewise.
     """
 
     method: str
@@ -97,6 +147,9 @@ class Exchange:
     error: str = ""
     retries_exhausted: bool = False
     outcome_unknown: bool = False
+    hops: tuple[Hop, ...] = field(default_factory=tuple)
+    credentials: frozenset[str] = frozenset()
+    credential_params: frozenset[str] = frozenset()
 
     @property
     def retried(self) -> bool:
@@ -147,6 +200,10 @@ class Exchange:
         """The body parsed as JSON (raises ``ValueError`` naming the request when it is not)."""
         try:
             return json.loads(self.body)
+        except RecursionError:  # nested deeper than the parser goes: not JSON a test can read
+            raise ValueError(
+                f"{self.describe()}: response body is JSON nested too deeply to read"
+            ) from None
         except ValueError as err:
             raise ValueError(
                 f"{self.describe()}: response body is not JSON"
@@ -165,10 +222,10 @@ class Exchange:
         """JSON-safe and header-redacted; bodies as text (secret values are the Redactor's job)."""
         return {
             "method": self.method,
-            "url": redact_url(self.url),
+            "url": mask_params(redact_url(self.url), self.credential_params),
             "status": self.status,
             "reason": self.reason,
-            "request_headers": redact_headers(self.request_headers),
+            "request_headers": _redacted(self.request_headers, self.credentials),
             "request_body": None
             if self.request_body is None
             else self.request_body.decode("utf-8", errors="replace"),
@@ -183,4 +240,5 @@ class Exchange:
             "outcome_unknown": self.outcome_unknown,
             "applied_by_earlier_attempt": self.applied_by_earlier_attempt,
             "note": self.note,
+            "hops": [hop.to_dict(self.credentials, self.credential_params) for hop in self.hops],
         }

@@ -45,8 +45,11 @@ SENT_THEN_LOST = frozenset({"reset-before-response", "read-timeout", "reset-mid-
 # A gateway's "bad gateway" and "gateway timeout": the API behind it may have applied the request.
 GATEWAY_LOST = frozenset({502, 504})
 # Failures no retry can cure: a redirect loop, a TLS failure, a malformed request, a redirect
-# that would carry the body to another origin.
-PERMANENT = frozenset({"redirect-loop", "tls-error", "invalid-request", "unsafe-redirect"})
+# that would carry the body to another origin; and a hop after a redirect that failed (the first
+# request was answered, so it was processed: sending it again would repeat it).
+PERMANENT = frozenset(
+    {"redirect-loop", "tls-error", "invalid-request", "unsafe-redirect", "redirect-failed"}
+)
 
 
 @dataclass(frozen=True)

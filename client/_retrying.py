@@ -24,15 +24,20 @@ from client._errors import (
     RetryAfterTooLongError,
     TransportError,
 )
-from client._exchange import Attempt, Exchange
+from client._exchange import Attempt, Exchange, Hop
 from client._retry import IDEMPOTENT_METHODS, Outcome, RetryPolicy, Verdict, parse_retry_after
 from client.redaction import redact_url
 
 
 @dataclass
 class Received:
+    """A complete answer: the final response, its body, the redirects before it (each hop as
+    sent) and the final hop's request as sent."""
+
     response: requests.Response
     body: bytes
+    redirects: tuple[Hop, ...] = ()
+    sent: requests.PreparedRequest | None = None
 
 
 class AttemptFailed(Exception):
@@ -75,6 +80,8 @@ class RetryRun:
         self.deadline_seconds = deadline_seconds
         self.deadline = None if deadline_seconds is None else self.start + deadline_seconds
         self.attempts: list[Attempt] = []
+        self.credentials: frozenset[str] = frozenset()  # header names the auth layer added
+        self.credential_params: frozenset[str] = frozenset()  # and query parameters
         self.paid = 0
         self._verdict = Verdict(False, "")
         self._from_retry_after = False
@@ -266,13 +273,12 @@ class RetryRun:
     # -- records -----------------------------------------------------------------------------
     def exchange(self, received: Received) -> Exchange:
         response = received.response
-        sent = response.request
         last_unknown = bool(self.attempts) and self.attempts[-1].outcome_unknown
         exchange = Exchange(
             method=self.method,
             url=self.url,
-            request_headers=dict(sent.headers),
-            request_body=_as_bytes(sent.body),
+            request_headers=dict(self.prepared.headers),
+            request_body=_as_bytes(self.prepared.body),
             status=response.status_code,
             reason=response.reason or "",
             headers=dict(response.headers),
@@ -282,6 +288,9 @@ class RetryRun:
             attempts=tuple(self.attempts),
             retries_exhausted=self.exhausted,
             outcome_unknown=self.unsure and (self.exhausted or last_unknown),
+            hops=_hops(received),
+            credentials=self.credentials,
+            credential_params=self.credential_params,
         )
         if exchange.applied_by_earlier_attempt:
             exchange = replace(exchange, attempts=self._explain_gone(exchange))
@@ -313,6 +322,8 @@ class RetryRun:
             attempts=tuple(self.attempts),
             error=error,
             outcome_unknown=outcome_unknown,
+            credentials=self.credentials,
+            credential_params=self.credential_params,
         )
 
 
@@ -328,6 +339,21 @@ def _outcome_of_state(state: tenacity.RetryCallState) -> Outcome:
         return err.outcome
     received: Received = state.outcome.result()
     return _status_outcome(received.response)
+
+
+def _hops(received: Received) -> tuple[Hop, ...]:
+    """Every hop of a redirected request, the last with the final status; none without one."""
+    sent = received.sent
+    if not received.redirects or sent is None:
+        return ()
+    last = Hop(
+        method=sent.method or "GET",
+        url=sent.url or "",
+        status=received.response.status_code,
+        request_headers=dict(sent.headers),
+        request_body=_as_bytes(sent.body),
+    )
+    return (*received.redirects, last)
 
 
 def _path_of(url: str) -> str:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client._api import ApiClient
 from client._exchange import Exchange
+from client._hops import Credentials
 from client.profiles import (
     ApiKeyAuth,
     AuthConfig,
@@ -39,12 +40,9 @@ class AuthError(AssertionError):
     """Signing in failed: the message names the request and status, never a credential."""
 
 
-@dataclass(frozen=True)
-class AuthParts:
-    """What a signed-in request adds: headers and query parameters."""
-
-    headers: Mapping[str, str] = field(default_factory=dict)
-    params: Mapping[str, str] = field(default_factory=dict)
+# What a signed-in request adds (headers, query parameters, cookies): a credential by
+# provenance, which the client sends only to the profile's origins.
+AuthParts = Credentials
 
 
 class _GrantAnswer(BaseModel):

@@ -24,8 +24,9 @@ import os
 import re
 import shlex
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from client import Exchange
 from client.redaction import MASK, is_sensitive_name, redact_json
@@ -174,14 +175,14 @@ def curl_command(
     ``json_body``: the request's JSON body already redacted (see ``_body_text``), so it is not
     parsed twice; None: parsed here."""
     names = names or {}
-    parts = ["curl", "-X", exchange.method, shlex.quote(exchange.url)]
+    parts = ["curl", "-X", exchange.method, _curl_url(exchange, names)]
     for name, value in exchange.request_headers.items():
         lowered = name.lower()
         if lowered in _SKIP_CURL_HEADERS or lowered == "idempotency-key":
             continue
         if lowered == "authorization":
             parts += _authorization(value, names)
-        elif is_sensitive_name(name):
+        elif is_sensitive_name(name) or lowered in exchange.credentials:
             variable = _named(value, names, _ENV_FOR_HEADER.get(lowered, "API_SECRET"))
             parts += ["-H", f'"{name}: ${variable}"']
         else:
@@ -212,6 +213,39 @@ def curl_command(
     return " ".join(parts)
 
 
+def _curl_url(exchange: Exchange, names: Mapping[str, str]) -> str:
+    """The URL argument: quoted as is, or with each credential parameter as ``$VARIABLE``."""
+    if not exchange.credential_params or "?" not in exchange.url:
+        return shlex.quote(exchange.url)
+    parts = urlsplit(exchange.url)
+    query = [
+        f"{quote(k)}=${_named(v, names, 'API_KEY')}"
+        if k in exchange.credential_params
+        else urlencode([(k, v)]).translate(_DOUBLE_QUOTED)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    base = urlunsplit(parts._replace(query="", fragment="")).translate(_DOUBLE_QUOTED)
+    return f'"{base}?{"&".join(query)}"'
+
+
+_DOUBLE_QUOTED = str.maketrans({c: f"\\{c}" for c in '$`"\\'})
+
+
+def _hop_records(exchange: Exchange, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each hop of a redirect chain with the cURL command that repeats that hop as sent."""
+    records: list[dict[str, Any]] = exchange.to_dict()["hops"]
+    for record, hop in zip(records, exchange.hops, strict=True):
+        sent = replace(
+            exchange,
+            method=hop.method,
+            url=hop.url,
+            request_headers=hop.request_headers,
+            request_body=hop.request_body,
+        )
+        record["curl"] = curl_command(sent, None, names)
+    return records
+
+
 def curl_variables(command: str) -> dict[str, str]:
     """What each ``$VARIABLE`` of a cURL command is, for the reader."""
     found = dict.fromkeys(re.findall(r"\$([A-Z][A-Z0-9_]*)", command), "")
@@ -235,4 +269,5 @@ def exchange_record(exchange: Exchange, names: Mapping[str, str] | None = None) 
     reuse = "json" in request_type and not cut_request
     data["curl"] = curl_command(exchange, data["request_body"] if reuse else None, names)
     data["curl_variables"] = curl_variables(data["curl"])
+    data["hops"] = _hop_records(exchange, names or {})
     return data

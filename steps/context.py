@@ -13,17 +13,19 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from client import ApiClient, ApiClientError, Exchange, OutcomeUnknownError
+from client import ApiClient, ApiClientError, Credentials, Exchange, OutcomeUnknownError
 from client.auth import Authenticator
 from client.profiles import Profile
 from steps.variables import Variables
 
 Check = Callable[[Exchange], None]
+SecretSink = Callable[[str, str], None]  # (value, name)
 
 
 class StepUsageError(AssertionError):
@@ -61,6 +63,10 @@ class Context:
     cleanups: list[Cleanup] = field(default_factory=list)
     # requests that may have been applied although no answer said so (clean-up cannot undo them)
     unknown_outcomes: list[str] = field(default_factory=list)
+    # the scenario's cookies: empty at its start, emptied by "I am anonymous"
+    cookies: CookieJar = field(default_factory=CookieJar, repr=False)
+    # where a cookie the API set goes to be masked like a token (the redactor)
+    on_secret: SecretSink = field(default=lambda value, name: None, repr=False)
     _last: Exchange | None = None
 
     # -- who is calling --------------------------------------------------------------------
@@ -70,21 +76,24 @@ class Context:
         self._auth_parts()  # sign in now, so a failure is this step's
 
     def anonymous(self) -> None:
+        """Send no credential and no cookie received earlier in the scenario."""
         self.identity, self.token = "anonymous", None
+        self.cookies.clear()
 
     def use_token(self, token: str) -> None:
         self.identity, self.token = "token", token
 
-    def _auth_parts(self) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    def _auth_parts(self) -> Credentials:
+        """What the identity adds to a request: credentials by provenance, whatever their names."""
         if self.identity == "token" and self.token is not None:
-            return {"Authorization": f"Bearer {self.token}"}, {}
+            return Credentials(headers={"Authorization": f"Bearer {self.token}"})
         if self.identity == "signed-in":
             parts = self.auth.parts(self.client)
             if self.auth.last_grant is not None:
                 self._record(self.auth.last_grant)
                 self.auth.last_grant = None
-            return parts.headers, parts.params
-        return {}, {}
+            return parts
+        return Credentials()
 
     # -- sending ---------------------------------------------------------------------------
     def send(
@@ -109,9 +118,9 @@ class Context:
         was created is removed even when the step then fails on the body).
         """
         prepared, self.prepared = self.prepared, PreparedRequest()
-        auth_headers, auth_params = self._auth_parts()
-        all_headers = {**auth_headers, **prepared.headers, **(headers or {})}
-        all_params = {**auth_params, **prepared.params, **(params or {})}
+        credentials = self._auth_parts()
+        all_headers = {**prepared.headers, **(headers or {})}
+        all_params = {**prepared.params, **(params or {})}
         once = retries is False or not self.retries or self.next_without_retries
         self.next_without_retries = False
         try:
@@ -123,10 +132,14 @@ class Context:
                 params=all_params or None,
                 headers=all_headers or None,
                 retries=not once,
+                credentials=credentials,
+                cookies=self.cookies,
             )
         except OutcomeUnknownError as err:
             self.unknown_outcomes.append(f"{err.method} {err.url}")
             raise
+        finally:
+            self._mask_cookies()
         if undo is not None:
             self._register_undo(undo, exchange)
         if record:
@@ -134,6 +147,12 @@ class Context:
             for check in self.checks:
                 check(exchange)
         return exchange
+
+    def _mask_cookies(self) -> None:
+        """A cookie the API set is a session credential: masked in every report, like a token."""
+        for cookie in self.cookies:
+            if cookie.value:
+                self.on_secret(cookie.value, f"the {cookie.name} cookie the API set")
 
     def _register_undo(self, undo: str, exchange: Exchange) -> None:
         if not 200 <= exchange.status < 300:

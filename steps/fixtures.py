@@ -211,7 +211,12 @@ def api_client(
     session = build_session(pool_size=10, trust_env=get_option(config, "api_trust_env"))
     headers = {"User-Agent": f"api-bdd (worker {worker_id(config)})"}
     client = ApiClient(
-        base_url, timeouts=timeouts, session=session, headers=headers, retry_policy=retry_policy
+        base_url,
+        timeouts=timeouts,
+        session=session,
+        headers=headers,
+        retry_policy=retry_policy,
+        trusted_origins=api_profile.trusted_origins,
     )
     config.hook.pytest_api_bdd_client_created(client=client)
     yield client
@@ -266,7 +271,7 @@ def ctx(
         secret_names=frozenset(api_profile.secret_variables()),
         credentials=config.stash[_CREDENTIALS],
     )
-    context = Context(api_client, authenticator, api_profile, variables)
+    context = Context(api_client, authenticator, api_profile, variables, on_secret=on_secret)
     context.retries = request.node.get_closest_marker("no-retry") is None
     for check in config.hook.pytest_api_bdd_response_checks(config=config, profile=api_profile):
         context.checks.extend(check)

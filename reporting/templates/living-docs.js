@@ -32,6 +32,14 @@
     });
     return table;
   }
+  function hops(ex) {  // a redirect chain: each hop as it was sent, and what it answered
+    var list = el("ol", "hops");
+    ex.hops.forEach(function (h) {
+      var item = add(list, el("li", "", h.method + " " + h.url + " → " + h.status));
+      add(item, el("pre", "curl", h.curl));
+    });
+    return list;
+  }
   function indented(body) {  // JSON bodies are recorded on one line: indent them to read
     var first = body.charAt(0);
     if (first !== "{" && first !== "[") { return body; }
@@ -40,6 +48,10 @@
   function evidence(ex, box) {
     if (ex.error) { add(box, el("div", "error", ex.error)); }
     if (ex.attempts.length > 1) { add(box, attempts(ex)); }
+    if (ex.hops && ex.hops.length) {
+      add(box, el("div", "meta", "Redirects, each hop as sent:"));
+      add(box, hops(ex));
+    }
     add(box, el("div", "meta", "Reproduce:"));
     add(box, el("pre", "curl", ex.curl));
     Object.keys(ex.curl_variables || {}).forEach(function (name) {

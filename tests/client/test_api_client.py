@@ -203,7 +203,7 @@ def test_a_cross_origin_307_or_308_never_re_sends_the_body(stub: Stub, code: int
         assert message == (
             f"POST {stub.url}/login failed: {code} redirect to another origin ({other.url}) not"
             " followed: it would re-send the request body there; point the base URL at that"
-            " origin if it is the API"
+            " origin if it is the API, or list it in the profile's trusted_origins"
         )
         assert caught.value.attempts[0].outcome == "unsafe-redirect"
 
