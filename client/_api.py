@@ -23,6 +23,7 @@ from typing import Any
 import requests
 import urllib3
 
+from client._deadline import deadline_scope
 from client._errors import (
     ApiClientError,
     DeadlineExceededError,
@@ -267,7 +268,11 @@ class ApiClient:
                 _outcome_of(failed.error, "body"), _describe(failed.error)
             ) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
-            raise AttemptFailed(_outcome_of(err, phase), _describe(err)) from None
+            outcome = _outcome_of(err, phase)
+            if outcome.kind == "reset-before-response" and _past(deadline):
+                # the watchdog cut headers still arriving at the deadline: sent, answer late
+                outcome = Outcome("read-timeout", detail="headers not complete by the deadline")
+            raise AttemptFailed(outcome, outcome.detail) from None
 
     def _hop(
         self,
@@ -278,12 +283,13 @@ class ApiClient:
     ) -> tuple[requests.Response, bytes]:
         """Send one hop and read its body; a body cut by the deadline is the deadline's doing."""
         t = self._transport.timeouts
-        response = self._transport.session.send(
-            prepared,
-            timeout=(t.connect, _remaining(t.read, deadline)),
-            stream=True,
-            allow_redirects=False,
-        )
+        with deadline_scope(deadline):
+            response = self._transport.session.send(
+                prepared,
+                timeout=(t.connect, _remaining(t.read, deadline)),
+                stream=True,
+                allow_redirects=False,
+            )
         try:
             return response, self._read_body(response, method, url, deadline)
         except (requests.RequestException, urllib3.exceptions.HTTPError) as err:
@@ -365,6 +371,10 @@ def _hop_record(prepared: requests.PreparedRequest, response: requests.Response)
         request_body=body,
         location=response.headers.get("Location", ""),
     )
+
+
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 def _remaining(read_timeout: float, deadline: float | None) -> float:

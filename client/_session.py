@@ -1,8 +1,10 @@
 """The pooled ``requests.Session`` the client sends through.
 
 One per worker. The adapter only sizes the pool: ``max_retries=0``, because retries live in one
-place, the client's retry policy. The session never follows a redirect itself (the client does,
-hop by hop: :mod:`client._hops`) and keeps no cookie: cookies belong to a scenario's own jar.
+place, the client's retry policy, and its connections honour the request deadline while the
+headers arrive (:mod:`client._deadline`). The session never follows a redirect itself (the
+client does, hop by hop: :mod:`client._hops`) and keeps no cookie: cookies belong to a
+scenario's own jar.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import requests
 from requests.adapters import HTTPAdapter
 
+from client._deadline import POOL_CLASSES
 from client._hops import UnsafeRedirectError, session_cookie_policy
 
 __all__ = ["PooledSession", "UnsafeRedirectError", "build_session"]
@@ -37,6 +40,7 @@ def build_session(
     session.trust_env = trust_env
     session.max_redirects = max_redirects
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    adapter.poolmanager.pool_classes_by_scheme = POOL_CLASSES
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

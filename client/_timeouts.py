@@ -11,7 +11,8 @@ class Timeouts:
 
     ``connect``: seconds to open a connection. ``read``: seconds to wait between bytes of the
     response (requests' read timeout is per read, so on its own it never bounds a dribbled body).
-    ``deadline``: seconds for the whole exchange, every attempt and wait included, body and all;
+    ``deadline``: seconds for the whole exchange, every attempt and wait included, headers, body
+    and all (headers still arriving at the deadline are cut: :mod:`client._deadline`);
     ``None`` means no overall limit (not recommended).
     """
 
