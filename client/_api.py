@@ -191,6 +191,7 @@ class ApiClient:
         if json is not None:
             body = jsonlib.dumps(json, default=_json_default).encode()
             all_headers.setdefault("Content-Type", "application/json")
+        _check_header_values(method, self.url_for(path), all_headers, credentials)
         plan = HopPlan(
             self._transport.session,
             (credentials or Credentials()).overridden_by(all_headers, params or {}),
@@ -371,6 +372,26 @@ def _hop_record(prepared: requests.PreparedRequest, response: requests.Response)
         request_body=body,
         location=response.headers.get("Location", ""),
     )
+
+
+def _check_header_values(
+    method: str, url: str, headers: Mapping[str, str], credentials: Credentials | None
+) -> None:
+    """One line, before anything is sent, for a header value HTTP cannot carry (http.client
+    would raise a UnicodeEncodeError from deep inside urllib3). The value is never echoed: it
+    may be a credential."""
+    every = {**headers, **(credentials.headers if credentials else {})}
+    for name, value in every.items():
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            shown = redact_url(url)
+            raise TransportError(
+                f"{method} {shown}: the value of the {name} header is not Latin-1 text, which"
+                " an HTTP header cannot carry; percent-encode it or send it in the body",
+                method=method,
+                url=shown,
+            ) from None
 
 
 def _past(deadline: float | None) -> bool:

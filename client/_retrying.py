@@ -9,7 +9,7 @@ with its outcome, the reason it was retried and the wait after it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -281,7 +281,7 @@ class RetryRun:
             request_body=_as_bytes(self.prepared.body),
             status=response.status_code,
             reason=response.reason or "",
-            headers=dict(response.headers),
+            headers=_readable(response.headers),
             body=received.body,
             started_at=self.started_at,
             elapsed=time.monotonic() - self.start,
@@ -339,6 +339,18 @@ def _outcome_of_state(state: tenacity.RetryCallState) -> Outcome:
         return err.outcome
     received: Received = state.outcome.result()
     return _status_outcome(received.response)
+
+
+def _readable(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header values as the server meant them: http.client decodes every byte as Latin-1, so
+    a UTF-8 value (``José``) would read ``JosÃ©``; one that is valid UTF-8 is decoded as such."""
+    readable = {}
+    for name, value in headers.items():
+        try:
+            readable[name] = value.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            readable[name] = value
+    return readable
 
 
 def _hops(received: Received) -> tuple[Hop, ...]:

@@ -122,7 +122,8 @@ def _body_text(body: bytes | None, content_type: str) -> tuple[str | None, bool]
         return None, False
     text = body.decode("utf-8", errors="replace")
     if "json" in content_type:
-        with contextlib.suppress(ValueError):
+        # RecursionError: JSON nested deeper than the parser goes stays text, cut like any body
+        with contextlib.suppress(ValueError, RecursionError):
             text = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
     elif "x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(text, keep_blank_values=True)
@@ -207,7 +208,7 @@ def curl_command(
             if json_body is not None:
                 text = json_body
             elif "json" in content_type:
-                with contextlib.suppress(ValueError):
+                with contextlib.suppress(ValueError, RecursionError):
                     text = json.dumps(redact_json(json.loads(text)), ensure_ascii=False)
             parts += ["--data-raw", shlex.quote(text)]
     return " ".join(parts)
