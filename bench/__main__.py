@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import breaking, flakiness, pooling, redaction, speed
+from bench import breaking, duplicates, flakiness, pooling, redaction, speed
 
 BENCHES = {
     "breaking": breaking.main,
+    "duplicates": duplicates.main,
     "flakiness": flakiness.main,
     "pooling": pooling.main,
     "redaction": redaction.main,
