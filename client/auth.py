@@ -111,6 +111,8 @@ class Authenticator:
             key = self.credential(config.key_env)
             if config.query:
                 return AuthParts(params={config.query: key})
+            if config.cookie:
+                return AuthParts(cookies={config.cookie: key})
             return AuthParts(headers={config.header or "X-API-Key": key})
         return _bearer(self.token(client))
 

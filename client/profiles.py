@@ -68,12 +68,13 @@ class BasicAuth(_Config):
 
 
 class ApiKeyAuth(_Config):
-    """An API key sent in a named header, or in a named query parameter."""
+    """An API key sent in a named header, a named query parameter, or a named cookie."""
 
     scheme: Literal["api-key"]
     key_env: str = "API_KEY"
     header: str | None = "X-API-Key"
     query: str | None = None
+    cookie: str | None = None
 
 
 class _TokenGrant(_Config):

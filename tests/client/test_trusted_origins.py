@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from client import ApiClient, Credentials, Exchange, no_retries
-from client.profiles import ProfileError, load_profiles
+from client.auth import Authenticator
+from client.profiles import ApiKeyAuth, ProfileError, load_profiles
 from reporting.records import exchange_record
 from tests.stub_server import Stub, StubHandler, stub_server
 
@@ -158,3 +159,13 @@ def test_trusted_origins_must_be_origins(tmp_path: Path) -> None:
         "pyproject.toml: [tool.api-bdd.profiles.a] trusted_origins: Value error, origin"
         " 'https://login.example.test/oauth' must not have a path: give http(s)://host[:port]"
     )
+
+
+def test_an_api_key_in_a_cookie_goes_to_the_base_origin_only(stub: Stub, other: Stub) -> None:
+    config = ApiKeyAuth(scheme="api-key", header=None, cookie="api_key")
+    client = ApiClient(stub.url, retry_policy=no_retries())
+    parts = Authenticator(config, {"API_KEY": KEY}).parts(client)
+    stub.route("/start")(redirect(302, f"{other.url}/landing"))
+    client.get("/start", credentials=parts)
+    assert stub.state.seen[0].headers["Cookie"] == f"api_key={KEY}"
+    assert leaked(other) == []
