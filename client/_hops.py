@@ -139,13 +139,16 @@ class HopPlan:
         url = prepared.url or ""
         for name in [n for n in prepared.headers if n.lower() in self.credentials.header_names()]:
             del prepared.headers[name]
-        parts = urlsplit(url)
+        if self.allows(url):
+            prepared.headers.update(self.credentials.headers)
         ours = self.credentials.params
+        if not ours:
+            return  # the URL stays exactly as the Location header gave it
+        parts = urlsplit(url)
         query = [
             (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if ours.get(k) != v
         ]
         if self.allows(url):
-            prepared.headers.update(self.credentials.headers)
             query += list(ours.items())
         prepared.url = urlunsplit(parts._replace(query=urlencode(query)))
 

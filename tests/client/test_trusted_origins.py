@@ -169,3 +169,12 @@ def test_an_api_key_in_a_cookie_goes_to_the_base_origin_only(stub: Stub, other: 
     client.get("/start", credentials=parts)
     assert stub.state.seen[0].headers["Cookie"] == f"api_key={KEY}"
     assert leaked(other) == []
+
+
+def test_a_redirect_location_is_followed_exactly_as_given_when_no_key_rides_in_the_query(
+    stub: Stub,
+) -> None:
+    stub.route("/start")(redirect(302, "/landing?q=a%20b&flag"))
+    stub.route("/landing")(ok)
+    ApiClient(stub.url, retry_policy=no_retries()).get("/start")
+    assert stub.state.seen[-1].path == "/landing?q=a%20b&flag"
