@@ -382,6 +382,8 @@ def _check_header_values(
     may be a credential."""
     every = {**headers, **(credentials.headers if credentials else {})}
     for name, value in every.items():
+        if not isinstance(value, str):
+            continue  # bytes go as they are; anything else requests refuses in its own words
         try:
             value.encode("latin-1")
         except UnicodeEncodeError:
