@@ -26,7 +26,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-from client._credential_names import SENSITIVE_HEADERS, is_sensitive_name, words
+from client._credential_names import (
+    SENSITIVE_HEADERS,
+    could_be_secret,
+    is_plural_credential,
+    is_sensitive_name,
+    words,
+)
 from client._shapes import KNOWN_KEY_PREFIXES, MASK, redact_shapes
 
 MIN_SECRET_LENGTH = 8
@@ -39,7 +45,9 @@ __all__ = [
     "MIN_SECRET_LENGTH",
     "SENSITIVE_HEADERS",
     "Redactor",
+    "could_be_secret",
     "encodings",
+    "is_plural_credential",
     "is_sensitive_name",
     "redact_headers",
     "redact_json",
@@ -72,7 +80,8 @@ def redact_url(url: str) -> str:
 def redact_json(value: Any) -> Any:
     """A copy of decoded JSON with the values of sensitive keys masked, at any depth.
 
-    Flags and empty values stay as they are (``"password_set": true`` hides nothing).
+    Flags, numbers and empty values stay as they are (``"password_set": true`` and
+    ``"tokens": 3`` hide nothing).
     """
     if isinstance(value, dict):
         return {
@@ -80,7 +89,7 @@ def redact_json(value: Any) -> Any:
                 MASK
                 if isinstance(k, str)
                 and is_sensitive_name(k)
-                and not isinstance(v, bool)
+                and not isinstance(v, bool | int | float)
                 and v not in (None, "")
                 else redact_json(v)
             )

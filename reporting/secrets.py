@@ -15,7 +15,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from client import ApiSettings, Exchange
-from client.redaction import Redactor, is_sensitive_name, redact_url
+from client.redaction import (
+    Redactor,
+    could_be_secret,
+    is_plural_credential,
+    is_sensitive_name,
+    redact_url,
+)
 
 # A body is parsed for credentials only when it holds a word every credential's name contains
 # (client._credential_names: "passwd", "apiKey", "JSESSIONID" included). This runs for every
@@ -31,6 +37,8 @@ _CREDENTIAL_STEMS = (
     b"credential",
     b"sess",
     b"signature",
+    b"refresh",
+    b"sid",
 )
 
 
@@ -49,18 +57,41 @@ def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
 
 
 def credentials_in(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(where, value) of every string under a credential's name in decoded JSON, at any depth:
-    ``access_token``, ``data.session.accessToken``, ``items[0].clientSecret``."""
+    """(where, value) of every value under a credential's name in decoded JSON, at any depth:
+    ``access_token``, ``data.session.accessToken``, ``items[0].clientSecret``, and each member
+    of a plural one (``tokens[0]``, ``secrets.db``, ``api_keys[0].value``). What cannot be a
+    secret (a flag, a number, a date, a status word) is never yielded, whatever its name."""
     if isinstance(data, dict):
         for key, value in data.items():
             where = f"{path}.{key}" if path else str(key)
-            if isinstance(value, str) and isinstance(key, str) and is_sensitive_name(key):
+            if not (isinstance(key, str) and is_sensitive_name(key)):
+                yield from credentials_in(value, where)
+            elif is_plural_credential(key) and isinstance(value, dict | list):
+                yield from _members(value, where)
+            elif could_be_secret(value):
                 yield where, value
             else:
                 yield from credentials_in(value, where)
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from credentials_in(value, f"{path}[{index}]")
+
+
+_HOLDERS = frozenset({"value", "secret", "plaintext", "raw"})  # api_keys[0].value
+
+
+def _members(data: dict[str, Any] | list[Any], path: str) -> Iterator[tuple[str, str]]:
+    """The credentials among the members of a plural credential's list or mapping."""
+    pairs = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in pairs:
+        where = f"{path}.{key}" if isinstance(data, dict) else f"{path}[{key}]"
+        if isinstance(value, dict):
+            for name, held in value.items():
+                if isinstance(name, str) and name.lower() in _HOLDERS and could_be_secret(held):
+                    yield f"{where}.{name}", held
+            yield from credentials_in(value, where)
+        elif could_be_secret(value):
+            yield where, value
 
 
 def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:

@@ -106,6 +106,57 @@ def test_what_a_request_body_sent_is_not_learned() -> None:
     assert found.known == 0
 
 
+def test_every_member_of_a_plural_or_bare_credential_name_is_learned() -> None:
+    found = Redactor()
+    issued = {
+        "tokens": ["tok-5f1c9a7e3b2d", "tok-8e4a2c6f0d9b"],
+        "accessTokens": ["acc-3d7b1f9e5a6c"],
+        "secrets": {"db": "db-9c8b7a6f5e4d", "stripe": "st-1a2b3c4d5e6f"},
+        "passwords": ["pw-7e6d5c4b3a21"],
+        "api_keys": [{"id": "key-id-0a1b2c3d", "value": "val-4e5f6a7b8c9d"}],
+        "refresh": "ref-0f1e2d3c4b5a",
+        "cookies": {"connect.sid": "s%3Acon-6b7c8d9e0f1a", "sid": "sid-2b3c4d5e6f7a"},
+    }
+    learn_from_exchange(found, exchange({}, issued, "application/json"))
+    learned = [
+        "tok-5f1c9a7e3b2d",
+        "tok-8e4a2c6f0d9b",
+        "acc-3d7b1f9e5a6c",
+        "db-9c8b7a6f5e4d",
+        "st-1a2b3c4d5e6f",
+        "pw-7e6d5c4b3a21",
+        "val-4e5f6a7b8c9d",
+        "ref-0f1e2d3c4b5a",
+        "s%3Acon-6b7c8d9e0f1a",
+        "sid-2b3c4d5e6f7a",
+    ]
+    assert found.redact(" ".join(learned), shapes=False) == " ".join(["***"] * len(learned))
+    assert found.redact("key-id-0a1b2c3d", shapes=False) == "key-id-0a1b2c3d"
+
+
+def test_flags_numbers_dates_and_status_words_are_never_learned_under_credential_names() -> None:
+    found = Redactor()
+    answer = {
+        "auth_status": "active",
+        "auth_level": "elevated",
+        "pass_rate": 0.95,
+        "password_changed_at": "2026-12-05T01:16:56Z",
+        "session": True,
+        "credentials_expire": "2027-01-01",
+        "token_usage": {"prompt": 1200, "completion": 80},
+        "signature_valid": True,
+        "tokens": 3,
+        "password": "password_expired",
+        "token": "Sat, 05 Dec 2026 01:16:56 GMT",
+        "secret": 12345678901,
+    }
+    learn_from_exchange(found, exchange({}, answer, "application/json"))
+    assert found.known == 0
+    assert found.warnings == []
+    later = "status active, level elevated, rate 0.95, 2026-12-05T01:16:56Z, 12345678901"
+    assert found.redact(later) == later  # a later scenario's text keeps every word
+
+
 def scenario_report(record: dict[str, Any]) -> Any:
     return SimpleNamespace(longrepr=None, sections=[], user_properties=[], api_bdd_scenario=record)
 
