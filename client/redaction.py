@@ -2,12 +2,13 @@
 
 :class:`Redactor` knows secret values (from settings, tokens the client obtained, values a step
 registers) and masks each wherever it appears: raw; base64 and base64url at byte offsets 0, 1
-and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- and HTML-escaped; each line
-of a multi-line value; and any fragment of 12 or more characters, since truncated reprs keep a
-secret's head and tail. It also masks by shape and name, secrets it was never told about
-(:mod:`client._shapes`): credential headers, JSON keys and query parameters named like secrets
-in any naming convention (:mod:`client._credential_names`), URL userinfo, ``Bearer``/``Basic``
-credentials and JWT-shaped strings. Both passes are linear in the text.
+and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- (``\\/`` too) and
+HTML-escaped; each line of a multi-line value; and any fragment of 12 or more characters,
+since truncated reprs keep a secret's head and tail. It also masks by shape and name, secrets
+it was never told about (:mod:`client._shapes`): credential headers, JSON keys and query
+parameters named like secrets in any naming convention (:mod:`client._credential_names`), URL
+userinfo, ``Bearer``/``Basic`` credentials and JWT-shaped strings. Both passes are linear in
+the text.
 
 The replacement is the constant :data:`MASK`, which does not reveal the length. Values shorter
 than :data:`MIN_SECRET_LENGTH` are not masked by value (that would mangle ordinary output):
@@ -118,8 +119,9 @@ def _base64_forms(secret: bytes) -> set[str]:
 def encodings(secret: str) -> set[str]:
     """Every form of ``secret`` the redactor looks for (each at least 4 characters)."""
     forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret)}
-    forms.add(json.dumps(secret)[1:-1])
-    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    for escaped in (json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
+        forms.add(escaped)
+        forms.add(escaped.replace("/", "\\/"))  # PHP's json_encode and others escape "/"
     forms.add(secret.encode("unicode_escape").decode())
     forms |= _base64_forms(secret.encode())
     lines = [line.strip() for line in secret.splitlines()]

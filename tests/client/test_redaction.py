@@ -303,3 +303,13 @@ def test_text_without_what_a_shape_needs_is_passed_through_untouched(text: str) 
     """redact_shapes returns at once when no rule could match; every rule's shape still masks."""
     masked = redact_shapes(text)
     assert (masked == text) == (text == "password hunter22")
+
+
+def test_json_written_with_escaped_slashes_is_masked_like_plain_json() -> None:
+    redactor = Redactor()
+    value = "pw/with/slashes-0123"
+    redactor.add(value, "a password with slashes")
+    written = json.dumps({"note": value}).replace("/", "\\/")  # '{"note": "pw\/with\/..."}'
+    assert redactor.redact(written, shapes=False) == '{"note": "***"}'
+    fragment = written[len('{"note": "') : len('{"note": "') + 14]  # a repr cut short
+    assert redactor.redact(f"'{fragment}...'", shapes=False) == "'***...'"
