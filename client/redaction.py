@@ -149,6 +149,7 @@ class Redactor:
         self._short: dict[int, set[str]] = {}  # forms shorter than FRAGMENT, by length
         self.warnings: list[str] = []
         self.enabled = True
+        self.generation = 0  # how many values were ever added: a text redacted before is stale
         # short texts already redacted, with and without shape rules (header names and values,
         # statuses, step texts come back on every report): replaced, never cleared in place,
         # when a value is added, so a result computed before cannot land in the new memo
@@ -176,6 +177,7 @@ class Redactor:
             if value in self._values:
                 return
             self._values[value] = name
+            self.generation += 1
             for form in forms:
                 if len(form) >= FRAGMENT:
                     self._grams.update(
@@ -218,7 +220,29 @@ class Redactor:
     def _redact(self, text: str, shapes: bool = True) -> str:
         if self._values:
             text = self._mask_values(text)
-        return redact_shapes(text) if shapes else text
+        if not shapes:
+            return text
+        found: list[tuple[str, str]] = []
+        text = redact_shapes(text, found)
+        if found and self._learn(found):  # the same value without its name, earlier in text
+            text = self._mask_values(text)
+        return text
+
+    def _learn(self, found: list[tuple[str, str]]) -> bool:
+        """Learn the values the shape rules masked under a credential's name, so they are masked
+        by value wherever they appear without it (a repr cut short, a trace line). Whatever
+        cannot be a secret, or is too short to mask, is left alone. True if one was new."""
+        new = False
+        for name, value in found:
+            if (
+                value not in self._values
+                and len(value.strip()) >= MIN_SECRET_LENGTH
+                and MASK not in value
+                and could_be_secret(value)
+            ):
+                self.add(value, f"a value under the name {name[:40]!r}")
+                new = True
+        return new
 
     def _mask_values(self, text: str) -> str:
         """Mask every run of known windows (whole forms, and fragments of truncated reprs)."""

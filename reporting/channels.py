@@ -15,7 +15,8 @@ where pytest hands the text over:
   ``pytest_cmdline_main``, so each message is redacted before it is written, and what the
   file received before (the command line) is rewritten in place: no raw line stays on disk,
   even if the run ends before it is configured or dies before it finishes. If the writer
-  cannot be reached, ``--debug`` is refused in one line and its file removed;
+  cannot be reached, ``--debug`` is refused in one line and its file removed. At the end of
+  the run the file is rewritten once more, with every value the run learned since;
 - Ctrl-C and ``pytest.exit(msg)``: the interrupt is rendered from its exception info (with
   every frame's arguments under ``--full-trace``); each rendering is redacted, and so is the
   exception's message, which pytest writes to stderr itself when it stops the session while
@@ -169,7 +170,11 @@ class ChannelGuard:
         render = excinfo.getrepr
 
         def redacted_render(*args: Any, **kwargs: Any) -> Any:
-            return redact_rendering(render(*args, **kwargs), self.redactor.redact)
+            before = self.redactor.generation
+            rendered = redact_rendering(render(*args, **kwargs), self.redactor.redact)
+            if self.redactor.generation != before:  # learned from a later line: once more
+                rendered = redact_rendering(rendered, self.redactor.redact)
+            return rendered
 
         # Every consumer (the terminal's summary, --full-trace) renders through getrepr.
         excinfo.getrepr = redacted_render  # type: ignore[method-assign]
@@ -183,6 +188,16 @@ class ChannelGuard:
     def pytest_sessionfinish(self) -> Generator[None, None, None]:
         with redacted_exit(self.redactor):
             return (yield)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """The trace file once more, with every value the run learned: a line written before
+        a value was seen under its credential's name (a call's ``excinfo``) is masked now."""
+        guard = config.stash.get(TRACE, None)
+        log = getattr(guard.write, "__self__", None) if guard is not None else None
+        name = getattr(log, "name", None)
+        if isinstance(log, io.TextIOBase) and isinstance(name, str) and not log.closed:
+            _rewrite_in_place(log, Path(name), self.redactor)
 
     # -- the report header ------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)

@@ -143,7 +143,15 @@ def attach_filter(handlers: Iterable[logging.Handler | None], flt: logging.Filte
 
 
 def scrub_report(report: Any, redactor: Redactor) -> None:
-    """Redact a TestReport in place: failure text, captured sections, properties."""
+    """Redact a TestReport in place: failure text, captured sections, properties. A value
+    learned from one part (under its credential's name) is masked in the parts before it."""
+    before = redactor.generation
+    _scrub_report_once(report, redactor)
+    if redactor.generation != before:
+        _scrub_report_once(report, redactor)
+
+
+def _scrub_report_once(report: Any, redactor: Redactor) -> None:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
         report.longrepr = (longrepr[0], longrepr[1], redactor.redact(str(longrepr[2])))

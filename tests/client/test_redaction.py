@@ -313,3 +313,23 @@ def test_json_written_with_escaped_slashes_is_masked_like_plain_json() -> None:
     assert redactor.redact(written, shapes=False) == '{"note": "***"}'
     fragment = written[len('{"note": "') : len('{"note": "') + 14]  # a repr cut short
     assert redactor.redact(f"'{fragment}...'", shapes=False) == "'***...'"
+
+
+def test_a_value_seen_under_a_credential_name_is_then_masked_everywhere_by_value() -> None:
+    redactor = Redactor()
+    token = f"tok-{secrets.token_hex(16)}"
+    text = f"cut short: '{token[:20]}...' then the whole: {{'sessionToken': '{token}'}}"
+    assert token[:20] not in redactor.redact(text)  # earlier in the same text, without its name
+    assert redactor.redact(f"<ExceptionInfo '...{token[-14:]}' tblen=3>") == (
+        "<ExceptionInfo '...***' tblen=3>"
+    )
+    key = f"key-{secrets.token_hex(16)}"
+    assert redactor.redact(f"GET /x?api_key={key}&page=2") == "GET /x?api_key=***&page=2"
+    assert redactor.redact(f"later {key[:13]}, {token}") == "later ***, ***"
+
+
+def test_what_cannot_be_a_secret_is_not_learned_from_shapes() -> None:
+    redactor = Redactor()
+    redactor.redact("session: true, token=3600, auth: elevated, password: 2026-12-05T01:00:00Z")
+    assert redactor.known == 0
+    assert redactor.warnings == []

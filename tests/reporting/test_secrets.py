@@ -172,8 +172,8 @@ def test_feature_text_is_shown_as_written_unless_it_holds_a_known_secret() -> No
                 "text": f"{step} and {SECRET}",
                 "docstring": '{"password": "demo-password"}',
                 "datatable": [["token=demo-token-1"]],
-                "error": "AssertionError: sent X-API-Key: demo-key-0001",
-                "exchanges": [{"request_headers": "{'X-API-Key': 'demo-key-0001'}"}],
+                "error": "AssertionError: sent X-API-Key: other-key-98765",
+                "exchanges": [{"request_headers": "{'X-API-Key': 'other-key-98765'}"}],
             }
         ],
     }
@@ -189,6 +189,18 @@ def test_feature_text_is_shown_as_written_unless_it_holds_a_known_secret() -> No
     # what the run produced is masked by shape as before
     assert written["error"] == "AssertionError: sent X-API-Key: ***"
     assert written["exchanges"] == [{"request_headers": "{'X-API-Key': '***'}"}]
+
+
+def test_a_value_the_run_showed_under_a_credential_name_is_masked_in_feature_text_too() -> None:
+    record = {
+        "example": {"index": 0, "values": {"header": "X-API-Key: demo-key-0001"}},
+        "steps": [{"text": "I send demo-key-0001", "error": "sent X-API-Key: demo-key-0001"}],
+    }
+    report = scenario_report(record)
+    scrub_report(report, Redactor())
+    scrubbed = report.api_bdd_scenario
+    assert scrubbed["steps"][0] == {"text": "I send ***", "error": "sent X-API-Key: ***"}
+    assert scrubbed["example"] == {"index": 0, "values": {"header": "X-API-Key: ***"}}
 
 
 def test_a_warning_keeps_its_category_and_loses_the_secret() -> None:
