@@ -34,6 +34,7 @@ from client._credential_names import (
     is_sensitive_name,
     words,
 )
+from client._retired import RetiredForms
 from client._shapes import KNOWN_KEY_PREFIXES, MASK, redact_shapes
 
 MIN_SECRET_LENGTH = 8
@@ -145,8 +146,11 @@ class Redactor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, str] = {}  # value -> name
-        self._grams: set[str] = set()  # every FRAGMENT-long window of every form
+        self._grams: dict[str, int] = {}  # every FRAGMENT-long window of every form: how many
         self._short: dict[int, set[str]] = {}  # forms shorter than FRAGMENT, by length
+        self._scoped: set[str] = set()  # learned in the scenario that runs: retired after it
+        self._retired: dict[str, str] = {}  # value -> name, masked by whole forms only
+        self._retired_forms = RetiredForms(FRAGMENT)
         self.warnings: list[str] = []
         self.enabled = True
         self.generation = 0  # how many values were ever added: a text redacted before is stale
@@ -156,19 +160,17 @@ class Redactor:
         self._memo: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
     # -- what is secret ----------------------------------------------------------------------
-    def add(self, value: str | None, name: str = "a secret") -> None:
-        """Register a secret value; ``name`` (never the value) is used in warnings."""
+    def add(self, value: str | None, name: str = "a secret", *, scoped: bool = False) -> None:
+        """Register a secret value; ``name`` (never the value) is used in warnings.
+
+        ``scoped``: a value of the scenario that runs (a token it obtained, a value learned
+        from its output), retired by :meth:`retire_scoped` when it ends. The first ``add`` of
+        a value decides; adding a retired value learns it again, fragments and all."""
         if not value:
             return
         value = str(value)
         if len(value.strip()) < MIN_SECRET_LENGTH:
-            message = (
-                f"{name} is shorter than {MIN_SECRET_LENGTH} characters: it is not masked by"
-                " value (that would mangle ordinary output); use a longer secret"
-            )
-            with self._lock:
-                if message not in self.warnings:
-                    self.warnings.append(message)
+            self._warn_short(name)
             return
         if value in self._values:  # the common case: the same token on every request
             return
@@ -176,15 +178,49 @@ class Redactor:
         with self._lock:
             if value in self._values:
                 return
+            if self._retired.pop(value, None) is not None:
+                self._retired_forms.discard(forms)
             self._values[value] = name
+            if scoped:
+                self._scoped.add(value)
             self.generation += 1
-            for form in forms:
-                if len(form) >= FRAGMENT:
-                    self._grams.update(
-                        form[i : i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1)
-                    )
+            self._index(forms, +1)
+            self._memo = ({}, {})
+
+    def _warn_short(self, name: str) -> None:
+        message = (
+            f"{name} is shorter than {MIN_SECRET_LENGTH} characters: it is not masked by"
+            " value (that would mangle ordinary output); use a longer secret"
+        )
+        with self._lock:
+            if message not in self.warnings:
+                self.warnings.append(message)
+
+    def _index(self, forms: set[str], change: int) -> None:
+        """Count each form's windows in (+1) or out (-1); short forms are kept whole, always."""
+        grams = self._grams
+        for form in forms:
+            if len(form) < FRAGMENT:
+                self._short.setdefault(len(form), set()).add(form)
+                continue
+            for i in range(len(form) - FRAGMENT + 1):
+                window = form[i : i + FRAGMENT]
+                count = grams.get(window, 0) + change
+                if count > 0:
+                    grams[window] = count
                 else:
-                    self._short.setdefault(len(form), set()).add(form)
+                    grams.pop(window, None)
+
+    def retire_scoped(self) -> None:
+        """The scenario is over: its values' fragments are forgotten, their whole forms kept
+        (:mod:`client._retired`), so memory stays flat however many scenarios sign in."""
+        with self._lock:
+            for value in self._scoped:
+                forms = encodings(value)
+                self._index(forms, -1)
+                self._retired[value] = self._values.pop(value)
+                self._retired_forms.add(forms)
+            self._scoped = set()
             self._memo = ({}, {})
 
     def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:
@@ -192,8 +228,14 @@ class Redactor:
             self.add(value, name)
 
     @property
+    def fragments(self) -> int:
+        """How many windows of live values are kept (what memory grows with)."""
+        return len(self._grams)
+
+    @property
     def known(self) -> int:
-        return len(self._values)
+        """How many values are masked (retired ones included)."""
+        return len(self._values) + len(self._retired)
 
     # -- masking -----------------------------------------------------------------------------
     def redact(self, text: str, *, shapes: bool = True) -> str:
@@ -218,7 +260,7 @@ class Redactor:
         return done
 
     def _redact(self, text: str, shapes: bool = True) -> str:
-        if self._values:
+        if self._values or self._retired:
             text = self._mask_values(text)
         if not shapes:
             return text
@@ -240,6 +282,7 @@ class Redactor:
                 and MASK not in value
                 and could_be_secret(value)
             ):
+                # kept for the run, fragments too: the --debug trace's last pass needs them
                 self.add(value, f"a value under the name {name[:40]!r}")
                 new = True
         return new
@@ -248,14 +291,20 @@ class Redactor:
         """Mask every run of known windows (whole forms, and fragments of truncated reprs)."""
         spans: list[tuple[int, int]] = []
         grams, size, length = self._grams, FRAGMENT, len(text)
+        retired = self._retired_forms
+        heads = retired.by_head  # whole forms of retired values, by their first window
         i = 0
         while i <= length - size:
-            if text[i : i + size] in grams:
+            window = text[i : i + size]
+            if window in grams:
                 end = i + size
                 while end < length and text[end - size + 1 : end + 1] in grams:
                     end += 1  # the next window is a secret's too: one run, one mask
                 spans.append((i, end))
                 i = end
+            elif heads and window in heads and (whole := retired.end_at(text, i)) is not None:
+                spans.append((i, whole))
+                i = whole
             else:
                 i += 1
         starts = [start for start, _ in spans]  # sorted: found left to right

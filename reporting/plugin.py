@@ -101,6 +101,7 @@ class ReportingPlugin:
         finally:
             self.current = None
             self.recorder.stop()
+            self.redactor.retire_scoped()  # its tokens' fragments: memory stays flat
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(

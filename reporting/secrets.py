@@ -97,12 +97,15 @@ def _members(data: dict[str, Any] | list[Any], path: str) -> Iterator[tuple[str,
 def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
     """Register credentials the exchange carried: secret headers it sent, and credentials the
     API issued in its JSON answer, under any naming convention and at any depth. (What the
-    request's body sent is not learned: a feature's own demo values are shown as written.)"""
+    request's body sent is not learned: a feature's own demo values are shown as written.)
+    They belong to the scenario that runs (retired after it; learned again when used again)."""
     for name, value in exchange.request_headers.items():
         if is_sensitive_name(name) and value:
             scheme, _, credential = value.partition(" ")
             redactor.add(
-                credential if credential and scheme.isalpha() else value, f"the {name} header"
+                credential if credential and scheme.isalpha() else value,
+                f"the {name} header",
+                scoped=True,
             )
     if "json" not in exchange.content_type or not _may_hold_credentials(exchange.body):
         return
@@ -111,7 +114,9 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
     except ValueError:
         return
     for where, value in credentials_in(body):
-        redactor.add(value, f"the {where} from {exchange.method} {redact_url(exchange.url)}")
+        redactor.add(
+            value, f"the {where} from {exchange.method} {redact_url(exchange.url)}", scoped=True
+        )
 
 
 class RedactingFilter(logging.Filter):

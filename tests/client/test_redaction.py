@@ -333,3 +333,31 @@ def test_what_cannot_be_a_secret_is_not_learned_from_shapes() -> None:
     redactor.redact("session: true, token=3600, auth: elevated, password: 2026-12-05T01:00:00Z")
     assert redactor.known == 0
     assert redactor.warnings == []
+
+
+def test_a_retired_token_is_masked_whole_and_learned_again_when_used_again() -> None:
+    redactor = Redactor()
+    token = secrets.token_urlsafe(32)
+    redactor.add(token, "a token", scoped=True)
+    redactor.retire_scoped()
+    assert redactor.fragments == 0
+    assert redactor.redact(f"Bearer {token}", shapes=False) == "Bearer ***"
+    assert redactor.redact(json.dumps({"t": token}), shapes=False) == '{"t": "***"}'
+    redactor.add(token, "a token", scoped=True)  # the next scenario sends it again
+    assert redactor.redact(f"'{token[:20]}...'", shapes=False) == "'***...'"
+
+
+def test_a_run_that_signs_in_per_scenario_keeps_no_fragments_of_past_tokens() -> None:
+    redactor = Redactor()
+    redactor.add("a-setting-password-0123", "API_PASSWORD")
+    kept = redactor.fragments
+    tokens = [secrets.token_urlsafe(32) for _ in range(300)]
+    for token in tokens:  # one scenario each: sign in, show the token, end
+        redactor.add(token, "a token", scoped=True)
+        assert redactor.redact(f"'{token[:14]}...'", shapes=False) == "'***...'"
+        redactor.retire_scoped()
+    assert redactor.fragments == kept
+    assert redactor.known == 301
+    shown = " ".join(tokens)
+    assert redactor.redact(shown, shapes=False) == " ".join(["***"] * 300)
+    assert redactor.redact("a-setting-password-0123"[:14], shapes=False) == "***"
