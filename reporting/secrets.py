@@ -95,9 +95,10 @@ def _members(data: dict[str, Any] | list[Any], path: str) -> Iterator[tuple[str,
 
 
 def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
-    """Register credentials the exchange carried: secret headers it sent, and credentials the
-    API issued in its JSON answer, under any naming convention and at any depth. (What the
-    request's body sent is not learned: a feature's own demo values are shown as written.)
+    """Register credentials the exchange carried: secret headers it sent or received (a
+    cookie's value), and credentials the API issued in its JSON answer, under any naming
+    convention and at any depth. (What the request's body sent is not learned: a feature's
+    own demo values are shown as written.)
     They belong to the scenario that runs (retired after it; learned again when used again)."""
     for name, value in exchange.request_headers.items():
         if is_sensitive_name(name) and value:
@@ -107,6 +108,11 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
                 f"the {name} header",
                 scoped=True,
             )
+    for name, value in exchange.headers.items():  # what the API set: a cookie, a session key
+        if is_sensitive_name(name) and value:
+            held = _cookie_value(value) if name.lower() == "set-cookie" else value
+            if could_be_secret(held):
+                redactor.add(held, f"the {name} header of the answer", scoped=True)
     if "json" not in exchange.content_type or not _may_hold_credentials(exchange.body):
         return
     try:
@@ -117,6 +123,12 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
         redactor.add(
             value, f"the {where} from {exchange.method} {redact_url(exchange.url)}", scoped=True
         )
+
+
+def _cookie_value(set_cookie: str) -> str:
+    """``sid=abc; Path=/; HttpOnly`` -> ``abc`` (several cookies folded by commas: the first)."""
+    pair = set_cookie.split(";", 1)[0]
+    return pair.partition("=")[2].strip().strip('"')
 
 
 class RedactingFilter(logging.Filter):

@@ -224,3 +224,27 @@ def test_a_warning_without_secrets_is_left_alone() -> None:
     scrub_warning(record, redactor())
     assert record.message is original
     assert record.category is NeedsTwo
+
+
+def test_credentials_the_api_set_in_its_answers_headers_are_learned() -> None:
+    found = Redactor()
+    answer = Exchange(
+        method="POST",
+        url="http://127.0.0.1:9/login",
+        request_headers={},
+        request_body=None,
+        status=200,
+        reason="OK",
+        headers={
+            "Set-Cookie": "connect.sid=s%3Acookie-5f1c9a7e3b2d; Path=/; HttpOnly",
+            "X-Session-Token": "sess-8e4a2c6f0d9b",
+            "X-Auth-Status": "active",
+            "Content-Type": "text/plain",
+        },
+        body=b"",
+        started_at=0.0,
+        elapsed=0.0,
+    )
+    learn_from_exchange(found, answer)
+    shown = found.redact("s%3Acookie-5f1c9a7e3b2d sess-8e4a2c6f0d9b active", shapes=False)
+    assert shown == "*** *** active"
