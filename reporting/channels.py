@@ -21,7 +21,8 @@ where pytest hands the text over:
   every frame's arguments under ``--full-trace``); each rendering is redacted, and so is the
   exception's message, which pytest writes to stderr itself when it stops the session while
   it starts or finishes;
-- the report header, where pytest-base-url prints ``baseurl:`` with any ``user:password@``.
+- the report header, where pytest-base-url prints ``baseurl:`` with any ``user:password@``;
+- what tests print with capturing off (``-s``): :mod:`reporting.uncaptured`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any, TypeVar
 import pytest
 
 from client.redaction import Redactor
+from reporting.uncaptured import UncapturedOutput
 
 T = TypeVar("T")
 Record = Callable[[str, object], None]
@@ -152,6 +154,7 @@ class ChannelGuard:
 
     def __init__(self, config: pytest.Config, redactor: Redactor) -> None:
         self.redactor = redactor
+        self.uncaptured = UncapturedOutput(redactor)
         guard_trace(config, redactor)
 
     # -- outcome messages -------------------------------------------------------------------
@@ -180,9 +183,12 @@ class ChannelGuard:
         excinfo.getrepr = redacted_render  # type: ignore[method-assign]
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_sessionstart(self) -> Generator[None, None, None]:
+    def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
         with redacted_exit(self.redactor):
-            return (yield)
+            result = yield
+        if session.config.getoption("capture", None) == "no":  # -s: prints reach the terminal
+            self.uncaptured.install()
+        return result
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self) -> Generator[None, None, None]:
@@ -193,6 +199,7 @@ class ChannelGuard:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         """The trace file once more, with every value the run learned: a line written before
         a value was seen under its credential's name (a call's ``excinfo``) is masked now."""
+        self.uncaptured.uninstall()
         guard = config.stash.get(TRACE, None)
         log = getattr(guard.write, "__self__", None) if guard is not None else None
         name = getattr(log, "name", None)
