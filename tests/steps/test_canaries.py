@@ -252,8 +252,8 @@ def test_no_canary_leaks(pytester: pytest.Pytester, planted: Planted, mode: str)
     summary = features["stdout"].splitlines()[-1]
     for count in ("11 failed", "1 passed", "1 skipped", "1 xfailed"):
         assert count in summary, summary
-    plain = ("features/canary.feature:", "AssertionError", "/users/me", "Accept", "the key ***")
-    plain += ("send: b'GET /products", "authStatus", "active")
+    plain = ["features/canary.feature:", "AssertionError", "/users/me", "Accept", "the key ***"]
+    plain += ["send: b'GET /products", "authStatus", "active"]
     for readable in plain:
         assert readable in everything, readable
     assert "is not accepted yet" in features["junit.xml"]
