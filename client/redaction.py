@@ -8,7 +8,10 @@ since truncated reprs keep a secret's head and tail. It also masks by shape and 
 it was never told about (:mod:`client._shapes`): credential headers, JSON keys and query
 parameters named like secrets in any naming convention (:mod:`client._credential_names`), URL
 userinfo, ``Bearer``/``Basic`` credentials and JWT-shaped strings. Both passes are linear in
-the text.
+the text. What the shape pass masks under a credential's name is learned, so it is masked by
+value from then on (and in the rest of the same text) wherever it shows without its name.
+Values of one scenario (``scoped``) are retired when it ends: their fragments are dropped,
+their whole forms kept (:mod:`client._retired`), so memory stays flat over a long run.
 
 The replacement is the constant :data:`MASK`, which does not reveal the length. Values shorter
 than :data:`MIN_SECRET_LENGTH` are not masked by value (that would mangle ordinary output):
