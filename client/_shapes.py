@@ -16,6 +16,8 @@ hand, once, only after a credential's name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from urllib.parse import unquote_plus
 
 from client._credential_names import KEY_QUALIFIERS, is_sensitive_name, words
 
@@ -126,31 +128,42 @@ def _bare(text: str, start: int, sep: str, authorization: bool) -> tuple[int, in
     return start, end
 
 
-def _mask_key_values(text: str) -> str:
+Found = list[tuple[str, str]]  # (credential's name, value) of what a pass masked
+
+
+def _mask_key_values(text: str, found: Found | None = None) -> str:
     """The value after every credential's name, in one left-to-right pass."""
     out: list[str] = []
     kept = position = 0
-    while (found := _NAME_SEPARATOR.search(text, position)) is not None:
-        position = found.end()  # an ordinary name: its value is searched for names too
-        if not _names_a_credential(text, found):
+    while (name := _NAME_SEPARATOR.search(text, position)) is not None:
+        position = name.end()  # an ordinary name: its value is searched for names too
+        if not _names_a_credential(text, name):
             continue
         quote = _OPEN_QUOTE.match(text, position)
         if quote is not None:
             span = _quoted(text, quote.end(), quote.group())
         else:
-            authorization = "authorization" in words(found.group("bare"))
-            span = _bare(text, position, found.group("sep"), authorization)
+            authorization = "authorization" in words(name.group("bare"))
+            span = _bare(text, position, name.group("sep"), authorization)
         if span is not None:
+            if found is not None:
+                found.append((name.group("bare"), text[span[0] : span[1]]))
             out += (text[kept : span[0]], MASK)
             kept = position = span[1]
     out.append(text[kept:])
     return "".join(out)
 
 
-def _mask_query_param(match: re.Match[str]) -> str:
-    if match.group("value") and is_sensitive_name(match.group("name")):
-        return f"{match.group('lead')}{match.group('name')}={MASK}"
-    return match.group(0)
+def _query_masker(found: Found | None) -> Callable[[re.Match[str]], str]:
+    def mask_query_param(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if value and is_sensitive_name(match.group("name")):
+            if found is not None and value != MASK:
+                found.append((match.group("name"), unquote_plus(value)))
+            return f"{match.group('lead')}{match.group('name')}={MASK}"
+        return match.group(0)
+
+    return mask_query_param
 
 
 _SCHEME_WORD = re.compile(r"bearer|basic|digest|token", re.IGNORECASE)
@@ -167,14 +180,16 @@ def _may_hold_a_shape(text: str) -> bool:
     return _SCHEME_WORD.search(text) is not None or KNOWN_KEY_PREFIXES.search(text) is not None
 
 
-def redact_shapes(text: str) -> str:
-    """Mask what looks like a credential, known or not."""
+def redact_shapes(text: str, found: Found | None = None) -> str:
+    """Mask what looks like a credential, known or not. ``found``, when given, receives the
+    (name, value) of each value masked because of its credential's name (a query parameter, a
+    ``name: value`` pair), for the caller to learn."""
     if not _may_hold_a_shape(text):
         return text
     text = _mask_private_keys(text)
     text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
-    text = _QUERY_PARAM.sub(_mask_query_param, text)
-    text = _mask_key_values(text)
+    text = _QUERY_PARAM.sub(_query_masker(found), text)
+    text = _mask_key_values(text, found)
     text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group('scheme')} {MASK}", text)
     text = _JWT.sub(MASK, text)
     return KNOWN_KEY_PREFIXES.sub(MASK, text)

@@ -2,12 +2,16 @@
 
 :class:`Redactor` knows secret values (from settings, tokens the client obtained, values a step
 registers) and masks each wherever it appears: raw; base64 and base64url at byte offsets 0, 1
-and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- and HTML-escaped; each line
-of a multi-line value; and any fragment of 12 or more characters, since truncated reprs keep a
-secret's head and tail. It also masks by shape and name, secrets it was never told about
-(:mod:`client._shapes`): credential headers, JSON keys and query parameters named like secrets
-in any naming convention (:mod:`client._credential_names`), URL userinfo, ``Bearer``/``Basic``
-credentials and JWT-shaped strings. Both passes are linear in the text.
+and 2 (so ``Basic base64(user:password)`` is caught); URL-, JSON- (``\\/`` too) and
+HTML-escaped; each line of a multi-line value; and any fragment of 12 or more characters,
+since truncated reprs keep a secret's head and tail. It also masks by shape and name, secrets
+it was never told about (:mod:`client._shapes`): credential headers, JSON keys and query
+parameters named like secrets in any naming convention (:mod:`client._credential_names`), URL
+userinfo, ``Bearer``/``Basic`` credentials and JWT-shaped strings. Both passes are linear in
+the text. What the shape pass masks under a credential's name is learned, so it is masked by
+value from then on (and in the rest of the same text) wherever it shows without its name.
+Values of one scenario (``scoped``) are retired when it ends: their fragments are dropped,
+their whole forms kept (:mod:`client._retired`), so memory stays flat over a long run.
 
 The replacement is the constant :data:`MASK`, which does not reveal the length. Values shorter
 than :data:`MIN_SECRET_LENGTH` are not masked by value (that would mangle ordinary output):
@@ -17,19 +21,28 @@ fails, the text is withheld.
 
 from __future__ import annotations
 
-import base64
 import bisect
-import html
-import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-from client._credential_names import SENSITIVE_HEADERS, is_sensitive_name, words
+from client._credential_names import (
+    SENSITIVE_HEADERS,
+    could_be_secret,
+    is_plural_credential,
+    is_sensitive_name,
+    words,
+)
+from client._forms import (
+    MIN_SECRET_LENGTH,
+    encodings,
+    redact_headers,
+    redact_json,
+    redact_url,
+)
+from client._retired import RetiredForms
 from client._shapes import KNOWN_KEY_PREFIXES, MASK, redact_shapes
 
-MIN_SECRET_LENGTH = 8
 FRAGMENT = 12  # a secret's fragments at least this long are masked too
 
 __all__ = [
@@ -39,7 +52,9 @@ __all__ = [
     "MIN_SECRET_LENGTH",
     "SENSITIVE_HEADERS",
     "Redactor",
+    "could_be_secret",
     "encodings",
+    "is_plural_credential",
     "is_sensitive_name",
     "redact_headers",
     "redact_json",
@@ -47,75 +62,6 @@ __all__ = [
     "redact_url",
     "words",
 ]
-
-
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k: (MASK if is_sensitive_name(k) else v) for k, v in headers.items()}
-
-
-def redact_url(url: str) -> str:
-    """Mask userinfo and sensitive query parameters: ``https://***@host/p?api_key=***&page=2``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return MASK
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{MASK}@{netloc.rsplit('@', 1)[1]}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, MASK if is_sensitive_name(k) else v) for k, v in pairs], safe="*")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
-def redact_json(value: Any) -> Any:
-    """A copy of decoded JSON with the values of sensitive keys masked, at any depth.
-
-    Flags and empty values stay as they are (``"password_set": true`` hides nothing).
-    """
-    if isinstance(value, dict):
-        return {
-            k: (
-                MASK
-                if isinstance(k, str)
-                and is_sensitive_name(k)
-                and not isinstance(v, bool)
-                and v not in (None, "")
-                else redact_json(v)
-            )
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact_json(v) for v in value]
-    return value
-
-
-# -- values ---------------------------------------------------------------------------------------
-def _base64_forms(secret: bytes) -> set[str]:
-    """The parts of base64(… + secret + …) that depend on the secret alone, for any alignment."""
-    forms: set[str] = set()
-    for offset in (0, 1, 2):
-        skip = (3 - offset) % 3  # secret bytes that share a group with what precedes them
-        whole = (len(secret) - skip) // 3 * 3
-        if whole < 6:
-            continue
-        chunk = secret[skip : skip + whole]
-        forms.add(base64.b64encode(chunk).decode())
-        forms.add(base64.urlsafe_b64encode(chunk).decode())
-    return forms
-
-
-def encodings(secret: str) -> set[str]:
-    """Every form of ``secret`` the redactor looks for (each at least 4 characters)."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret)}
-    forms.add(json.dumps(secret)[1:-1])
-    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
-    forms.add(secret.encode("unicode_escape").decode())
-    forms |= _base64_forms(secret.encode())
-    lines = [line.strip() for line in secret.splitlines()]
-    forms |= {line for line in lines if len(line) >= MIN_SECRET_LENGTH}
-    return {f for f in forms if len(f) >= 4}
 
 
 _MEMO_TEXT = 200  # characters: longer texts (bodies) are rarely seen twice
@@ -134,29 +80,31 @@ class Redactor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._values: dict[str, str] = {}  # value -> name
-        self._grams: set[str] = set()  # every FRAGMENT-long window of every form
+        self._grams: dict[str, int] = {}  # every FRAGMENT-long window of every form: how many
         self._short: dict[int, set[str]] = {}  # forms shorter than FRAGMENT, by length
+        self._scoped: set[str] = set()  # learned in the scenario that runs: retired after it
+        self._retired: dict[str, str] = {}  # value -> name, masked by whole forms only
+        self._retired_forms = RetiredForms(FRAGMENT)
         self.warnings: list[str] = []
         self.enabled = True
+        self.generation = 0  # how many values were ever added: a text redacted before is stale
         # short texts already redacted, with and without shape rules (header names and values,
         # statuses, step texts come back on every report): replaced, never cleared in place,
         # when a value is added, so a result computed before cannot land in the new memo
         self._memo: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
     # -- what is secret ----------------------------------------------------------------------
-    def add(self, value: str | None, name: str = "a secret") -> None:
-        """Register a secret value; ``name`` (never the value) is used in warnings."""
+    def add(self, value: str | None, name: str = "a secret", *, scoped: bool = False) -> None:
+        """Register a secret value; ``name`` (never the value) is used in warnings.
+
+        ``scoped``: a value of the scenario that runs (a token it obtained, a value learned
+        from its output), retired by :meth:`retire_scoped` when it ends. The first ``add`` of
+        a value decides; adding a retired value learns it again, fragments and all."""
         if not value:
             return
         value = str(value)
         if len(value.strip()) < MIN_SECRET_LENGTH:
-            message = (
-                f"{name} is shorter than {MIN_SECRET_LENGTH} characters: it is not masked by"
-                " value (that would mangle ordinary output); use a longer secret"
-            )
-            with self._lock:
-                if message not in self.warnings:
-                    self.warnings.append(message)
+            self._warn_short(name)
             return
         if value in self._values:  # the common case: the same token on every request
             return
@@ -164,14 +112,49 @@ class Redactor:
         with self._lock:
             if value in self._values:
                 return
+            if self._retired.pop(value, None) is not None:
+                self._retired_forms.discard(forms)
             self._values[value] = name
-            for form in forms:
-                if len(form) >= FRAGMENT:
-                    self._grams.update(
-                        form[i : i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1)
-                    )
+            if scoped:
+                self._scoped.add(value)
+            self.generation += 1
+            self._index(forms, +1)
+            self._memo = ({}, {})
+
+    def _warn_short(self, name: str) -> None:
+        message = (
+            f"{name} is shorter than {MIN_SECRET_LENGTH} characters: it is not masked by"
+            " value (that would mangle ordinary output); use a longer secret"
+        )
+        with self._lock:
+            if message not in self.warnings:
+                self.warnings.append(message)
+
+    def _index(self, forms: set[str], change: int) -> None:
+        """Count each form's windows in (+1) or out (-1); short forms are kept whole, always."""
+        grams = self._grams
+        for form in forms:
+            if len(form) < FRAGMENT:
+                self._short.setdefault(len(form), set()).add(form)
+                continue
+            for i in range(len(form) - FRAGMENT + 1):
+                window = form[i : i + FRAGMENT]
+                count = grams.get(window, 0) + change
+                if count > 0:
+                    grams[window] = count
                 else:
-                    self._short.setdefault(len(form), set()).add(form)
+                    grams.pop(window, None)
+
+    def retire_scoped(self) -> None:
+        """The scenario is over: its values' fragments are forgotten, their whole forms kept
+        (:mod:`client._retired`), so memory stays flat however many scenarios sign in."""
+        with self._lock:
+            for value in self._scoped:
+                forms = encodings(value)
+                self._index(forms, -1)
+                self._retired[value] = self._values.pop(value)
+                self._retired_forms.add(forms)
+            self._scoped = set()
             self._memo = ({}, {})
 
     def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:
@@ -179,8 +162,14 @@ class Redactor:
             self.add(value, name)
 
     @property
+    def fragments(self) -> int:
+        """How many windows of live values are kept (what memory grows with)."""
+        return len(self._grams)
+
+    @property
     def known(self) -> int:
-        return len(self._values)
+        """How many values are masked (retired ones included)."""
+        return len(self._values) + len(self._retired)
 
     # -- masking -----------------------------------------------------------------------------
     def redact(self, text: str, *, shapes: bool = True) -> str:
@@ -205,22 +194,51 @@ class Redactor:
         return done
 
     def _redact(self, text: str, shapes: bool = True) -> str:
-        if self._values:
+        if self._values or self._retired:
             text = self._mask_values(text)
-        return redact_shapes(text) if shapes else text
+        if not shapes:
+            return text
+        found: list[tuple[str, str]] = []
+        text = redact_shapes(text, found)
+        if found and self._learn(found):  # the same value without its name, earlier in text
+            text = self._mask_values(text)
+        return text
+
+    def _learn(self, found: list[tuple[str, str]]) -> bool:
+        """Learn the values the shape rules masked under a credential's name, so they are masked
+        by value wherever they appear without it (a repr cut short, a trace line). Whatever
+        cannot be a secret, or is too short to mask, is left alone. True if one was new."""
+        new = False
+        for name, value in found:
+            if (
+                value not in self._values
+                and len(value.strip()) >= MIN_SECRET_LENGTH
+                and MASK not in value
+                and could_be_secret(value)
+            ):
+                # kept for the run, fragments too: the --debug trace's last pass needs them
+                self.add(value, f"a value under the name {name[:40]!r}")
+                new = True
+        return new
 
     def _mask_values(self, text: str) -> str:
         """Mask every run of known windows (whole forms, and fragments of truncated reprs)."""
         spans: list[tuple[int, int]] = []
         grams, size, length = self._grams, FRAGMENT, len(text)
+        retired = self._retired_forms
+        heads = retired.by_head  # whole forms of retired values, by their first window
         i = 0
         while i <= length - size:
-            if text[i : i + size] in grams:
+            window = text[i : i + size]
+            if window in grams:
                 end = i + size
                 while end < length and text[end - size + 1 : end + 1] in grams:
                     end += 1  # the next window is a secret's too: one run, one mask
                 spans.append((i, end))
                 i = end
+            elif heads and window in heads and (whole := retired.end_at(text, i)) is not None:
+                spans.append((i, whole))
+                i = whole
             else:
                 i += 1
         starts = [start for start, _ in spans]  # sorted: found left to right

@@ -15,12 +15,14 @@ where pytest hands the text over:
   ``pytest_cmdline_main``, so each message is redacted before it is written, and what the
   file received before (the command line) is rewritten in place: no raw line stays on disk,
   even if the run ends before it is configured or dies before it finishes. If the writer
-  cannot be reached, ``--debug`` is refused in one line and its file removed;
+  cannot be reached, ``--debug`` is refused in one line and its file removed. At the end of
+  the run the file is rewritten once more, with every value the run learned since;
 - Ctrl-C and ``pytest.exit(msg)``: the interrupt is rendered from its exception info (with
   every frame's arguments under ``--full-trace``); each rendering is redacted, and so is the
   exception's message, which pytest writes to stderr itself when it stops the session while
   it starts or finishes;
-- the report header, where pytest-base-url prints ``baseurl:`` with any ``user:password@``.
+- the report header, where pytest-base-url prints ``baseurl:`` with any ``user:password@``;
+- what tests print with capturing off (``-s``): :mod:`reporting.uncaptured`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any, TypeVar
 import pytest
 
 from client.redaction import Redactor
+from reporting.uncaptured import UncapturedOutput
 
 T = TypeVar("T")
 Record = Callable[[str, object], None]
@@ -151,6 +154,7 @@ class ChannelGuard:
 
     def __init__(self, config: pytest.Config, redactor: Redactor) -> None:
         self.redactor = redactor
+        self.uncaptured = UncapturedOutput(redactor)
         guard_trace(config, redactor)
 
     # -- outcome messages -------------------------------------------------------------------
@@ -169,20 +173,38 @@ class ChannelGuard:
         render = excinfo.getrepr
 
         def redacted_render(*args: Any, **kwargs: Any) -> Any:
-            return redact_rendering(render(*args, **kwargs), self.redactor.redact)
+            before = self.redactor.generation
+            rendered = redact_rendering(render(*args, **kwargs), self.redactor.redact)
+            if self.redactor.generation != before:  # learned from a later line: once more
+                rendered = redact_rendering(rendered, self.redactor.redact)
+            return rendered
 
         # Every consumer (the terminal's summary, --full-trace) renders through getrepr.
         excinfo.getrepr = redacted_render  # type: ignore[method-assign]
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_sessionstart(self) -> Generator[None, None, None]:
+    def pytest_sessionstart(self, session: pytest.Session) -> Generator[None, None, None]:
         with redacted_exit(self.redactor):
-            return (yield)
+            result = yield
+        if session.config.getoption("capture", None) == "no":  # -s: prints reach the terminal
+            self.uncaptured.install()
+        return result
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self) -> Generator[None, None, None]:
         with redacted_exit(self.redactor):
             return (yield)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """The trace file once more, with every value the run learned: a line written before
+        a value was seen under its credential's name (a call's ``excinfo``) is masked now."""
+        self.uncaptured.uninstall()
+        guard = config.stash.get(TRACE, None)
+        log = getattr(guard.write, "__self__", None) if guard is not None else None
+        name = getattr(log, "name", None)
+        if isinstance(log, io.TextIOBase) and isinstance(name, str) and not log.closed:
+            _rewrite_in_place(log, Path(name), self.redactor)
 
     # -- the report header ------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)

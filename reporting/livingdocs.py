@@ -159,7 +159,7 @@ class LivingDocs:
         record = getattr(report, REPORT_ATTRIBUTE, None)
         if record is not None:
             if self.known_at_first_record is None:
-                self.known_at_first_record = self.redactor.known
+                self.known_at_first_record = self.redactor.generation
             self.records[record["id"]] = record
         elif report.when not in ("setup", "call", "teardown") and report.failed:
             self.crashed(report)
@@ -185,7 +185,7 @@ class LivingDocs:
         run's own redactor makes that pass: a second one of the late values alone would hold
         them all again (a token's fragments are thousands of strings)."""
         records = list(self.records.values())
-        if self.redactor.known <= (self.known_at_first_record or 0):
+        if self.redactor.generation <= (self.known_at_first_record or 0):
             return records
         return [redact_values(self.redactor, r) for r in records]
 

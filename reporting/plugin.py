@@ -46,9 +46,9 @@ class ReportingPlugin:
         self.current: pytest.Item | None = None
         self.ledger = RetryLedger()
         self.scenarios: set[str] = set()
-        self.recorder = ScenarioRecorder(config)
-        config.pluginmanager.register(self.recorder, "api-bdd-recorder")
         self.redactor = Redactor()
+        self.recorder = ScenarioRecorder(config, self.redactor.redact)
+        config.pluginmanager.register(self.recorder, "api-bdd-recorder")
         self.log_filter = RedactingFilter(self.redactor)
         # The environment's secrets, known before anything runs. An invalid setting is reported,
         # naming the variable, by the settings check.
@@ -101,6 +101,7 @@ class ReportingPlugin:
         finally:
             self.current = None
             self.recorder.stop()
+            self.redactor.retire_scoped()  # its tokens' fragments: memory stays flat
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(

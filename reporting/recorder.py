@@ -17,7 +17,7 @@ import pytest
 
 from client import Exchange
 from reporting.bdd import scenario_of, template_of
-from reporting.records import exchange_record, scenario_record
+from reporting.records import Mask, exchange_record, scenario_record
 
 RECORD = pytest.StashKey[dict[str, Any]]()
 CURRENT_STEP = pytest.StashKey[dict[str, Any] | None]()
@@ -49,8 +49,9 @@ def _first_line(error: BaseException) -> str:
 
 
 class ScenarioRecorder:
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, mask: Mask | None = None) -> None:
         self.rootpath = str(config.rootpath)
+        self.mask = mask  # known secrets masked in bodies before they are cut
         self.current: pytest.Item | None = None
         self.worker = hasattr(config, "workerinput")
         # credential value -> the environment variable it came from (for cURL commands)
@@ -151,7 +152,7 @@ class ScenarioRecorder:
             return
         entry = item.stash.get(CURRENT_STEP, None)
         target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
-        target.append(exchange_record(exchange, self.names))
+        target.append(exchange_record(exchange, self.names, self.mask))
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:

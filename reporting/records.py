@@ -23,7 +23,7 @@ import json
 import os
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -32,6 +32,7 @@ from client import Exchange
 from client.redaction import MASK, is_sensitive_name, redact_json
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept in a report
+Mask = Callable[[str], str]  # the run's redactor: known secrets masked
 
 # Secret headers and form fields become references to the variable a reader would export.
 _ENV_FOR_HEADER = {"authorization": "API_TOKEN", "x-api-key": "API_KEY", "cookie": "API_COOKIE"}
@@ -115,9 +116,15 @@ def scenario_record(
     }
 
 
-def _body_text(body: bytes | None, content_type: str) -> tuple[str | None, bool]:
+def _body_text(
+    body: bytes | None, content_type: str, mask: Mask | None = None
+) -> tuple[str | None, bool]:
     """A body as redacted text, cut at BODY_LIMIT; (text, cut). JSON is kept on one line (the
-    C encoder: indenting takes the pure-Python one, 5x slower); the page indents it on display."""
+    C encoder: indenting takes the pure-Python one, 5x slower); the page indents it on display.
+
+    ``mask`` (the run's redactor) masks known secrets before the cut: cut first, a secret that
+    straddles the cut would leave a head too short to be recognised as its fragment. Only the
+    part the cut keeps, and a margin as long again for a secret that straddles it, is masked."""
     if body is None:
         return None, False
     text = body.decode("utf-8", errors="replace")
@@ -128,8 +135,13 @@ def _body_text(body: bytes | None, content_type: str) -> tuple[str | None, bool]
     elif "x-www-form-urlencoded" in content_type:
         pairs = parse_qsl(text, keep_blank_values=True)
         text = urlencode([(k, MASK if is_sensitive_name(k) else v) for k, v in pairs], safe="*")
-    cut = len(text) > BODY_LIMIT
-    return (text[:BODY_LIMIT] + f"\n… cut at {BODY_LIMIT} characters" if cut else text), cut
+    if mask is not None:
+        text = mask(text[: 2 * BODY_LIMIT]) + text[2 * BODY_LIMIT :]
+    end = BODY_LIMIT
+    while end < len(text) and end < BODY_LIMIT + len(MASK) - 1 and text[end - 1 : end + 1] == "**":
+        end += 1  # a mask the cut would split is kept whole
+    cut = len(text) > end
+    return (text[:end] + f"\n… cut at {BODY_LIMIT} characters" if cut else text), cut
 
 
 ISSUED_TOKEN = "ACCESS_TOKEN"  # a token the API issued during the run
@@ -256,14 +268,17 @@ def curl_variables(command: str) -> dict[str, str]:
     }
 
 
-def exchange_record(exchange: Exchange, names: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """An exchange as report data: headers and bodies redacted by name, bodies cut."""
+def exchange_record(
+    exchange: Exchange, names: Mapping[str, str] | None = None, mask: Mask | None = None
+) -> dict[str, Any]:
+    """An exchange as report data: headers and bodies redacted by name, bodies masked by
+    ``mask`` (known secrets) and then cut."""
     data = exchange.to_dict()
     request_type = next(
         (v for k, v in exchange.request_headers.items() if k.lower() == "content-type"), ""
     )
-    data["request_body"], cut_request = _body_text(exchange.request_body, request_type)
-    data["response_body"], cut_response = _body_text(exchange.body, exchange.content_type)
+    data["request_body"], cut_request = _body_text(exchange.request_body, request_type, mask)
+    data["response_body"], cut_response = _body_text(exchange.body, exchange.content_type, mask)
     data["truncated"] = cut_request or cut_response
     data["retried"] = exchange.retried
     data["waited"] = round(exchange.waited, 6)

@@ -15,7 +15,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from client import ApiSettings, Exchange
-from client.redaction import Redactor, is_sensitive_name, redact_url
+from client.redaction import (
+    Redactor,
+    could_be_secret,
+    is_plural_credential,
+    is_sensitive_name,
+    redact_url,
+)
 
 # A body is parsed for credentials only when it holds a word every credential's name contains
 # (client._credential_names: "passwd", "apiKey", "JSESSIONID" included). This runs for every
@@ -31,6 +37,8 @@ _CREDENTIAL_STEMS = (
     b"credential",
     b"sess",
     b"signature",
+    b"refresh",
+    b"sid",
 )
 
 
@@ -49,12 +57,18 @@ def settings_secrets(settings: ApiSettings) -> list[tuple[str, str | None]]:
 
 
 def credentials_in(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(where, value) of every string under a credential's name in decoded JSON, at any depth:
-    ``access_token``, ``data.session.accessToken``, ``items[0].clientSecret``."""
+    """(where, value) of every value under a credential's name in decoded JSON, at any depth:
+    ``access_token``, ``data.session.accessToken``, ``items[0].clientSecret``, and each member
+    of a plural one (``tokens[0]``, ``secrets.db``, ``api_keys[0].value``). What cannot be a
+    secret (a flag, a number, a date, a status word) is never yielded, whatever its name."""
     if isinstance(data, dict):
         for key, value in data.items():
             where = f"{path}.{key}" if path else str(key)
-            if isinstance(value, str) and isinstance(key, str) and is_sensitive_name(key):
+            if not (isinstance(key, str) and is_sensitive_name(key)):
+                yield from credentials_in(value, where)
+            elif is_plural_credential(key) and isinstance(value, dict | list):
+                yield from _members(value, where)
+            elif could_be_secret(value):
                 yield where, value
             else:
                 yield from credentials_in(value, where)
@@ -63,16 +77,42 @@ def credentials_in(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from credentials_in(value, f"{path}[{index}]")
 
 
+_HOLDERS = frozenset({"value", "secret", "plaintext", "raw"})  # api_keys[0].value
+
+
+def _members(data: dict[str, Any] | list[Any], path: str) -> Iterator[tuple[str, str]]:
+    """The credentials among the members of a plural credential's list or mapping."""
+    pairs = data.items() if isinstance(data, dict) else enumerate(data)
+    for key, value in pairs:
+        where = f"{path}.{key}" if isinstance(data, dict) else f"{path}[{key}]"
+        if isinstance(value, dict):
+            for name, held in value.items():
+                if isinstance(name, str) and name.lower() in _HOLDERS and could_be_secret(held):
+                    yield f"{where}.{name}", held
+            yield from credentials_in(value, where)
+        elif could_be_secret(value):
+            yield where, value
+
+
 def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
-    """Register credentials the exchange carried: secret headers it sent, and credentials the
-    API issued in its JSON answer, under any naming convention and at any depth. (What the
-    request's body sent is not learned: a feature's own demo values are shown as written.)"""
+    """Register credentials the exchange carried: secret headers it sent or received (a
+    cookie's value), and credentials the API issued in its JSON answer, under any naming
+    convention and at any depth. (What the request's body sent is not learned: a feature's
+    own demo values are shown as written.)
+    They belong to the scenario that runs (retired after it; learned again when used again)."""
     for name, value in exchange.request_headers.items():
         if is_sensitive_name(name) and value:
             scheme, _, credential = value.partition(" ")
             redactor.add(
-                credential if credential and scheme.isalpha() else value, f"the {name} header"
+                credential if credential and scheme.isalpha() else value,
+                f"the {name} header",
+                scoped=True,
             )
+    for name, value in exchange.headers.items():  # what the API set: a cookie, a session key
+        if is_sensitive_name(name) and value:
+            held = _cookie_value(value) if name.lower() == "set-cookie" else value
+            if could_be_secret(held):
+                redactor.add(held, f"the {name} header of the answer", scoped=True)
     if "json" not in exchange.content_type or not _may_hold_credentials(exchange.body):
         return
     try:
@@ -80,7 +120,15 @@ def learn_from_exchange(redactor: Redactor, exchange: Exchange) -> None:
     except ValueError:
         return
     for where, value in credentials_in(body):
-        redactor.add(value, f"the {where} from {exchange.method} {redact_url(exchange.url)}")
+        redactor.add(
+            value, f"the {where} from {exchange.method} {redact_url(exchange.url)}", scoped=True
+        )
+
+
+def _cookie_value(set_cookie: str) -> str:
+    """``sid=abc; Path=/; HttpOnly`` -> ``abc`` (several cookies folded by commas: the first)."""
+    pair = set_cookie.split(";", 1)[0]
+    return pair.partition("=")[2].strip().strip('"')
 
 
 class RedactingFilter(logging.Filter):
@@ -112,7 +160,15 @@ def attach_filter(handlers: Iterable[logging.Handler | None], flt: logging.Filte
 
 
 def scrub_report(report: Any, redactor: Redactor) -> None:
-    """Redact a TestReport in place: failure text, captured sections, properties."""
+    """Redact a TestReport in place: failure text, captured sections, properties. A value
+    learned from one part (under its credential's name) is masked in the parts before it."""
+    before = redactor.generation
+    _scrub_report_once(report, redactor)
+    if redactor.generation != before:
+        _scrub_report_once(report, redactor)
+
+
+def _scrub_report_once(report: Any, redactor: Redactor) -> None:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
         report.longrepr = (longrepr[0], longrepr[1], redactor.redact(str(longrepr[2])))

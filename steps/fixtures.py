@@ -53,6 +53,16 @@ def external_base_url(config: pytest.Config) -> str | None:
     return str(value) if value else None
 
 
+def announce_secret(config: pytest.Config, value: SecretStr, name: str) -> None:
+    """Hand a secret to every plugin, those registered later included (a historic hook)."""
+    config.hook.pytest_api_bdd_secret.call_historic(kwargs={"value": value, "name": name})
+
+
+def announce_credential(config: pytest.Config, value: str, name: str) -> None:
+    """Hand a non-secret credential (a user name) to every plugin, later ones included."""
+    config.hook.pytest_api_bdd_credential.call_historic(kwargs={"value": value, "name": name})
+
+
 def profile_of(config: pytest.Config) -> Profile:
     return config.stash[PROFILE]
 
@@ -98,7 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_CREDENTIALS] = os.environ
         for name in profile.secret_variables():
             if os.environ.get(name):
-                config.hook.pytest_api_bdd_secret(value=SecretStr(os.environ[name]), name=name)
+                announce_secret(config, SecretStr(os.environ[name]), name)
 
 
 def _check_profile(config: pytest.Config, profile: Profile, given: str | None) -> None:
@@ -173,9 +183,9 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     secret_names = set(api_profile.secret_variables())
     for variable, value in started.credentials.items():
         if variable in secret_names:
-            config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=variable)
+            announce_secret(config, SecretStr(value), variable)
         else:
-            config.hook.pytest_api_bdd_credential(value=value, name=variable)
+            announce_credential(config, value, variable)
     config.stash[_CREDENTIALS] = dict(started.credentials)
     config.stash[EMBEDDED_API] = started
     try:
@@ -231,10 +241,10 @@ def authenticator(
     config = request.config
 
     def on_secret(value: str, name: str) -> None:
-        config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=name)
+        announce_secret(config, SecretStr(value), name)
 
     def on_credential(value: str, name: str) -> None:
-        config.hook.pytest_api_bdd_credential(value=value, name=name)
+        announce_credential(config, value, name)
 
     credentials = config.stash[_CREDENTIALS]
     hint = "export it; never commit it to a file"
@@ -262,7 +272,7 @@ def ctx(
     authenticator.new_scenario()
 
     def on_secret(value: str, name: str) -> None:
-        config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=name)
+        announce_secret(config, SecretStr(value), name)
 
     variables = Variables(
         api_profile.variables,

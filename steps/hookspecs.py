@@ -55,16 +55,20 @@ def pytest_api_bdd_client_created(client: ApiClient) -> None:
     """The worker's client exists: add listeners to see every exchange it makes."""
 
 
-@pytest.hookspec
+@pytest.hookspec(historic=True)
 def pytest_api_bdd_secret(value: SecretStr, name: str) -> None:
     """A credential was read or obtained (``name`` says which): mask it. The value travels as a
-    ``SecretStr``, so no trace of hook calls (``--debug``) ever prints it."""
+    ``SecretStr``, so no trace of hook calls (``--debug``) ever prints it.
+
+    Historic (call it with ``call_historic``): a plugin registered after a secret was announced
+    still receives it, so the order of ``pytest_plugins`` changes nothing."""
 
 
-@pytest.hookspec
+@pytest.hookspec(historic=True)
 def pytest_api_bdd_credential(value: str, name: str) -> None:
     """A credential that is not secret (a user name, a client id) was read from the variable
-    ``name``: reports name it (cURL commands say ``$API_USERNAME``), nothing masks it."""
+    ``name``: reports name it (cURL commands say ``$API_USERNAME``), nothing masks it.
+    Historic, like ``pytest_api_bdd_secret``."""
 
 
 @pytest.hookspec

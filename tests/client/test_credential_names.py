@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from client.redaction import is_sensitive_name, words
+from client.redaction import could_be_secret, is_plural_credential, is_sensitive_name, words
 
 
 @pytest.mark.parametrize(
@@ -82,8 +82,8 @@ def test_credential_names_are_recognised_in_every_convention(name: str) -> None:
         "access_key_id",
         "authorization_endpoint",
         "expires_in",
-        "tokens",
         "max_tokens",
+        "prompt_tokens",
         "password_min_length",
         "client_secret_expires_at",
         "passed",
@@ -93,3 +93,69 @@ def test_credential_names_are_recognised_in_every_convention(name: str) -> None:
 )
 def test_ordinary_names_are_not_credentials(name: str) -> None:
     assert not is_sensitive_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["tokens", "accessTokens", "secrets", "passwords", "api_keys", "refresh_tokens", "cookies"],
+)
+def test_plural_credential_names_are_credentials_that_hold_several(name: str) -> None:
+    assert is_sensitive_name(name)
+    assert is_plural_credential(name)
+
+
+@pytest.mark.parametrize("name", ["refresh", "connect.sid", "sid", "SID"])
+def test_bare_names_of_refresh_tokens_and_session_cookies_are_credentials(name: str) -> None:
+    assert is_sensitive_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "auth_status",
+        "auth_level",
+        "pass_rate",
+        "password_changed_at",
+        "credentials_expire",
+        "token_usage",
+        "signature_valid",
+        "refresh_interval",
+        "sid_length",
+        "total_tokens",
+    ],
+)
+def test_names_about_a_credentials_state_are_not_credentials(name: str) -> None:
+    assert not is_sensitive_name(name)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        None,
+        3,
+        0.95,
+        "3600",
+        "-1.5",
+        "2026-12-05",
+        "2026-12-05T01:16:56.123Z",
+        "2026-12-05 01:16:56+01:00",
+        "01:16",
+        "Sat, 05 Dec 2026 01:16:56 GMT",
+        "active",
+        "password_expired",
+        "not yet valid",
+        "true",
+        "",
+    ],
+)
+def test_values_that_cannot_be_secrets_are_recognised(value: object) -> None:
+    assert not could_be_secret(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["s3cr3t-value-0123", "eyJhbGciOi.eyJzdWIi.c2ln", "correcthorsebatterystaple"]
+)
+def test_values_that_may_be_secrets_are_recognised(value: str) -> None:
+    assert could_be_secret(value)

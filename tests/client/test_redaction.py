@@ -303,3 +303,61 @@ def test_text_without_what_a_shape_needs_is_passed_through_untouched(text: str) 
     """redact_shapes returns at once when no rule could match; every rule's shape still masks."""
     masked = redact_shapes(text)
     assert (masked == text) == (text == "password hunter22")
+
+
+def test_json_written_with_escaped_slashes_is_masked_like_plain_json() -> None:
+    redactor = Redactor()
+    value = "pw/with/slashes-0123"
+    redactor.add(value, "a password with slashes")
+    written = json.dumps({"note": value}).replace("/", "\\/")  # '{"note": "pw\/with\/..."}'
+    assert redactor.redact(written, shapes=False) == '{"note": "***"}'
+    fragment = written[len('{"note": "') : len('{"note": "') + 14]  # a repr cut short
+    assert redactor.redact(f"'{fragment}...'", shapes=False) == "'***...'"
+
+
+def test_a_value_seen_under_a_credential_name_is_then_masked_everywhere_by_value() -> None:
+    redactor = Redactor()
+    token = f"tok-{secrets.token_hex(16)}"
+    text = f"cut short: '{token[:20]}...' then the whole: {{'sessionToken': '{token}'}}"
+    assert token[:20] not in redactor.redact(text)  # earlier in the same text, without its name
+    assert redactor.redact(f"<ExceptionInfo '...{token[-14:]}' tblen=3>") == (
+        "<ExceptionInfo '...***' tblen=3>"
+    )
+    key = f"key-{secrets.token_hex(16)}"
+    assert redactor.redact(f"GET /x?api_key={key}&page=2") == "GET /x?api_key=***&page=2"
+    assert redactor.redact(f"later {key[:13]}, {token}") == "later ***, ***"
+
+
+def test_what_cannot_be_a_secret_is_not_learned_from_shapes() -> None:
+    redactor = Redactor()
+    redactor.redact("session: true, token=3600, auth: elevated, password: 2026-12-05T01:00:00Z")
+    assert redactor.known == 0
+    assert redactor.warnings == []
+
+
+def test_a_retired_token_is_masked_whole_and_learned_again_when_used_again() -> None:
+    redactor = Redactor()
+    token = secrets.token_urlsafe(32)
+    redactor.add(token, "a token", scoped=True)
+    redactor.retire_scoped()
+    assert redactor.fragments == 0
+    assert redactor.redact(f"Bearer {token}", shapes=False) == "Bearer ***"
+    assert redactor.redact(json.dumps({"t": token}), shapes=False) == '{"t": "***"}'
+    redactor.add(token, "a token", scoped=True)  # the next scenario sends it again
+    assert redactor.redact(f"'{token[:20]}...'", shapes=False) == "'***...'"
+
+
+def test_a_run_that_signs_in_per_scenario_keeps_no_fragments_of_past_tokens() -> None:
+    redactor = Redactor()
+    redactor.add("a-setting-password-0123", "API_PASSWORD")
+    kept = redactor.fragments
+    tokens = [secrets.token_urlsafe(32) for _ in range(300)]
+    for token in tokens:  # one scenario each: sign in, show the token, end
+        redactor.add(token, "a token", scoped=True)
+        assert redactor.redact(f"'{token[:14]}...'", shapes=False) == "'***...'"
+        redactor.retire_scoped()
+    assert redactor.fragments == kept
+    assert redactor.known == 301
+    shown = " ".join(tokens)
+    assert redactor.redact(shown, shapes=False) == " ".join(["***"] * 300)
+    assert redactor.redact("a-setting-password-0123"[:14], shapes=False) == "***"

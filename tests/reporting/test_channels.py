@@ -340,3 +340,26 @@ def test_a_skip_reason_stays_a_tuple(password: str) -> None:
 def test_pytestdebug_log_is_kept_out_of_git() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert "pytestdebug.log" in ignored
+
+
+def test_what_a_test_prints_with_capturing_off_is_redacted(
+    plain: pytest.Pytester, password: str
+) -> None:
+    plain.makepyfile(
+        f"""
+        import sys
+
+        def test_prints():
+            print("password:", {password!r})
+            sys.stdout.write("in pieces: " + {password[:10]!r})
+            sys.stdout.write({password[10:]!r} + " and more")
+            sys.stdout.flush()
+            print(file=sys.stderr, end="stderr: " + {password!r} + "\\n")
+        """
+    )
+    result, everything = run(plain, "-s")
+    result.assert_outcomes(passed=1)
+    assert_no_leak(everything, password)
+    assert "password: ***" in result.stdout.str()
+    assert "in pieces: *** and more" in result.stdout.str()
+    assert "stderr: ***" in result.stderr.str()

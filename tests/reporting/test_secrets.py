@@ -106,6 +106,57 @@ def test_what_a_request_body_sent_is_not_learned() -> None:
     assert found.known == 0
 
 
+def test_every_member_of_a_plural_or_bare_credential_name_is_learned() -> None:
+    found = Redactor()
+    issued = {
+        "tokens": ["tok-5f1c9a7e3b2d", "tok-8e4a2c6f0d9b"],
+        "accessTokens": ["acc-3d7b1f9e5a6c"],
+        "secrets": {"db": "db-9c8b7a6f5e4d", "stripe": "st-1a2b3c4d5e6f"},
+        "passwords": ["pw-7e6d5c4b3a21"],
+        "api_keys": [{"id": "key-id-0a1b2c3d", "value": "val-4e5f6a7b8c9d"}],
+        "refresh": "ref-0f1e2d3c4b5a",
+        "cookies": {"connect.sid": "s%3Acon-6b7c8d9e0f1a", "sid": "sid-2b3c4d5e6f7a"},
+    }
+    learn_from_exchange(found, exchange({}, issued, "application/json"))
+    learned = [
+        "tok-5f1c9a7e3b2d",
+        "tok-8e4a2c6f0d9b",
+        "acc-3d7b1f9e5a6c",
+        "db-9c8b7a6f5e4d",
+        "st-1a2b3c4d5e6f",
+        "pw-7e6d5c4b3a21",
+        "val-4e5f6a7b8c9d",
+        "ref-0f1e2d3c4b5a",
+        "s%3Acon-6b7c8d9e0f1a",
+        "sid-2b3c4d5e6f7a",
+    ]
+    assert found.redact(" ".join(learned), shapes=False) == " ".join(["***"] * len(learned))
+    assert found.redact("key-id-0a1b2c3d", shapes=False) == "key-id-0a1b2c3d"
+
+
+def test_flags_numbers_dates_and_status_words_are_never_learned_under_credential_names() -> None:
+    found = Redactor()
+    answer = {
+        "auth_status": "active",
+        "auth_level": "elevated",
+        "pass_rate": 0.95,
+        "password_changed_at": "2026-12-05T01:16:56Z",
+        "session": True,
+        "credentials_expire": "2027-01-01",
+        "token_usage": {"prompt": 1200, "completion": 80},
+        "signature_valid": True,
+        "tokens": 3,
+        "password": "password_expired",
+        "token": "Sat, 05 Dec 2026 01:16:56 GMT",
+        "secret": 12345678901,
+    }
+    learn_from_exchange(found, exchange({}, answer, "application/json"))
+    assert found.known == 0
+    assert found.warnings == []
+    later = "status active, level elevated, rate 0.95, 2026-12-05T01:16:56Z, 12345678901"
+    assert found.redact(later) == later  # a later scenario's text keeps every word
+
+
 def scenario_report(record: dict[str, Any]) -> Any:
     return SimpleNamespace(longrepr=None, sections=[], user_properties=[], api_bdd_scenario=record)
 
@@ -121,8 +172,8 @@ def test_feature_text_is_shown_as_written_unless_it_holds_a_known_secret() -> No
                 "text": f"{step} and {SECRET}",
                 "docstring": '{"password": "demo-password"}',
                 "datatable": [["token=demo-token-1"]],
-                "error": "AssertionError: sent X-API-Key: demo-key-0001",
-                "exchanges": [{"request_headers": "{'X-API-Key': 'demo-key-0001'}"}],
+                "error": "AssertionError: sent X-API-Key: other-key-98765",
+                "exchanges": [{"request_headers": "{'X-API-Key': 'other-key-98765'}"}],
             }
         ],
     }
@@ -138,6 +189,18 @@ def test_feature_text_is_shown_as_written_unless_it_holds_a_known_secret() -> No
     # what the run produced is masked by shape as before
     assert written["error"] == "AssertionError: sent X-API-Key: ***"
     assert written["exchanges"] == [{"request_headers": "{'X-API-Key': '***'}"}]
+
+
+def test_a_value_the_run_showed_under_a_credential_name_is_masked_in_feature_text_too() -> None:
+    record = {
+        "example": {"index": 0, "values": {"header": "X-API-Key: demo-key-0001"}},
+        "steps": [{"text": "I send demo-key-0001", "error": "sent X-API-Key: demo-key-0001"}],
+    }
+    report = scenario_report(record)
+    scrub_report(report, Redactor())
+    scrubbed = report.api_bdd_scenario
+    assert scrubbed["steps"][0] == {"text": "I send ***", "error": "sent X-API-Key: ***"}
+    assert scrubbed["example"] == {"index": 0, "values": {"header": "X-API-Key: ***"}}
 
 
 def test_a_warning_keeps_its_category_and_loses_the_secret() -> None:
@@ -161,3 +224,27 @@ def test_a_warning_without_secrets_is_left_alone() -> None:
     scrub_warning(record, redactor())
     assert record.message is original
     assert record.category is NeedsTwo
+
+
+def test_credentials_the_api_set_in_its_answers_headers_are_learned() -> None:
+    found = Redactor()
+    answer = Exchange(
+        method="POST",
+        url="http://127.0.0.1:9/login",
+        request_headers={},
+        request_body=None,
+        status=200,
+        reason="OK",
+        headers={
+            "Set-Cookie": "connect.sid=s%3Acookie-5f1c9a7e3b2d; Path=/; HttpOnly",
+            "X-Session-Token": "sess-8e4a2c6f0d9b",
+            "X-Auth-Status": "active",
+            "Content-Type": "text/plain",
+        },
+        body=b"",
+        started_at=0.0,
+        elapsed=0.0,
+    )
+    learn_from_exchange(found, answer)
+    shown = found.redact("s%3Acookie-5f1c9a7e3b2d sess-8e4a2c6f0d9b active", shapes=False)
+    assert shown == "*** *** active"

@@ -29,6 +29,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
+from reporting.records import BODY_LIMIT
 from tests.conftest import bdd_project
 from tests.standalone import Standalone, start_standalone
 from tests.stub_server import Stub, StubHandler, stub_server
@@ -44,14 +45,18 @@ MODES: dict[str, tuple[list[str], dict[str, str]]] = {
     "live-logs": (["-o", "log_cli=true", "--log-cli-level=DEBUG"], {}),
     "log-file": (["--log-file", "run.log", "--log-file-level=DEBUG"], {}),
     "xdist": (["-n", "2"], {}),
+    "full-trace-locals": (["--full-trace", "-l"], {}),
+    "capture-off": (["-s"], {}),
 }
 ISSUED = "ISSUED_TOKEN"  # issued by the camelCase service; never in the run's environment
+SEEN = "SEEN_TOKEN"  # only ever shown under its name, in a plain-text answer; never in it either
+NOT_IN_THE_ENVIRONMENT = (ISSUED, SEEN)
 
 Outputs = dict[str, str]  # "stdout", "stderr" and each file a run wrote, by relative path
 
 
 def canaries() -> dict[str, str]:
-    hexes = [secrets.token_hex(12) for _ in range(7)]
+    hexes = [secrets.token_hex(12) for _ in range(8)]
     return {
         "API_USERNAME": f"canary-{hexes[0][:8]}",
         "API_PASSWORD": f'Pw!{hexes[1]}/+&"<>{hexes[2]}',
@@ -60,6 +65,7 @@ def canaries() -> dict[str, str]:
         "CANARY_PEM_1": f"MII{hexes[4]}{hexes[4].upper()}",
         "CANARY_PEM_2": f"AbC{hexes[5]}{hexes[5].upper()}",
         ISSUED: f"iss-{hexes[6]}{secrets.token_urlsafe(12)}",
+        SEEN: f"seen{hexes[7]}",
     }
 
 
@@ -96,8 +102,20 @@ class Planted:
         )
 
 
-def serve_canary_routes(service: Stub, elsewhere: Stub, issued: str) -> None:
-    answer = json.dumps({"data": {"accessToken": issued, "tokenType": "bearer"}}).encode()
+def serve_canary_routes(service: Stub, elsewhere: Stub, values: dict[str, str]) -> None:
+    issued = {"accessToken": values[ISSUED], "tokenType": "bearer", "authStatus": "active"}
+    answer = json.dumps({"data": issued}).encode()
+    plain = {"Content-Type": "text/plain"}
+    # the password straddles the cut of a report's body, 10 characters of it before the cut
+    export = "x" * (BODY_LIMIT - 10) + values["API_PASSWORD"] + "y" * 4000
+
+    @service.route("/plain-session")
+    def plain_text_session(handler: StubHandler) -> None:
+        handler.reply(200, f"session_token={values[SEEN]}".encode(), plain)
+
+    @service.route("/export")
+    def export_with_the_password_at_the_cut(handler: StubHandler) -> None:
+        handler.reply(200, export.encode(), plain)
 
     @service.route("/session")
     def camel_case_session(handler: StubHandler) -> None:
@@ -116,7 +134,7 @@ def serve_canary_routes(service: Stub, elsewhere: Stub, issued: str) -> None:
 def planted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Planted]:
     values = canaries()
     for name, value in values.items():
-        if name != ISSUED:
+        if name not in NOT_IN_THE_ENVIRONMENT:
             monkeypatch.setenv(name, value)
     faults = ["--fault-rate", "0.2", "--fault-seed", "3", "--retry-after", "0"]
     faults += ["--fault-mix", "503-retry-after-seconds=1,reset-before-response=1,502=1"]
@@ -125,7 +143,7 @@ def planted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Planted
         stub_server() as elsewhere,
         start_standalone(tmp_path, {**os.environ}, *faults) as api,
     ):
-        serve_canary_routes(service, elsewhere, values[ISSUED])
+        serve_canary_routes(service, elsewhere, values)
         monkeypatch.setenv("CANARY_SERVICE", service.url)
         yield Planted(values, api, service, elsewhere)
 
@@ -182,6 +200,23 @@ def run_interrupted(
     )
 
 
+def run_refused(
+    pytester: pytest.Pytester, api: Standalone, args: list[str], env: dict[str, str]
+) -> list[Outputs]:
+    """Two runs that stop at a setting: a base URL with the password in its userinfo (pytest's
+    report header and the --debug trace see the command line), and a missing user name while
+    every other secret is set (pydantic-settings' own error would print the others)."""
+    with_userinfo = f"http://canary:{quote(os.environ['API_PASSWORD'], safe='')}@127.0.0.1:9"
+    refused = run_canaries(pytester, api, [*args, "--base-url", with_userinfo], env)
+    user = os.environ.pop("API_USERNAME")
+    try:
+        missing = run_canaries(pytester, api, [*args, "-k", "signing_in_sends"], env)
+    finally:
+        os.environ["API_USERNAME"] = user
+    assert "API_USERNAME" in missing["stdout"] + missing["stderr"]
+    return [refused, missing]
+
+
 def leaks(everything: str, values: dict[str, str]) -> list[str]:
     return sorted(
         f"{name} as {form!r}"
@@ -203,18 +238,22 @@ def test_no_canary_leaks(pytester: pytest.Pytester, planted: Planted, mode: str)
     for name in ("junit.xml", "cucumber.json", "reports/living-docs.html", "summary.md"):
         assert name in features, name
     ctrl_c, stopped = run_interrupted(pytester, planted.api, args, env)
-    runs = [features, ctrl_c, stopped]
+    runs = [features, ctrl_c, stopped, *run_refused(pytester, planted.api, args, env)]
     everything = "\n".join(text for run in runs for text in run.values())
     assert leaks(everything, planted.values) == []
+    assert "x" + planted.values["API_PASSWORD"][:10] not in everything  # the export's cut
     assert leaks(planted.received_elsewhere(), planted.values) == []
     # ...while every channel was taken, and ordinary text stays readable
     served = [seen.path for seen in planted.service.state.seen]
     assert "/session" in served
     assert "/auth/token" in served
+    assert "/plain-session" in served
+    assert "/export" in served
     summary = features["stdout"].splitlines()[-1]
-    for count in ("9 failed", "1 passed", "1 skipped", "1 xfailed"):
+    for count in ("11 failed", "1 passed", "1 skipped", "1 xfailed"):
         assert count in summary, summary
-    plain = ("features/canary.feature:", "AssertionError", "/users/me", "Accept", "the key ***")
+    plain = ["features/canary.feature:", "AssertionError", "/users/me", "Accept", "the key ***"]
+    plain += ["send: b'GET /products", "authStatus", "active"]
     for readable in plain:
         assert readable in everything, readable
     assert "is not accepted yet" in features["junit.xml"]

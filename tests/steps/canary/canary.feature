@@ -49,3 +49,11 @@ Feature: Canaries
   Scenario: A sign-in form is redirected to another origin
     When I sign in at an address that moved to another origin
     Then the request headers are empty
+
+  Scenario: A service answers in plain text with a session token
+    When I fetch a session from a service that answers in plain text
+    Then the plain-text answer holds no session token
+
+  Scenario: An export is cut in the middle of the password
+    When I download an export with the password at its cut
+    Then the export is empty

@@ -1,9 +1,12 @@
 """Steps that push secrets through every channel: assertions, prints, logs, errors, URLs,
-outcome messages, JUnit properties, interruptions, a camelCase answer and a redirect."""
+outcome messages, JUnit properties, interruptions, a camelCase answer, a redirect, a token
+seen only under its name in a plain-text answer, a body cut at 16 KiB in the middle of a
+secret and ``http.client``'s debug output."""
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import os
@@ -53,6 +56,11 @@ def print_and_log(ctx: Context, secret: Any) -> None:
     logging.getLogger("urllib3").setLevel(logging.DEBUG)
     log.debug("debug: password %s", password)
     ctx.send("GET", "/products", params={"api_key": key, "token": token})
+    http.client.HTTPConnection.debuglevel = 1  # prints every header it sends to stdout
+    try:
+        ctx.send("GET", "/products", headers={"X-API-Key": key})
+    finally:
+        http.client.HTTPConnection.debuglevel = 0
     log.info("headers sent: %s", ctx.last.request_headers)
     log.warning("a URL: %s", f"{ctx.client.base_url}/x?token={token}")
     warnings.warn(f"the key {key} is deprecated", DeprecationWarning, stacklevel=1)
@@ -144,3 +152,28 @@ def hold(password: str) -> None:
 @when("a step stops the run naming my token")
 def stop_naming_token() -> None:
     pytest.exit(f"stopped: the token {os.environ['API_TOKEN']} expired")
+
+
+@when("I fetch a session from a service that answers in plain text")
+def fetch_plain_text_session(ctx: Context) -> None:
+    ctx.anonymous()
+    ctx.send("GET", f"{os.environ['CANARY_SERVICE']}/plain-session")
+
+
+@then("the plain-text answer holds no session token")
+def plain_text_answer_empty(ctx: Context) -> None:
+    token = ctx.last.text.partition("=")[2]
+    print("the token alone:", token)  # without its name, before the assertion shows it
+    held = [token[:24]]  # a cut-down repr of it, also without its name
+    assert ctx.last.text == "", held
+
+
+@when("I download an export with the password at its cut")
+def download_export(ctx: Context) -> None:
+    ctx.anonymous()
+    ctx.send("GET", f"{os.environ['CANARY_SERVICE']}/export")
+
+
+@then("the export is empty")
+def export_empty(ctx: Context) -> None:
+    assert len(ctx.last.text) == 0
