@@ -1,0 +1,88 @@
+"""Bad input is one line, found before anything is sent (issue 15, items 16-19)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from models.openapi import DocumentError, check_document
+
+VALID: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+}
+
+
+def _with_profile_key(project: pytest.Pytester, line: str) -> None:
+    pyproject = project.path / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('models = "models.shop"', f'models = "models.shop"\n{line}'))
+
+
+def _health(project: pytest.Pytester, name: str = "health.feature") -> None:
+    (project.path / "features" / name).write_text(
+        "Feature: Health\n  Scenario: Up\n    When I GET /health\n"
+        "    Then the response status is 200\n"
+    )
+
+
+# -- 16: an OpenAPI document that is not valid OpenAPI ------------------------------------------
+def test_an_openapi_document_that_is_not_valid_openapi_is_one_error_line_naming_the_file(
+    project: pytest.Pytester,
+) -> None:
+    document = {**VALID, "info": {"title": "no version"}}
+    (project.path / "broken.openapi.json").write_text(json.dumps(document))
+    _with_profile_key(project, 'openapi = "broken.openapi.json"')
+    _health(project)
+    result = project.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.lines + result.stderr.lines
+    assert not [line for line in output if "INTERNALERROR" in line or "Traceback" in line]
+    assert [line for line in output if line.strip()] == [
+        "ERROR: api-bdd: profile shop: broken.openapi.json is not valid OpenAPI:"
+        " at /info: 'version' is a required property"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (  # a oneOf of the meta-schema: the alternative that came closest, not "'$ref' ..."
+            {"paths": {"/a": {"get": {"parameters": [{"name": "q"}], "responses": {}}}}},
+            "at /paths/~1a/get/parameters/0: 'in' is a required property",
+        ),
+        (
+            {"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/r/Nope"}}}}}},
+            "$ref '#/components/r/Nope' points to nothing in the document",
+        ),
+        ({"openapi": "9.1"}, "'openapi': '9.1' is not a version this tool reads (3.0, 3.1 or 3.2)"),
+        (
+            {"paths": {"/a/{id}": {"get": {"responses": {"200": {"description": "ok"}}}}}},
+            "Path parameter 'id' for 'get' operation in '/a/{id}' was not resolved",
+        ),
+    ],
+)
+def test_an_invalid_openapi_document_is_named_with_its_problem_on_one_line(
+    change: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(DocumentError) as raised:
+        check_document({**VALID, **change}, "api.json")
+    assert str(raised.value) == f"api.json is not valid OpenAPI: {problem}"
+
+
+def test_a_long_validator_message_is_cut_to_one_short_line() -> None:
+    document = {**VALID, "tags": "a very long\nvalue " * 100}  # quoted whole by jsonschema
+    with pytest.raises(DocumentError) as raised:
+        check_document(document, "api.json")
+    message = str(raised.value)
+    assert "\n" not in message
+    assert len(message) < 220
+    assert message.startswith("api.json is not valid OpenAPI: at /tags: 'a very long")
+    assert message.endswith("…")
+
+
+def test_a_valid_openapi_document_passes_the_check() -> None:
+    check_document(VALID, "api.json")
