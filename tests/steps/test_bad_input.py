@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from models.openapi import DocumentError, check_document
+from reporting.feature_lint import lint_feature
 
 VALID: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -86,3 +87,52 @@ def test_a_long_validator_message_is_cut_to_one_short_line() -> None:
 
 def test_a_valid_openapi_document_passes_the_check() -> None:
     check_document(VALID, "api.json")
+
+
+# -- 18: no false positives in the feature check -------------------------------------------------
+FORM = """\
+Feature: Tokens
+  Scenario: A client signs in
+    When I POST /auth/token with the form:
+      | grant_type    | client_credentials       |
+      | client_id     | shop-app                 |
+      | client_secret | ${secret(API_PASSWORD)} |
+      | scope         | read                     |
+"""
+
+
+def test_a_form_table_whose_first_row_is_grant_type_client_credentials_is_accepted() -> None:
+    assert lint_feature(FORM) == []
+
+
+def test_a_literal_value_in_a_form_table_is_judged_by_the_name_beside_it() -> None:
+    text = FORM.replace("${secret(API_PASSWORD)}", "hunter2-plain  ")
+    assert lint_feature(text) == [(6, "a value for 'client_secret' in a table")]
+
+
+def test_an_examples_table_still_has_a_header_row_naming_its_columns() -> None:
+    text = (
+        "Feature: f\n  Scenario Outline: s\n    Given x <a>\n    Examples:\n"
+        "      | grant_type | client_credentials |\n      | password   | shop-app           |\n"
+    )
+    assert lint_feature(text) == [(6, "a value in the 'client_credentials' column of a table")]
+
+
+def test_a_secret_in_a_doc_string_fails_only_the_scenarios_of_its_file_at_its_line(
+    project: pytest.Pytester,
+) -> None:
+    _health(project)
+    (project.path / "features" / "keys.feature").write_text(
+        "Feature: Keys\n  Scenario: Documented header\n    When I GET /health\n"
+        '    Then the response JSON contains:\n      """json\n'
+        '      {"X-Api-Key": "demo-key-123"}\n      """\n'
+    )
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*secret-looking value in its feature file*",
+            "features/keys.feature:6: secret-looking value in a doc string: it has the shape*",
+        ]
+    )
+    assert "demo-key-123" not in result.stdout.str() + result.stderr.str()
