@@ -136,3 +136,49 @@ def test_a_secret_in_a_doc_string_fails_only_the_scenarios_of_its_file_at_its_li
         ]
     )
     assert "demo-key-123" not in result.stdout.str() + result.stderr.str()
+
+
+# -- 17: a symlink loop in a feature folder ------------------------------------------------------
+def _looped(project: pytest.Pytester) -> None:
+    (project.path / "features" / "a").mkdir()
+    _health(project, "a/health.feature")
+    (project.path / "features" / "a" / "loop").symlink_to("..", target_is_directory=True)
+
+
+def test_a_symlink_loop_in_a_feature_folder_collects_each_feature_file_once_by_its_real_path(
+    project: pytest.Pytester,
+) -> None:
+    _looped(project)
+    result = project.runpytest_subprocess("--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.OK
+    collected = [line for line in result.stdout.lines if "::" in line]
+    assert collected == ["features/a/health.feature::test_up"]
+    result.stdout.fnmatch_lines(
+        ["*api-bdd: features/a/loop: a symlink loop (it points to features*"]
+    )
+
+
+def test_a_linked_feature_folder_or_file_is_collected_once_by_its_real_path(
+    project: pytest.Pytester,
+) -> None:
+    (project.path / "features" / "a").mkdir()
+    _health(project, "a/health.feature")
+    (project.path / "features" / "b").symlink_to("a", target_is_directory=True)
+    (project.path / "features" / "same.feature").symlink_to("a/health.feature")
+    result = project.runpytest_subprocess("--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.OK
+    collected = [line for line in result.stdout.lines if "::" in line]
+    assert collected == ["features/a/health.feature::test_up"]
+
+
+def test_check_features_names_a_symlink_loop(project: pytest.Pytester) -> None:
+    _looped(project)
+    result = project.runpytest_subprocess("--check-features")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        [
+            "features/a/loop: a symlink loop (it points to features, which holds it):"
+            " its feature files are collected once, by their real path",
+            "api-bdd: --check-features: 1 problem found",
+        ]
+    )
