@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from models.openapi import DocumentError, check_document
 from reporting.feature_lint import lint_feature
+from reporting.paths import why_unwritable
 
 VALID: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -182,3 +185,49 @@ def test_check_features_names_a_symlink_loop(project: pytest.Pytester) -> None:
             "api-bdd: --check-features: 1 problem found",
         ]
     )
+
+
+# -- 19: report paths that cannot be created; an api-key profile with header and query -----------
+@pytest.mark.parametrize(
+    ("make", "where", "problem"),
+    [
+        (
+            lambda base: (base / "gone").symlink_to(base / "nowhere" / "dir"),
+            "gone/out.html",
+            "{base}/gone is a symlink to {base}/nowhere/dir, which does not exist",
+        ),
+        (
+            lambda base: ((base / "a").symlink_to(base / "b"), (base / "b").symlink_to("a")),
+            "a/out.html",
+            "Too many levels of symbolic links",
+        ),
+        (lambda base: None, "n" * 300 + "/out.html", "File name too long"),
+        (lambda base: None, "/sys/api-bdd-out.html", "/sys takes no new file (*)"),
+    ],
+    ids=["dangling-symlink-folder", "symlink-loop", "name-too-long", "folder-taking-no-file"],
+)
+def test_a_report_path_that_cannot_be_created_is_one_error_line_before_any_test(
+    project: pytest.Pytester, make: Any, where: str, problem: str
+) -> None:
+    _health(project)
+    make(project.path)
+    result = project.runpytest_subprocess(f"--living-docs={where}")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    path = where if where.startswith("/") else f"{project.path}/{where}"
+    errors = [line for line in result.stderr.lines if line.strip()]
+    assert len(errors) == 1
+    assert fnmatch.fnmatch(
+        errors[0],
+        f"ERROR: api-bdd: cannot write --living-docs {path}: " + problem.format(base=project.path),
+    )
+    assert "passed" not in result.stdout.str()
+
+
+def test_a_report_path_through_a_link_to_an_existing_folder_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "via").symlink_to(tmp_path / "real")
+    (tmp_path / "to-be-made.html").symlink_to(tmp_path / "real" / "page.html")
+    assert why_unwritable(tmp_path / "via" / "new" / "out.html") is None
+    assert why_unwritable(tmp_path / "to-be-made.html") is None
+    assert why_unwritable(tmp_path / "real") == "it is a directory"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["real", "to-be-made.html", "via"]
