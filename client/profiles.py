@@ -24,7 +24,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -64,12 +71,23 @@ class BasicAuth(_Config):
 
 
 class ApiKeyAuth(_Config):
-    """An API key sent in a named header, or in a named query parameter."""
+    """An API key sent in a named header, or in a named query parameter (``query`` set: there,
+    and in no header). Naming both is an error: a key sent twice, or silently once, is not
+    what either line of the profile says."""
 
     scheme: Literal["api-key"]
     key_env: str = "API_KEY"
     header: str | None = "X-API-Key"
     query: str | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ApiKeyAuth:
+        if self.query and self.header and "header" in self.model_fields_set:
+            raise ValueError(
+                f"the key goes in the header {self.header!r} or in the query parameter"
+                f" {self.query!r}, not both: keep one of header and query"
+            )
+        return self
 
 
 class _TokenGrant(_Config):

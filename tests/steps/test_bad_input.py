@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from client.auth import Authenticator
+from client.profiles import ApiKeyAuth
 from models.openapi import DocumentError, check_document
 from reporting.feature_lint import lint_feature
 from reporting.paths import why_unwritable
@@ -231,3 +233,40 @@ def test_a_report_path_through_a_link_to_an_existing_folder_is_fine(tmp_path: Pa
     assert why_unwritable(tmp_path / "to-be-made.html") is None
     assert why_unwritable(tmp_path / "real") == "it is a directory"
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["real", "to-be-made.html", "via"]
+
+
+def test_an_api_key_profile_with_both_header_and_query_is_one_error_line(
+    project: pytest.Pytester,
+) -> None:
+    pyproject = project.path / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        'auth = { scheme = "oauth2-password", token_url = "/auth/token",'
+        " fresh_per_scenario = true }",
+        'auth = { scheme = "api-key", header = "X-Key", query = "api_key" }',
+    )
+    pyproject.write_text(text.replace('"embedded:shop"', '"http://127.0.0.1:9"'))
+    _health(project)
+    result = project.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line.strip()] == [
+        "ERROR: api-bdd: pyproject.toml: [tool.api-bdd.profiles.shop] auth.api-key: Value error,"
+        " the key goes in the header 'X-Key' or in the query parameter 'api_key', not both:"
+        " keep one of header and query"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("auth", "headers", "params"),
+    [
+        ({}, {"X-API-Key": "k-123"}, {}),
+        ({"header": "X-Key"}, {"X-Key": "k-123"}, {}),
+        ({"query": "api_key"}, {}, {"api_key": "k-123"}),
+        ({"header": None, "query": "api_key"}, {}, {"api_key": "k-123"}),
+    ],
+)
+def test_an_api_key_goes_in_the_one_place_the_profile_names(
+    auth: dict[str, Any], headers: dict[str, str], params: dict[str, str]
+) -> None:
+    config = ApiKeyAuth.model_validate({"scheme": "api-key", "key_env": "K", **auth})
+    parts = Authenticator(config, {"K": "k-123"}).parts(None)  # type: ignore[arg-type]
+    assert (dict(parts.headers), dict(parts.params)) == (headers, params)
