@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{[^}]*\}|\$\w+|\*+|x+|\.\.\.|-|)$", re.
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
 _EXAMPLES = re.compile(r"^\s*(Examples|Scenarios)\s*:", re.IGNORECASE)
+_KEYWORD = re.compile(r"^(@|(Feature|Rule|Background|Scenario|Example)\b)", re.IGNORECASE)
 
 
 def _entropy(text: str) -> float:
@@ -128,7 +129,12 @@ def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Findi
                 found.append(Finding(number, problem, table == "examples"))
             continue
         header, table = None, None
-        after = "examples" if _EXAMPLES.match(line) else "step" if _STEP.match(line) else None
+        if _EXAMPLES.match(line):
+            after = "examples"
+        elif _STEP.match(line):
+            after = "step"
+        elif after != "examples" or _KEYWORD.match(line):
+            after = None  # (a description under an Examples header keeps it)
         if after == "step" and (reason := why_secret(line, known)) is not None:
             found.append(Finding(number, f"secret-looking value in a step: {reason}", False))
     return found

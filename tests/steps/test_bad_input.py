@@ -12,7 +12,7 @@ import pytest
 from client.auth import Authenticator
 from client.profiles import ApiKeyAuth
 from models.openapi import DocumentError, check_document
-from reporting.feature_lint import lint_feature
+from reporting.feature_lint import Finding, find_secrets, lint_feature
 from reporting.paths import why_unwritable
 
 VALID: dict[str, Any] = {
@@ -270,3 +270,12 @@ def test_an_api_key_goes_in_the_one_place_the_profile_names(
     config = ApiKeyAuth.model_validate({"scheme": "api-key", "key_env": "K", **auth})
     parts = Authenticator(config, {"K": "k-123"}).parts(None)  # type: ignore[arg-type]
     assert (dict(parts.headers), dict(parts.params)) == (headers, params)
+
+
+def test_an_examples_table_under_a_description_still_stops_the_run() -> None:
+    text = (
+        "Feature: f\n  Scenario Outline: s\n    Given x <a>\n    Examples: signed in\n"
+        "      the users we sign in as\n"
+        "      | user | password |\n      | bob  | hunter2  |\n"
+    )
+    assert find_secrets(text) == [Finding(7, "a value in the 'password' column of a table", True)]
