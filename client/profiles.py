@@ -25,7 +25,14 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -68,13 +75,31 @@ class BasicAuth(_Config):
 
 
 class ApiKeyAuth(_Config):
-    """An API key sent in a named header, a named query parameter, or a named cookie."""
+    """An API key sent in one place: a named header (the default), or instead a named query
+    parameter or a named cookie. Naming more than one place is an error: a key sent twice, or
+    silently once, is not what the profile says."""
 
     scheme: Literal["api-key"]
     key_env: str = "API_KEY"
     header: str | None = "X-API-Key"
     query: str | None = None
     cookie: str | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ApiKeyAuth:
+        places = [
+            f"the {kind} {getattr(self, kind)!r}"
+            for kind in ("query", "cookie")
+            if getattr(self, kind)
+        ]
+        if self.header and "header" in self.model_fields_set:
+            places.insert(0, f"the header {self.header!r}")
+        if len(places) > 1:
+            raise ValueError(
+                f"the key goes in one place, not {' and '.join(places)}:"
+                " keep one of header, query and cookie"
+            )
+        return self
 
 
 class _TokenGrant(_Config):

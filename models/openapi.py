@@ -42,6 +42,9 @@ class DocumentError(ValueError):
     """An OpenAPI document could not be read, or is not one."""
 
 
+_MESSAGE_LIMIT = 160  # a validator message quotes the offending part: keep the line short
+
+
 def load_document(source: str, root: Path | None = None, base_url: str = "") -> dict[str, Any]:
     """A JSON OpenAPI document from an http(s) URL, a URL path on ``base_url``
     (``/openapi.json``) or a file (relative to ``root``, default the current directory)."""
@@ -59,6 +62,44 @@ def load_document(source: str, root: Path | None = None, base_url: str = "") -> 
     if not isinstance(document, dict) or "openapi" not in document:
         raise DocumentError(f"{source} is not an OpenAPI document (no 'openapi' key)")
     return document
+
+
+def check_document(document: Mapping[str, Any], source: str) -> None:
+    """Raise :class:`DocumentError`, one line naming ``source`` and the problem, when
+    ``document`` is not valid OpenAPI (as openapi-core would find when it reads it)."""
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import (
+        OpenAPIValidationError,
+        ValidatorDetectError,
+    )
+    from referencing.exceptions import PointerToNowhere, Unresolvable
+
+    try:
+        validate(document)
+    except ValidatorDetectError:
+        version = document.get("openapi")
+        problem = f"'openapi': {version!r} is not a version this tool reads (3.0, 3.1 or 3.2)"
+    except OpenAPIValidationError as err:
+        problem = _spec_problem(err)
+    except PointerToNowhere as err:
+        problem = f"$ref '#{err.ref}' points to nothing in the document"
+    except Unresolvable as err:
+        problem = f"$ref '{err.ref}' cannot be resolved"
+    else:
+        return
+    raise DocumentError(f"{source} is not valid OpenAPI: {problem}")
+
+
+def _spec_problem(error: Any) -> str:
+    """``/paths/~1a/get/parameters/0: 'in' is a required property``: the deepest of the
+    alternatives a ``oneOf`` tried (the one that came closest), on one short line."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), "'$ref'" not in e.message))
+    message = " ".join(str(error.message).split())
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 1] + "…"
+    pointer = _pointer(error)
+    return f"at {pointer}: {message}" if pointer else message
 
 
 def dump_document(document: Mapping[str, Any]) -> str:

@@ -4,8 +4,9 @@
   ``KeyError`` in step code), is reported as ``feature:line  Step text`` plus the exception's
   type and message, without pytest-bdd's internals. ``--tb=long`` (or any explicit ``--tb``)
   keeps pytest's own report.
-- A secret-looking value in a feature file stops the run at collection with ``path:line``
-  (example values become test ids, JUnit names and cache entries).
+- A secret-looking value in a feature file is named with ``path:line``: in an Examples table
+  it stops the run at collection (example values become test ids, JUnit names and cache
+  entries); elsewhere it fails the scenarios of its own file at set-up, and the others run.
 
 Authoring mistakes (malformed features, undefined or ambiguous steps, bad JSON doc strings...)
 are the steps' pre-flight's (``steps/preflight.py``): it knows the step index.
@@ -21,9 +22,10 @@ from typing import Any
 import pytest
 
 from client import SettingsError, load_settings
-from reporting.feature_lint import lint_feature
+from reporting.feature_lint import find_secrets
 
 FAILED_STEP = pytest.StashKey[str]()
+_SECRETS_IN_FILE = pytest.StashKey[dict[Path, list[str]]]()
 
 
 def _relative(path: str, root: Path) -> str:
@@ -48,22 +50,48 @@ def _known_secrets() -> list[tuple[str, str]]:
 
 
 def pytest_collection(session: pytest.Session) -> None:
-    """Lint the feature files of the run (the profile's, as the steps plugin lists them)."""
-    hook = getattr(session.config.hook, "pytest_api_bdd_feature_files", None)
-    files: list[Path] = [] if hook is None else hook(config=session.config)
-    found: list[str] = []
+    """Lint the feature files of the run (the profile's, as the steps plugin lists them).
+
+    A value in an Examples table stops the run: it becomes a test id as soon as the file is
+    collected. Anywhere else (a doc string, a step, a step's table) it fails the scenarios of
+    its own file, at set-up, naming the line; the other files run.
+    """
+    config = session.config
+    hook = getattr(config.hook, "pytest_api_bdd_feature_files", None)
+    files: list[Path] = [] if hook is None else hook(config=config)
+    stopping: list[str] = []
+    per_file: dict[Path, list[str]] = {}
     known = _known_secrets()
     for path in files or []:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # the pre-flight reports it, with the byte offset
-        where = _relative(str(path), session.config.rootpath)
-        found.extend(f"{where}:{line}: {problem}" for line, problem in lint_feature(text, known))
-    if found:
+        where = _relative(str(path), config.rootpath)
+        for finding in find_secrets(text, known):
+            line = f"{where}:{finding.line}: {finding.problem}"
+            if finding.in_test_ids or config.getoption("check_features", False):
+                stopping.append(line)
+            else:
+                per_file.setdefault(path.resolve(), []).append(line)
+    if stopping:
         raise pytest.UsageError(
             "secret-looking value in a feature file (example values become test ids, JUnit names"
-            " and cache entries: take secrets from the environment instead)\n" + "\n".join(found)
+            " and cache entries: take secrets from the environment instead)\n" + "\n".join(stopping)
+        )
+    config.stash[_SECRETS_IN_FILE] = per_file
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A scenario of a file with a secret-looking value fails before any request."""
+    found = item.config.stash.get(_SECRETS_IN_FILE, {})
+    lines = found.get(item.path.resolve()) if found else None
+    if lines:
+        pytest.fail(
+            "secret-looking value in its feature file (take secrets from the environment"
+            " instead)\n" + "\n".join(lines),
+            pytrace=False,
         )
 
 

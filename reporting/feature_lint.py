@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from client.redaction import MASK, MIN_SECRET_LENGTH, is_sensitive_name, redact_shapes
 
@@ -21,6 +22,8 @@ _PLACEHOLDER = re.compile(r"^(<[^>]+>|\$\{[^}]*\}|\$\w+|\*+|x+|\.\.\.|-|)$", re.
 # ${variables}: where a feature takes a secret from (${secret(NAME)}, ${env(NAME)}, ${token})
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
+_EXAMPLES = re.compile(r"^\s*(Examples|Scenarios)\s*:", re.IGNORECASE)
+_KEYWORD = re.compile(r"^(@|(Feature|Rule|Background|Scenario|Example)\b)", re.IGNORECASE)
 
 
 def _entropy(text: str) -> float:
@@ -56,41 +59,96 @@ def why_secret(value: str, known: Iterable[tuple[str, str]] = ()) -> str | None:
     return None
 
 
-def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple[int, str]]:
-    """(line number, problem) for each secret-looking value in a feature file's text."""
+class Finding(NamedTuple):
+    """A secret-looking value at ``line``. ``in_test_ids``: it sits in an Examples table, whose
+    values become test ids (JUnit names, ``.pytest_cache``) as soon as the file is collected."""
+
+    line: int
+    problem: str
+    in_test_ids: bool
+
+
+def _table_row(
+    cells: list[str], names: list[str] | None, known: list[tuple[str, str]]
+) -> str | None:
+    """The problem of one table row. ``names``: the header's column names, or None for a
+    step's ``name | value`` row (its first cell names its second)."""
+    if names is None:
+        if len(cells) == 2 and is_sensitive_name(cells[0]) and not _PLACEHOLDER.match(cells[1]):
+            return f"a value for {cells[0]!r} in a table"
+    else:
+        for column, cell in zip(names, cells, strict=False):
+            if is_sensitive_name(column) and not _PLACEHOLDER.match(cell):
+                return f"a value in the {column!r} column of a table"
+    for cell in cells:
+        if (reason := why_secret(cell, known)) is not None:
+            return f"secret-looking value in a table: {reason}"
+    return None
+
+
+def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Finding]:
+    """Each secret-looking value in a feature file's text.
+
+    A table under a step with two columns is ``name | value`` rows (the form, headers, query
+    and fields tables): each value is judged by the name beside it, so a form starting with
+    ``| grant_type | client_credentials |`` names no column. Any other table (Examples, or a
+    step's table of three or more columns) has a header row naming its columns.
+    """
     known = [(n, v) for n, v in known if v]
-    problems: list[tuple[int, str]] = []
+    found: list[Finding] = []
     header: list[str] | None = None
+    table: str | None = None  # None (no table), "pairs", "columns" or "examples"
     fence: str | None = None
+    after: str | None = None  # what the last Gherkin line was: "step", "examples" or None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if fence is not None:  # inside a doc string
             if line.startswith(fence):
                 fence = None
             elif (reason := why_secret(line, known)) is not None:
-                problems.append((number, f"secret-looking value in a doc string: {reason}"))
+                found.append(
+                    Finding(number, f"secret-looking value in a doc string: {reason}", False)
+                )
+            continue
+        if not line or line.startswith("#"):
             continue
         if line.startswith(('"""', "```")):
-            fence, header = line[:3], None
+            fence, header, table, after = line[:3], None, None, None
             continue
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            if header is None:
-                header = cells
-            for column, cell in zip(header if header is not cells else [], cells, strict=False):
-                if is_sensitive_name(column) and not _PLACEHOLDER.match(cell):
-                    problems.append((number, f"a value in the {column!r} column of a table"))
-                    break
-            else:
-                for cell in cells:
-                    if (reason := why_secret(cell, known)) is not None:
-                        problems.append((number, f"secret-looking value in a table: {reason}"))
-                        break
+            if table is None:
+                table = _table_kind(after, len(cells))
+                if table != "pairs":  # the header row: its cells are checked as values only
+                    header, after = cells, None
+                    if (problem := _table_row(cells, [], known)) is not None:
+                        found.append(Finding(number, problem, table == "examples"))
+                    continue
+            problem = _table_row(cells, None if table == "pairs" else header, known)
+            if problem is not None:
+                found.append(Finding(number, problem, table == "examples"))
             continue
-        header = None
-        if _STEP.match(line) and (reason := why_secret(line, known)) is not None:
-            problems.append((number, f"secret-looking value in a step: {reason}"))
-    return problems
+        header, table = None, None
+        if _EXAMPLES.match(line):
+            after = "examples"
+        elif _STEP.match(line):
+            after = "step"
+        elif after != "examples" or _KEYWORD.match(line):
+            after = None  # (a description under an Examples header keeps it)
+        if after == "step" and (reason := why_secret(line, known)) is not None:
+            found.append(Finding(number, f"secret-looking value in a step: {reason}", False))
+    return found
 
 
-__all__ = ["MASK", "lint_feature", "looks_random", "why_secret"]
+def _table_kind(after: str | None, columns: int) -> str:
+    if after == "step":
+        return "pairs" if columns == 2 else "columns"
+    return "examples" if after == "examples" else "columns"
+
+
+def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple[int, str]]:
+    """(line number, problem) for each secret-looking value in a feature file's text."""
+    return [(f.line, f.problem) for f in find_secrets(text, known)]
+
+
+__all__ = ["MASK", "Finding", "find_secrets", "lint_feature", "looks_random", "why_secret"]

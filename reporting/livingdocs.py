@@ -37,6 +37,7 @@ from reporting import shard
 from reporting.catalog import build_catalog
 from reporting.document import build_document
 from reporting.hookspecs import ReportSection
+from reporting.paths import why_unwritable
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
@@ -80,17 +81,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def check_writable(path: Path) -> str | None:
-    """Why ``path`` cannot be written (without creating anything), or None."""
-    if path.is_dir():
-        return "it is a directory"
-    if path.exists():
-        return None if os.access(path, os.W_OK) else "permission denied"
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"{parent} is not a directory"
-    return None if os.access(parent, os.W_OK | os.X_OK) else f"{parent} is not writable"
+    """Why ``path`` cannot be written (asked as the writer will go about it), or None."""
+    return why_unwritable(path)
 
 
 class LivingDocs:

@@ -2,7 +2,9 @@
 
 Every ``.feature`` file under the running profile's feature folders is collected as a module
 whose tests are its scenarios (pytest-bdd's ``scenarios()``, called in a module built for the
-file). Files of other profiles are left alone, so each suite runs only against its own API.
+file), once, by its real path: a linked folder or file whose target is in a feature folder (a
+symlink loop is) is not entered. Files of other profiles are left alone, so each suite runs
+only against its own API.
 The tags the profile's features use are registered as markers, and ``-m`` naming a tag that
 no feature uses (nor any registered marker) is an error: a typo still fails.
 """
@@ -10,6 +12,7 @@ no feature uses (nor any registered marker) is an error: a typo still fails.
 from __future__ import annotations
 
 import gc
+import os
 import re
 import types
 from pathlib import Path
@@ -23,15 +26,57 @@ from steps.fixtures import profile_of
 
 
 def feature_files(config: pytest.Config, profile: Profile) -> list[Path]:
-    """The profile's feature files, sorted."""
+    """The profile's feature files, sorted, each once: by its real path (``rglob`` does not
+    enter linked folders; a linked file is its target, when that is in a feature folder)."""
     found: set[Path] = set()
     for folder in profile.features:
         base = (config.rootpath / folder).resolve()
         if base.is_file():
             found.add(base)
         elif base.is_dir():
-            found.update(base.rglob("*.feature"))
-    return sorted(found)
+            found.update(path.resolve() for path in base.rglob("*.feature"))
+    return sorted(path for path in found if belongs(config, profile, path))
+
+
+def _folders(config: pytest.Config, profile: Profile) -> list[Path]:
+    return [(config.rootpath / folder).resolve() for folder in profile.features]
+
+
+def symlink_loops(config: pytest.Config, profile: Profile) -> list[str]:
+    """``link: ...`` for each linked folder inside a feature folder that points to a folder
+    holding it: followed, it would repeat every feature file under it forty times over."""
+    loops: list[str] = []
+    for base in _folders(config, profile):
+        if not base.is_dir():
+            continue
+        for parent, folders, _ in os.walk(base):  # does not follow links: no loop to fall in
+            for name in sorted(folders):
+                link = Path(parent) / name
+                if link.is_symlink() and Path(parent).resolve().is_relative_to(
+                    target := link.resolve()
+                ):
+                    where = os.path.relpath(link, config.rootpath)
+                    points = os.path.relpath(target, config.rootpath)
+                    loops.append(
+                        f"{where}: a symlink loop (it points to {points}, which holds it):"
+                        " its feature files are collected once, by their real path"
+                    )
+    return sorted(loops)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A linked folder or file inside a feature folder, whose target is in a feature folder
+    too (a loop is), is not entered: its feature files are collected by their real path."""
+    if not collection_path.is_symlink():
+        return None  # the usual case: one lstat
+    folders = _folders(config, profile_of(config))
+    parent = collection_path.parent.resolve()
+    if not any(parent.is_relative_to(folder) for folder in folders):
+        return None
+    target = collection_path.resolve()
+    if parent.is_relative_to(target) or any(target.is_relative_to(f) for f in folders):
+        return True
+    return None
 
 
 def belongs(config: pytest.Config, profile: Profile, path: Path) -> bool:

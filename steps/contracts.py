@@ -40,11 +40,12 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = profile_of(config)
     if not profile.openapi:
         return
-    from models.openapi import DocumentError, load_document
+    from models.openapi import DocumentError, check_document, load_document
 
     base_url = "" if profile.embedded else profile.base_url
     try:
         document = load_document(profile.openapi, root=config.rootpath, base_url=base_url)
+        check_document(document, profile.openapi)
     except DocumentError as err:
         raise pytest.UsageError(f"api-bdd: profile {profile.name}: {err}") from None
     config.stash[DOCUMENT] = document

@@ -2,12 +2,13 @@
 
 Per file (these stop the run, each as ``file:line: problem``): a file that is not UTF-8 (with
 the byte offset), malformed Gherkin, two scenarios with one name in a feature (pytest-bdd would
-silently keep one), a Scenario Outline without Examples. Per step, through the step index:
-undefined steps (with the closest patterns), ambiguous steps, and what each definition's own
-check finds (malformed JSON doc strings, unknown models or fuzzy markers, bad paths), and
-``${variables}`` used before any step set them. A scenario with a problem fails at set-up,
-before any fixture or request. ``--check-features`` lists every problem and exits (status 1
-when there is one), opening no connection.
+silently keep one), a Scenario Outline without Examples. A symlink loop in a feature folder is
+listed by ``--check-features`` and a warning otherwise (each file is collected once anyway).
+Per step, through the step index: undefined steps (with the closest patterns), ambiguous
+steps, and what each definition's own check finds (malformed JSON doc strings, unknown models
+or fuzzy markers, bad paths), and ``${variables}`` used before any step set them. A scenario
+with a problem fails at set-up, before any fixture or request. ``--check-features`` lists every
+problem and exits (status 1 when there is one), opening no connection.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import functools
 import importlib
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.feature import get_feature
 
 from steps import _bdd
-from steps.collect import FeatureModule, feature_files
+from steps.collect import FeatureModule, feature_files, symlink_loops
 from steps.dispatch import INDEXED
 from steps.fixtures import profile_of
 from steps.registry import REGISTRY, PreflightStep
@@ -245,14 +247,31 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
 def pytest_collection(session: pytest.Session) -> None:
     """Whole-file problems stop the run before collection (or are listed by --check-features)."""
     config = session.config
+    profile = profile_of(config)
     problems = [
         problem
-        for path in feature_files(config, profile_of(config))
+        for path in feature_files(config, profile)
         for problem in file_problems(path, config.rootpath)
     ]
     if problems and not config.getoption("check_features"):
         raise pytest.UsageError("feature file problems\n" + "\n".join(problems))
+    loops = symlink_loops(config, profile)
+    if config.getoption("check_features"):
+        problems.extend(loops)
+    else:
+        for loop in loops:  # the run is right (each file once): a warning, not a stop
+            _warn(config, loop)
     config.stash[_FOUND] = problems
+
+
+def _warn(config: pytest.Config, problem: str) -> None:
+    """A warning located at the path the problem names, not at this line of code."""
+    where = problem.split(": ", 1)[0]
+    warning = pytest.PytestWarning(f"api-bdd: {problem}")
+    message = warnings.WarningMessage(warning, type(warning), where, 0)
+    config.hook.pytest_warning_recorded.call_historic(
+        kwargs={"warning_message": message, "when": "collect", "nodeid": "", "location": None}
+    )
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
