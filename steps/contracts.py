@@ -11,7 +11,6 @@ status) in the mode ``--conformance`` or the profile says: ``fail`` (the default
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -82,7 +81,7 @@ def live_document_changes(
 
 
 def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
-    from models.openapi import DocumentError, load_document
+    from models.openapi import DocumentError, load_document, parse_document
 
     if where.startswith(("http://", "https://")):
         return load_document(where)
@@ -94,9 +93,9 @@ def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
     if answer.status != 200:
         raise DocumentError(f"{answer.describe()}: no OpenAPI document there")
     try:
-        document = json.loads(answer.body)
-    except ValueError:
-        raise DocumentError(f"{answer.describe()}: not JSON") from None
+        document = parse_document(answer.body.decode("utf-8"))
+    except ValueError as err:
+        raise DocumentError(f"{answer.describe()}: {err}") from None
     if not isinstance(document, dict) or "openapi" not in document:
         raise DocumentError(f"{answer.describe()}: not an OpenAPI document")
     return document
