@@ -120,12 +120,15 @@ class Profile(_Config):
     auth: AuthConfig = Field(default_factory=NoAuth)
     models: str | None = None
     openapi: str | None = None
+    # a JSON Schema file (JSON or YAML) whose schemas are models by name: see models.schemas
+    json_schema: str | None = None
     # where the running API serves its document (``/openapi.json``): compared with ``openapi``,
     # and what changed is listed in the living docs
     openapi_live: str | None = None
     conformance: Literal["fail", "warn", "off"] | None = None
     variables: dict[str, str] = Field(default_factory=dict)
     implicit: bool = False  # made up because the project has no profile: needs --base-url
+    defined_in: str = ""  # the file that defines it (set when it is read, for messages)
     timeout: float | None = Field(default=None, gt=0)
     deadline: float | None = Field(default=None, gt=0)
     retries: int | None = Field(default=None, ge=0)
@@ -147,6 +150,12 @@ class Profile(_Config):
         if self.base_url.startswith(EMBEDDED_PREFIX):
             return self.base_url.removeprefix(EMBEDDED_PREFIX)
         return None
+
+    @property
+    def table(self) -> str:
+        """Where to add a setting: ``[tool.api-bdd.profiles.NAME] in pyproject.toml``."""
+        where = self.defined_in or "pyproject.toml"
+        return f"[{_prefix(where)}profiles.{self.name}] in {where}"
 
     def secret_variables(self) -> list[str]:
         """The environment variables this profile reads secrets from."""
@@ -236,7 +245,7 @@ def _read(table: dict[str, Any], source: str) -> dict[str, Profile]:
         if not isinstance(body, dict):
             raise ProfileError(f"{source}: [{_prefix(source)}profiles.{name}] must be a table")
         try:
-            profiles[name] = Profile.model_validate({**body, "name": name})
+            profiles[name] = Profile.model_validate({**body, "name": name, "defined_in": source})
         except ValidationError as err:
             raise ProfileError(_describe(err, source, name)) from None
     return profiles

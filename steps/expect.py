@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import jmespath
 import jmespath.exceptions
@@ -17,6 +17,7 @@ import jmespath.parser
 
 from client import Exchange
 from models import StrictModel, parse
+from models.schemas import SchemaModel
 
 M = TypeVar("M", bound=StrictModel)
 _MISSING = object()
@@ -107,13 +108,22 @@ def is_missing(value: Any) -> bool:
     return value is _MISSING
 
 
-def expect_model(exchange: Exchange, model: type[M], document: Any = _MISSING) -> M:
-    """Validate the body (or ``document``, a part of it) against a strict model."""
+@overload
+def expect_model(exchange: Exchange, model: type[M], document: Any = ...) -> M: ...
+@overload
+def expect_model(exchange: Exchange, model: SchemaModel, document: Any = ...) -> Any: ...
+def expect_model(exchange: Exchange, model: type[M] | SchemaModel, document: Any = _MISSING) -> Any:
+    """Validate the body (or ``document``, a part of it) against a strict model, or against
+    a schema of the profile's OpenAPI document or JSON Schema file."""
     __tracebackhide__ = True
     if document is _MISSING:
         json_body(exchange)  # a non-JSON body is said as such, not as a model error
-        return parse(model, exchange.body, where=exchange.describe())
-    return parse(model, json.dumps(document), where=exchange.describe())
+        body: bytes | str = exchange.body
+    else:
+        body = json.dumps(document)
+    if isinstance(model, SchemaModel):
+        return model.check(body, where=exchange.describe())
+    return parse(model, body, where=exchange.describe())
 
 
 def expect_created(exchange: Exchange, model: type[M]) -> tuple[M, dict[str, Any]]:

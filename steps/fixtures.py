@@ -265,6 +265,9 @@ def ctx(
         credentials=config.stash[_CREDENTIALS],
     )
     context = Context(api_client, authenticator, api_profile, variables)
+    from steps.contracts import model_catalogue  # contracts reads the profile from here
+
+    context.catalogue = lambda: model_catalogue(config)
     context.retries = request.node.get_closest_marker("no-retry") is None
     for check in config.hook.pytest_api_bdd_response_checks(config=config, profile=api_profile):
         context.checks.extend(check)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from pytest_bdd.feature import get_feature
 
 from steps import _bdd
 from steps.collect import FeatureModule, feature_files
+from steps.contracts import model_catalogue
 from steps.dispatch import INDEXED
 from steps.fixtures import profile_of
 from steps.registry import REGISTRY, PreflightStep
@@ -38,7 +38,6 @@ from steps.variables import GENERATORS, references
 
 PROBLEM = pytest.StashKey[str]()
 _FOUND = pytest.StashKey[list[str]]()
-_MODEL_CACHE = pytest.StashKey[dict[str, bool]]()
 
 
 @functools.lru_cache(maxsize=4096)  # asked once per scenario: the answer is per file
@@ -157,15 +156,7 @@ def _scenario_problems(text: str, feature: Any, where: str) -> Iterator[str]:
 
 # -- per step ------------------------------------------------------------------------------------
 def _is_model(config: pytest.Config, name: str) -> bool:
-    cache = config.stash.setdefault(_MODEL_CACHE, {})
-    if name not in cache:
-        module_name = profile_of(config).models
-        try:
-            module = importlib.import_module(module_name) if module_name else None
-        except ImportError:
-            module = None
-        cache[name] = isinstance(getattr(module, name, None), type)
-    return cache[name]
+    return model_catalogue(config).find(name) is not None
 
 
 def _suggest(text: str, item: pytest.Item) -> str:
@@ -232,6 +223,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
                     docstring=step.docstring,
                     datatable=step.datatable.raw() if step.datatable is not None else None,
                     models=lambda name: _is_model(config, name),
+                    unknown_model=lambda name: model_catalogue(config).unknown(name),
                 )
                 problems.extend(f"{at} {text!r}: {p}" for p in definition.preflight(found))
             known.update(definition.variables_set(arguments))

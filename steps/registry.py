@@ -65,6 +65,8 @@ class PreflightStep:
     docstring: str | None
     datatable: list[list[str]] | None
     models: Callable[[str], bool]  # is this a model name of the profile?
+    # what to say of a name that is not: the names there are, and the closest
+    unknown_model: Callable[[str], str] = lambda name: f"unknown model {name!r}"
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def check_model(found: PreflightStep) -> Iterable[str]:
     if "path" in found.arguments:
         yield from check_path(found)
     if not found.models(found.arguments["model"]):
-        yield f"unknown model {found.arguments['model']!r} (not in the profile's models module)"
+        yield found.unknown_model(found.arguments["model"])
 
 
 def check_table(found: PreflightStep) -> Iterable[str]:
