@@ -37,11 +37,34 @@ def _placeholders(text: str) -> str:
     return REFERENCE.sub("0", text)
 
 
-def _json_problem(text: str, what: str) -> str | None:
+def _original_index(text: str, position: int) -> int:
+    """Where ``position`` of ``_placeholders(text)`` is in ``text`` (each ``${...}`` became one
+    character, so later positions shift back by what it was longer)."""
+    shift = 0
+    for match in REFERENCE.finditer(text):
+        start = match.start() - shift  # where its stand-in is in the substituted text
+        if start >= position:
+            break
+        if position == start:
+            return match.start()
+        shift += len(match.group(0)) - 1
+    return position + shift
+
+
+def _json_problem(text: str, what: str, origin: tuple[int, int] | None = None) -> str | None:
+    """Why ``text`` is not JSON, at a line and column of ``text`` as written (``${...}``
+    counted as written) or, given ``origin`` (the file line of its first line, and its
+    indentation), of the file."""
     try:
         json.loads(_placeholders(text))
-    except ValueError as err:
-        return f"{what} is not valid JSON: {err}"
+    except json.JSONDecodeError as err:
+        index = _original_index(text, err.pos)
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        if origin is None:
+            return f"{what} is not valid JSON at line {line}, column {column}: {err.msg}"
+        line, column = origin[0] + line - 1, origin[1] + column
+        return f"{what} is not valid JSON at line {line}, column {column} of the file: {err.msg}"
     return None
 
 
@@ -49,7 +72,7 @@ def check_json_docstring(found: PreflightStep) -> Iterable[str]:
     if found.docstring is None:
         yield 'this step needs a JSON doc string (between """ lines)'
         return
-    problem = _json_problem(found.docstring, "the doc string")
+    problem = _json_problem(found.docstring, "the doc string", found.docstring_origin)
     if problem:
         yield problem
         return
