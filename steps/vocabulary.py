@@ -23,6 +23,7 @@ from steps.expect import (
     expect_status,
     is_missing,
     json_body,
+    nothing_there,
     select,
 )
 from steps.matching import check_markers, mismatches
@@ -316,6 +317,17 @@ def _at(ctx: Context, path: str) -> Any:
     return select(json_body(ctx.last), path)
 
 
+def _need(ctx: Context, path: str) -> Any:
+    """The value at ``path``, or an AssertionError saying that nothing is there and why."""
+    body = json_body(ctx.last)
+    got = select(body, path)
+    if is_missing(got):
+        raise AssertionError(
+            f"{ctx.last.describe()}: the response JSON at {nothing_there(body, path)}"
+        )
+    return got
+
+
 def _show(value: Any) -> str:
     if is_missing(value):
         return "nothing"
@@ -342,8 +354,7 @@ def _same_kind(value: Any) -> tuple[type, ...]:
 @then("the response JSON at {path:Path} is not {value:Json}", preflight=check_value)
 def json_at_is_not(ctx: Context, path: str, value: str) -> None:
     """The field is present and differs from the JSON value."""
-    expected, got = ctx.variables.expand_json(value), _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path}"
+    expected, got = ctx.variables.expand_json(value), _need(ctx, path)
     assert got != expected, f"{ctx.last.describe()}: {path} is {_show(got)}"
 
 
@@ -382,7 +393,7 @@ def json_at_absent(ctx: Context, path: str) -> None:
 @then("the response JSON at {path:Path} is present", preflight=check_path)
 def json_at_present(ctx: Context, path: str) -> None:
     """The field is in the response (null counts as present)."""
-    assert not is_missing(_at(ctx, path)), f"{ctx.last.describe()}: no {path}"
+    _need(ctx, path)
 
 
 def _match(ctx: Context, document: Any, docstring: str, contains: bool, where: str) -> None:
@@ -426,9 +437,7 @@ def matches_model(ctx: Context, model: str) -> None:
 @then('the response JSON at {path:Path} matches the "{model}" model', preflight=check_model)
 def json_at_matches_model(ctx: Context, path: str, model: str) -> None:
     """The field validates against the strict model."""
-    got = _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path}"
-    expect_model(ctx.last, ctx.model(model), got)
+    expect_model(ctx.last, ctx.model(model), _need(ctx, path))
 
 
 @then("the response arrived within {limit:d} milliseconds")
@@ -446,9 +455,7 @@ def arrived_within(ctx: Context, limit: int) -> None:
 )
 def remember_json(ctx: Context, path: str, name: str) -> None:
     """Keep the field's value as ``${name}`` for later steps."""
-    got = _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path} to remember"
-    ctx.variables.set(name, got)
+    ctx.variables.set(name, _need(ctx, path))
 
 
 @then('I remember the response header "{header}" as {name:Name}', sets="name")
