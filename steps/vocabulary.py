@@ -117,7 +117,7 @@ def check_table(found: PreflightStep) -> Iterable[str]:
 
 def check_regex(found: PreflightStep) -> Iterable[str]:
     try:
-        re.compile(found.arguments["pattern"])
+        re.compile(REFERENCE.sub("x", found.arguments["pattern"]))  # a ${variable}: its value
     except re.error as err:
         yield f"{found.arguments['pattern']!r} is not a regular expression: {err}"
 
@@ -273,9 +273,12 @@ def header_contains(ctx: Context, name: str, value: str) -> None:
 
 @then('the response header "{name}" matches "{pattern}"', preflight=check_regex)
 def header_matches(ctx: Context, name: str, pattern: str) -> None:
-    """The header's whole value matches the regular expression."""
-    got = _need_header(ctx, name)
-    assert re.fullmatch(pattern, got), f"{ctx.last.describe()}: {name} is {got!r}, not /{pattern}/"
+    """The header's whole value matches the regular expression (a ``${variable}`` in it is
+    matched as written)."""
+    got, expected = _need_header(ctx, name), ctx.variables.expand_pattern(pattern)
+    assert re.fullmatch(expected, got), (
+        f"{ctx.last.describe()}: {name} is {got!r}, not /{expected}/"
+    )
 
 
 @then('the response header "{name}" is absent')

@@ -173,3 +173,18 @@ def test_pytest_bdd_still_reads_a_feature_through_the_method_the_mended_text_goe
     # steps._bdd.feature_from_text replaces this private method: an upgrade that removes it
     # must fail here, not silently stop checking mended files
     assert callable(getattr(FeatureParser, "_parse_feature_file", None))
+
+
+def test_a_variable_inside_a_header_pattern_is_substituted(echo: pytest.Pytester) -> None:
+    write(
+        echo,
+        "pattern.feature",
+        """
+        Feature: Patterns
+          Scenario: A version in a header pattern
+            Given the variable version is "7.1"
+            When I GET /response-headers?X-Version=v7.1-42
+            Then the response header "X-Version" matches "v${version}-\\d+"
+        """,
+    )
+    echo.runpytest_subprocess().assert_outcomes(passed=1)
