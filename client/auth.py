@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -188,8 +189,9 @@ class Authenticator:
         try:
             exchange = client.post(config.token_url, data=form, headers=headers)
         except ApiClientError as err:
-            # the token server, not the API: "the API looks down" would send people the
-            # wrong way
+            if _same_origin(client.url_for(config.token_url), client.base_url):
+                raise  # the API's own token endpoint: what the client says of the API holds
+            # a token server of its own: "the API looks down" would send people the wrong way
             last = err.attempts[-1].outcome if err.attempts else "no answer"
             raise AuthError(f"sign-in failed: {where} does not answer ({last})") from None
         self.last_grant = exchange
@@ -208,6 +210,11 @@ class Authenticator:
     def _fail(self, message: str) -> NoReturn:
         self._failed = message
         raise AuthError(message)
+
+
+def _same_origin(url: str, other: str) -> bool:
+    first, second = urlsplit(url), urlsplit(other)
+    return (first.scheme, first.netloc.lower()) == (second.scheme, second.netloc.lower())
 
 
 def _bearer(token: str) -> AuthParts:

@@ -135,9 +135,10 @@ def _check_profile(config: pytest.Config, profile: Profile, given: str | None) -
 
 
 def _check_token_url(config: pytest.Config, profile: Profile) -> None:
-    """An OAuth2 profile's token endpoint answers (once, on the controller): a wrong host or
-    path is one line now rather than a failed sign-in in every scenario. An embedded API is
-    not started yet, so its own token endpoint is not checked."""
+    """An OAuth2 profile's token server of its own (a full ``token_url``) answers, checked
+    once, on the controller: a wrong host or path is one line now rather than a failed sign-in
+    in every scenario. A ``token_url`` that is a path is the API's own endpoint: the API is
+    checked by the scenarios that use it."""
     auth = profile.auth
     if not isinstance(auth, PasswordGrant | ClientCredentialsGrant) or hasattr(
         config, "workerinput"
@@ -145,9 +146,7 @@ def _check_token_url(config: pytest.Config, profile: Profile) -> None:
         return
     url = auth.token_url
     if not url.startswith(("http://", "https://")):
-        if profile.embedded is not None:
-            return
-        url = profile.base_url.rstrip("/") + "/" + url.lstrip("/")
+        return
     problem = token_url_problem(url)
     if problem is not None:
         raise pytest.UsageError(f"api-bdd: profile {profile.name}: {problem}")
