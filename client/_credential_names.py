@@ -109,6 +109,9 @@ _DESCRIBING = frozenset(
         "algorithm",
         "count",
         "endpoint",
+        # an exception's name (AuthError, TokenError): what follows is its message
+        "error",
+        "exception",
         "exp",
         "expiration",
         "expired",

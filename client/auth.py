@@ -15,10 +15,14 @@ import base64
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NoReturn
+from urllib.parse import urlsplit
 
+import requests
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client._api import ApiClient
+from client._errors import ApiClientError
 from client._exchange import Exchange
 from client._hops import Credentials
 from client.profiles import (
@@ -30,6 +34,7 @@ from client.profiles import (
     NoAuth,
     PasswordGrant,
 )
+from client.redaction import redact_url
 from client.settings import SettingsError
 
 CredentialSource = Mapping[str, str]
@@ -70,6 +75,7 @@ class Authenticator:
     _token: str | None = field(default=None, repr=False)
     _expires: float | None = None
     last_grant: Exchange | None = field(default=None, repr=False)  # the token request's, if any
+    _failed: str | None = field(default=None, repr=False)  # why the sign-in failed, once it has
 
     @property
     def scheme(self) -> str:
@@ -166,22 +172,49 @@ class Authenticator:
         return form, headers
 
     def grant(self, client: ApiClient) -> _GrantAnswer:
-        """Ask the token endpoint for a token; AuthError says why not, in one line."""
+        """Ask the token endpoint for a token; AuthError says why not, in one line naming the
+        profile's ``token_url``.
+
+        A sign-in the token server refused (a 4xx, or a 200 without a token) is not asked
+        again by this worker: every later sign-in fails at once with the same line (a server
+        that refuses the client refuses it for every scenario). A server that does not answer
+        is asked again: that may pass.
+        """
+        if self._failed is not None:
+            raise AuthError(self._failed)
         config = self.config
         assert isinstance(config, PasswordGrant | ClientCredentialsGrant)
         form, headers = self.grant_request()
-        exchange = client.post(config.token_url, data=form, headers=headers)
+        where = f"the profile's token_url {redact_url(client.url_for(config.token_url))}"
+        try:
+            exchange = client.post(config.token_url, data=form, headers=headers)
+        except ApiClientError as err:
+            if _same_origin(client.url_for(config.token_url), client.base_url):
+                raise  # the API's own token endpoint: what the client says of the API holds
+            # a token server of its own: "the API looks down" would send people the wrong way
+            last = err.attempts[-1].outcome if err.attempts else "no answer"
+            raise AuthError(f"sign-in failed: {where} does not answer ({last})") from None
         self.last_grant = exchange
         if exchange.status != 200:
-            raise AuthError(f"sign-in failed: {exchange.describe()}, expected 200")
+            message = f"sign-in failed: {where} answered {exchange.status}, expected 200"
+            if 400 <= exchange.status < 500:
+                self._fail(message)
+            raise AuthError(message)
         try:
             answer = _GrantAnswer.model_validate_json(exchange.body)
         except ValidationError:
-            raise AuthError(
-                f"sign-in failed: {exchange.describe()}: no access_token in the answer"
-            ) from None
+            self._fail(f"sign-in failed: {where} answered 200 without an access_token")
         self.on_secret(answer.access_token, "a token the API issued")
         return answer
+
+    def _fail(self, message: str) -> NoReturn:
+        self._failed = message
+        raise AuthError(message)
+
+
+def _same_origin(url: str, other: str) -> bool:
+    first, second = urlsplit(url), urlsplit(other)
+    return (first.scheme, first.netloc.lower()) == (second.scheme, second.netloc.lower())
 
 
 def _bearer(token: str) -> AuthParts:
@@ -190,3 +223,24 @@ def _bearer(token: str) -> AuthParts:
 
 def _basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def token_url_problem(url: str, timeout: float = 5.0) -> str | None:
+    """Why no one could sign in at the token endpoint ``url``, found without sending any
+    credential: nothing answers there, or it answers 404 (or 410). None when something answers
+    (a 400 or 401 to a request without credentials is what a token endpoint says)."""
+    shown = redact_url(url)
+    try:
+        # an empty POST: no credential, no grant; what comes back only says who is there
+        answer = requests.post(url, timeout=timeout, allow_redirects=False)
+    except requests.RequestException as err:
+        reason = type(err).__name__
+        if isinstance(err, requests.ConnectionError) and "refused" in str(err).lower():
+            reason = "connection refused"
+        return f"the profile's token_url {shown} does not answer ({reason})"
+    if answer.status_code in (404, 410):
+        return (
+            f"the profile's token_url {shown} answered {answer.status_code}: no token endpoint"
+            " there (check its path)"
+        )
+    return None

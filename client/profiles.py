@@ -1,7 +1,8 @@
 """API profiles: which API a suite runs against, how it authenticates, which features it owns.
 
 Read with pydantic-settings' TOML sources from the ``[tool.api-bdd]`` table of
-``pyproject.toml``, or from an ``api-bdd.toml`` beside it. A profile file holds no secret: only the
+``pyproject.toml`` and from an ``api-bdd.toml`` beside it: the profiles of both are available
+(one name in both files is an error naming both). A profile file holds no secret: only the
 *names* of the environment variables that do::
 
     [tool.api-bdd]
@@ -149,12 +150,15 @@ class Profile(_Config):
     auth: AuthConfig = Field(default_factory=NoAuth)
     models: str | None = None
     openapi: str | None = None
+    # a JSON Schema file (JSON or YAML) whose schemas are models by name: see models.schemas
+    json_schema: str | None = None
     # where the running API serves its document (``/openapi.json``): compared with ``openapi``,
     # and what changed is listed in the living docs
     openapi_live: str | None = None
     conformance: Literal["fail", "warn", "off"] | None = None
     variables: dict[str, str] = Field(default_factory=dict)
     implicit: bool = False  # made up because the project has no profile: needs --base-url
+    defined_in: str = ""  # the file that defines it (set when it is read, for messages)
     timeout: float | None = Field(default=None, gt=0)
     deadline: float | None = Field(default=None, gt=0)
     retries: int | None = Field(default=None, ge=0)
@@ -194,6 +198,12 @@ class Profile(_Config):
         if self.base_url.startswith(EMBEDDED_PREFIX):
             return self.base_url.removeprefix(EMBEDDED_PREFIX)
         return None
+
+    @property
+    def table(self) -> str:
+        """Where to add a setting: ``[tool.api-bdd.profiles.NAME] in pyproject.toml``."""
+        where = self.defined_in or "pyproject.toml"
+        return f"[{_prefix(where)}profiles.{self.name}] in {where}"
 
     def secret_variables(self) -> list[str]:
         """The environment variables this profile reads secrets from."""
@@ -258,46 +268,77 @@ class _ProfileFile(BaseSettings):
     profiles: Any = None
 
 
-def _table(root: Path) -> tuple[dict[str, Any], str]:
+def _tables(root: Path) -> list[tuple[dict[str, Any], str]]:
+    """The ``[tool.api-bdd]`` tables of ``api-bdd.toml`` then ``pyproject.toml``, those present."""
     own, project = root / "api-bdd.toml", root / "pyproject.toml"
-    source: PydanticBaseSettingsSource
+    found: list[tuple[dict[str, Any], str]] = []
     if own.is_file():  # its tables at the top ([profiles.NAME]) or as in pyproject.toml
         with own.open("rb") as fh:
             header = ("tool", "api-bdd") if "tool" in tomllib.load(fh) else None
-        source = TomlConfigSettingsSource(_ProfileFile, toml_file=own, toml_table_header=header)
-        name = own.name
-    elif project.is_file():
-        source, name = PyprojectTomlConfigSettingsSource(_ProfileFile, project), project.name
-    else:
-        return {}, "pyproject.toml"
-    return source(), name
+        source: PydanticBaseSettingsSource = TomlConfigSettingsSource(
+            _ProfileFile, toml_file=own, toml_table_header=header
+        )
+        found.append((source(), own.name))
+    if project.is_file():
+        found.append((PyprojectTomlConfigSettingsSource(_ProfileFile, project)(), project.name))
+    return found
+
+
+def _read(table: dict[str, Any], source: str) -> dict[str, Profile]:
+    raw_profiles = table.get("profiles") or {}
+    if not isinstance(raw_profiles, dict):
+        raise ProfileError(f"{source}: [{_prefix(source)}profiles] must be a table of profiles")
+    profiles: dict[str, Profile] = {}
+    for name, body in raw_profiles.items():
+        if not isinstance(body, dict):
+            raise ProfileError(f"{source}: [{_prefix(source)}profiles.{name}] must be a table")
+        try:
+            profiles[name] = Profile.model_validate({**body, "name": name, "defined_in": source})
+        except ValidationError as err:
+            raise ProfileError(_describe(err, source, name)) from None
+    return profiles
+
+
+def _combine(tables: list[tuple[dict[str, Any], str]]) -> tuple[dict[str, Profile], str, str]:
+    """Every file's profiles in one table (a name in two files is an error), the default
+    (``api-bdd.toml``'s first) and where it was said."""
+    profiles: dict[str, Profile] = {}
+    origin: dict[str, str] = {}
+    default, said = "", ""
+    for table, source in tables:
+        for name, profile in _read(table, source).items():
+            if name in profiles:
+                raise ProfileError(
+                    f"profile {name!r} is defined in both {origin[name]}"
+                    f" ([{_prefix(origin[name])}profiles.{name}]) and {source}"
+                    f" ([{_prefix(source)}profiles.{name}]): keep one of them"
+                )
+            profiles[name], origin[name] = profile, source
+        if not default and table.get("default"):
+            default, said = str(table["default"]), source
+    return profiles, default, said
 
 
 def load_profiles(root: Path) -> Profiles:
     """Read the profiles under ``root``; :class:`ProfileError` says what is wrong in one line.
 
-    A project without any profile gets one, ``default``, whose base URL must come from
-    ``--base-url`` and whose features are under ``features/``.
+    The profiles of ``api-bdd.toml`` and of ``pyproject.toml``'s ``[tool.api-bdd]`` are all
+    available; one name in both files is an error. The default is the one ``api-bdd.toml``
+    names, else ``pyproject.toml``'s, else the first profile. A project without any profile
+    gets one, ``default``, whose base URL must come from ``--base-url`` and whose features are
+    under ``features/``.
     """
     try:
-        table, source = _table(root)
+        tables = _tables(root)
     except (OSError, tomllib.TOMLDecodeError) as err:
         raise ProfileError(f"cannot read the API profiles in {root}: {err}") from None
-    raw_profiles = table.get("profiles") or {
-        # no profile: the features/ folder, against the base URL given (--base-url)
-        "default": {"base_url": "http://127.0.0.1", "features": ["features"], "implicit": True}
-    }
-    if not isinstance(raw_profiles, dict):
-        raise ProfileError(f"{source}: [tool.api-bdd.profiles] must be a table of profiles")
-    profiles: dict[str, Profile] = {}
-    for name, body in raw_profiles.items():
-        if not isinstance(body, dict):
-            raise ProfileError(f"{source}: [tool.api-bdd.profiles.{name}] must be a table")
-        try:
-            profiles[name] = Profile.model_validate({**body, "name": name})
-        except ValidationError as err:
-            raise ProfileError(_describe(err, source, name)) from None
-    default = table.get("default") or next(iter(profiles))
+    profiles, default, said = _combine(tables)
+    source = " and ".join(name for _, name in tables) or "pyproject.toml"
+    if not profiles:  # no profile: the features/ folder, against the base URL given
+        implicit = {"base_url": "http://127.0.0.1", "features": ["features"], "implicit": True}
+        profiles = {"default": Profile.model_validate({**implicit, "name": "default"})}
+    default = default or next(iter(profiles))
     if default not in profiles:
-        raise ProfileError(f"{source}: [tool.api-bdd] default = {default!r} is not a profile")
+        table = f" [{_prefix(said)[:-1]}]" if _prefix(said) else ""
+        raise ProfileError(f"{said}:{table} default = {default!r} is not a profile")
     return Profiles(default=default, profiles=profiles, source=source)

@@ -21,9 +21,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 from urllib.parse import urlsplit
 
+import yaml  # type: ignore[import-untyped]  # pyyaml ships no types; its stubs are not locked
 from jsonschema_path import SchemaPath
 from openapi_core import OpenAPI
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
@@ -46,9 +47,13 @@ _MESSAGE_LIMIT = 160  # a validator message quotes the offending part: keep the 
 
 
 def load_document(source: str, root: Path | None = None, base_url: str = "") -> dict[str, Any]:
-    """A JSON OpenAPI document from an http(s) URL, a URL path on ``base_url``
-    (``/openapi.json``) or a file (relative to ``root``, default the current directory)."""
-    if source.startswith("/") and base_url.startswith(("http://", "https://")):
+    """An OpenAPI document, YAML or JSON, from an http(s) URL, a URL path on ``base_url``
+    (``/openapi.json``) or a file (relative to ``root``, default the current directory).
+
+    An absolute path is a file when it names one, or when its folder exists on this machine
+    (``/home/me/petstore.yaml``): only a path that can be nothing but the API's is fetched.
+    """
+    if _is_api_path(source) and base_url.startswith(("http://", "https://")):
         source = base_url.rstrip("/") + source
     try:
         if source.startswith(("http://", "https://")):
@@ -56,7 +61,7 @@ def load_document(source: str, root: Path | None = None, base_url: str = "") -> 
                 text = answer.read().decode("utf-8")
         else:
             text = ((root or Path.cwd()) / source).read_text(encoding="utf-8")
-        document = json.loads(text)
+        document = parse_document(text)
     except (OSError, ValueError) as err:
         raise DocumentError(f"cannot read the OpenAPI document {source}: {err}") from None
     if not isinstance(document, dict) or "openapi" not in document:
@@ -100,6 +105,50 @@ def _spec_problem(error: Any) -> str:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
     pointer = _pointer(error)
     return f"at {pointer}: {message}" if pointer else message
+
+
+def _is_api_path(source: str) -> bool:
+    if not source.startswith("/"):
+        return False
+    path = Path(source)
+    return not (path.is_file() or (path.parent != Path(path.anchor) and path.parent.is_dir()))
+
+
+def parse_document(text: str) -> Any:
+    """A document's text as JSON, or else as YAML (ValueError saying where it is wrong).
+
+    YAML's keys become strings (``200:`` is the status ``"200"``, as in JSON) and its dates
+    stay the text they were written as.
+    """
+    try:
+        return json.loads(text)
+    except ValueError as json_error:
+        if text.lstrip().startswith(("{", "[")):
+            raise  # JSON by its look: its own error says where
+        try:
+            return _json_like(yaml.load(text, Loader=_YamlLoader))  # noqa: S506 (a safe loader)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+            problem = getattr(err, "problem", None) or "not YAML"
+            raise ValueError(f"neither JSON nor YAML: {problem}{where}") from json_error
+
+
+class _YamlLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
+    """The safe loader without timestamps: ``2026-01-01`` stays text, as in JSON."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _json_like(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _json_like(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_like(item) for item in value]
+    return value
 
 
 def dump_document(document: Mapping[str, Any]) -> str:

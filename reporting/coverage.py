@@ -76,6 +76,8 @@ class CoveragePlugin:
         self.scenarios += 1
         label = _scenario_label(record)
         for exchange in exchanges(record):
+            if exchange.get("api") is False:  # not the profile's API (a token server)
+                continue
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin

@@ -65,6 +65,7 @@ class ReportingPlugin:
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_client_created(self, client: ApiClient) -> None:
         client.add_listener(self.record)
+        self.recorder.api_base = client.base_url
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_api_bdd_secret(self, value: SecretStr, name: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Generator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,6 +49,16 @@ def _first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def under_base(url: str, base: str) -> bool:
+    """Whether ``url`` is on ``base``'s origin and under its path (``/api`` holds ``/api/x``,
+    not ``/apix``)."""
+    target, root = urlsplit(url), urlsplit(base)
+    if (target.scheme, target.netloc.lower()) != (root.scheme, root.netloc.lower()):
+        return False
+    prefix = root.path.rstrip("/")
+    return not prefix or target.path == prefix or target.path.startswith(prefix + "/")
+
+
 class ScenarioRecorder:
     def __init__(self, config: pytest.Config, mask: Mask | None = None) -> None:
         self.rootpath = str(config.rootpath)
@@ -56,6 +67,9 @@ class ScenarioRecorder:
         self.worker = hasattr(config, "workerinput")
         # credential value -> the environment variable it came from (for cURL commands)
         self.names: dict[str, str] = {}
+        # the base URL of the profile's API: an exchange elsewhere (an OAuth2 token server)
+        # is evidence, but no operation of the API (operation coverage skips it)
+        self.api_base: str | None = None
 
     # -- the skeleton ---------------------------------------------------------------------------
     def start(self, item: pytest.Item) -> None:
@@ -152,7 +166,10 @@ class ScenarioRecorder:
             return
         entry = item.stash.get(CURRENT_STEP, None)
         target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
-        target.append(exchange_record(exchange, self.names, self.mask))
+        data = exchange_record(exchange, self.names, self.mask)
+        if self.api_base is not None:
+            data["api"] = under_base(exchange.url, self.api_base)
+        target.append(data)
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:

@@ -7,10 +7,14 @@ there are none), so the pre-flight's cost does not grow with api-bdd's step libr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from gherkin.parser import Parser
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
+from pytest_bdd.gherkin_parser import GherkinDocument
+from pytest_bdd.parser import FeatureParser
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
@@ -112,3 +116,14 @@ def pattern_of(func: Any) -> str:
         if context.step_func is func:
             return str(context.parser.name)
     return name_of(func)
+
+
+def feature_from_text(path: Path, text: str) -> Any:
+    """pytest-bdd's ``Feature`` of ``text``, as if it were the file ``path``: a mended copy of
+    a file that does not parse as written. pytest-bdd's parser reads files only; its private
+    ``FeatureParser._parse_feature_file`` is where the text goes in instead."""
+    parser = FeatureParser(str(path.parent), path.name)
+    parser._parse_feature_file = lambda: GherkinDocument.from_dict(  # type: ignore[method-assign]
+        Parser().parse(text)
+    )
+    return parser.parse()

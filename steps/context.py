@@ -22,6 +22,7 @@ import pytest
 from client import ApiClient, ApiClientError, Credentials, Exchange, OutcomeUnknownError
 from client.auth import Authenticator
 from client.profiles import Profile
+from models.schemas import ModelCatalogue
 from steps.variables import Variables
 
 Check = Callable[[Exchange], None]
@@ -67,6 +68,8 @@ class Context:
     cookies: CookieJar = field(default_factory=CookieJar, repr=False)
     # where a cookie the API set goes to be masked like a token (the redactor)
     on_secret: SecretSink = field(default=lambda value, name: None, repr=False)
+    # the models steps may name (module classes and schemas); None: the models module alone
+    catalogue: Callable[[], ModelCatalogue] | None = field(default=None, repr=False)
     _last: Exchange | None = None
 
     # -- who is calling --------------------------------------------------------------------
@@ -186,6 +189,14 @@ class Context:
         return importlib.import_module(self.profile.models)
 
     def model(self, name: str) -> Any:
+        """The model ``name``: a class of the profile's models module, or a schema of its
+        OpenAPI document or JSON Schema file (see ``models.schemas``)."""
+        if self.catalogue is not None:
+            catalogue = self.catalogue()
+            found = catalogue.find(name)
+            if found is None:
+                raise StepUsageError(catalogue.unknown(name))
+            return found
         found = getattr(self.models(), name, None)
         if not isinstance(found, type):
             raise StepUsageError(f"no model {name!r} in {self.profile.models}")

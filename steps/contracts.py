@@ -1,8 +1,10 @@
 """The profile's OpenAPI document at work: every response checked, operation coverage kept.
 
-When the profile names a document (``openapi = "models/shop.openapi.json"``, a file, an
-http(s) URL, or a path on the API such as ``/openapi.json``), it is read once at configure
-time (a bad one is one ``ERROR:`` line), handed to the reporting side for operation coverage
+When the profile names a document (``openapi = "models/shop.openapi.json"``, a file in JSON
+or YAML, an http(s) URL, or a path on the API such as ``/openapi.json``), it is read once at
+configure time (a bad one is one ``ERROR:`` line; generated models made from another version
+of it are one warning line), its schemas become models steps can name (with a JSON Schema
+file's, see :func:`model_catalogue`), it is handed to the reporting side for operation coverage
 (``pytest_api_bdd_openapi_document``), and every response a scenario receives is checked
 against its operation by :class:`models.openapi.Conformance` (compiled once per operation and
 status) in the mode ``--conformance`` or the profile says: ``fail`` (the default), ``warn``,
@@ -11,9 +13,10 @@ status) in the mode ``--conformance`` or the profile says: ``fail`` (the default
 
 from __future__ import annotations
 
-import json
+import importlib
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -26,8 +29,11 @@ from steps.options import get_option
 
 if TYPE_CHECKING:  # openapi-core is imported only for a profile that names a document
     from models.openapi import Mode
+    from models.schemas import ModelCatalogue, SchemaModel
 
 DOCUMENT = pytest.StashKey[dict[str, Any]]()
+_SCHEMAS = pytest.StashKey[dict[str, "SchemaModel"]]()
+_CATALOGUE = pytest.StashKey["ModelCatalogue"]()
 _CONFORMANCE = pytest.StashKey[Any]()  # the models.openapi.Conformance of the run
 
 
@@ -38,10 +44,23 @@ def base_path(profile: Profile) -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     profile = profile_of(config)
-    if not profile.openapi:
-        return
+    schemas: dict[str, SchemaModel] = {}
+    if profile.json_schema:
+        schemas.update(_json_schemas(config.rootpath, profile))
+    if profile.openapi:
+        document = _document(config, profile)
+        from models.schemas import openapi_schemas
+
+        for name, model in openapi_schemas(document, profile.openapi).items():
+            schemas.setdefault(name, model)  # a name in both: the JSON Schema file's
+    config.stash[_SCHEMAS] = schemas
+
+
+def _document(config: pytest.Config, profile: Profile) -> dict[str, Any]:
+    from models.freshness import stale_models
     from models.openapi import DocumentError, check_document, load_document
 
+    assert profile.openapi is not None
     base_url = "" if profile.embedded else profile.base_url
     try:
         document = load_document(profile.openapi, root=config.rootpath, base_url=base_url)
@@ -52,6 +71,37 @@ def pytest_configure(config: pytest.Config) -> None:
     config.hook.pytest_api_bdd_openapi_document(
         config=config, document=document, base_path=base_path(profile)
     )
+    stale = stale_models(profile, document, config.rootpath)
+    if stale is not None:
+        config.issue_config_time_warning(pytest.PytestWarning(f"api-bdd: {stale}"), stacklevel=2)
+    return document
+
+
+def _json_schemas(root: Path, profile: Profile) -> dict[str, SchemaModel]:
+    from models.openapi import DocumentError
+    from models.schemas import json_schema_file
+
+    assert profile.json_schema is not None
+    try:
+        return json_schema_file(root / profile.json_schema, profile.json_schema)
+    except DocumentError as err:
+        raise pytest.UsageError(f"api-bdd: profile {profile.name}: {err}") from None
+
+
+def model_catalogue(config: pytest.Config) -> ModelCatalogue:
+    """The models steps may name: the profile's module's classes, then the schemas of its
+    JSON Schema file and of its OpenAPI document (built once per process)."""
+    if _CATALOGUE not in config.stash:
+        from models.schemas import ModelCatalogue
+
+        name = profile_of(config).models
+        try:
+            module = importlib.import_module(name) if name else None
+        except ImportError:
+            module = None
+        schemas: dict[str, SchemaModel] = config.stash.get(_SCHEMAS, {})
+        config.stash[_CATALOGUE] = ModelCatalogue(module, schemas)
+    return config.stash[_CATALOGUE]
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +133,7 @@ def live_document_changes(
 
 
 def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
-    from models.openapi import DocumentError, load_document
+    from models.openapi import DocumentError, load_document, parse_document
 
     if where.startswith(("http://", "https://")):
         return load_document(where)
@@ -95,9 +145,9 @@ def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
     if answer.status != 200:
         raise DocumentError(f"{answer.describe()}: no OpenAPI document there")
     try:
-        document = json.loads(answer.body)
-    except ValueError:
-        raise DocumentError(f"{answer.describe()}: not JSON") from None
+        document = parse_document(answer.body.decode("utf-8"))
+    except ValueError as err:
+        raise DocumentError(f"{answer.describe()}: {err}") from None
     if not isinstance(document, dict) or "openapi" not in document:
         raise DocumentError(f"{answer.describe()}: not an OpenAPI document")
     return document

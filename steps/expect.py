@@ -8,8 +8,9 @@ what the body was instead. Field paths are JMESPath expressions (``items[0].id``
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import jmespath
 import jmespath.exceptions
@@ -17,6 +18,7 @@ import jmespath.parser
 
 from client import Exchange
 from models import StrictModel, parse
+from models.schemas import SchemaModel
 
 M = TypeVar("M", bound=StrictModel)
 _MISSING = object()
@@ -86,11 +88,15 @@ def compile_path(path: str) -> jmespath.parser.ParsedResult:
         raise ValueError(f"{path!r} is not a JMESPath expression: {reason}") from None
 
 
-def select(document: Any, path: str) -> Any:
-    """The value at ``path``, or ``MISSING`` when a plain field path names an absent key.
+_INDEX = re.compile(r"^(.*)\[(-?\d+)\]$")
 
-    For ``a.b[0].c``, a missing ``c`` is told apart from a ``c`` that is null; other
-    expressions give null for nothing.
+
+def select(document: Any, path: str) -> Any:
+    """The value at ``path``, or ``MISSING`` when a plain field path names an absent key or an
+    index past the end of a list.
+
+    For ``a.b[0].c``, a missing ``c`` is told apart from a ``c`` that is null, and ``[0]`` of
+    an empty list from a first element that is null; other expressions give null for nothing.
     """
     compiled = compile_path(path)
     head, dot, last = path.rpartition(".")
@@ -100,20 +106,55 @@ def select(document: Any, path: str) -> Any:
             return parent.get(last, _MISSING)
         if head and parent is None:
             return _MISSING
+    indexed = _INDEX.match(path)
+    if indexed is not None and not indexed.group(1).endswith((".", "|")):
+        within = indexed.group(1)
+        parent = compile_path(within).search(document) if within else document
+        position = int(indexed.group(2))
+        if not isinstance(parent, list) or not -len(parent) <= position < len(parent):
+            return _MISSING
     return compiled.search(document)
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "an empty list" if not value else f"a list of {len(value)}"
+    if isinstance(value, dict):
+        keys = ", ".join(sorted(value)[:8]) + (", ..." if len(value) > 8 else "")
+        return f"an object with {keys}" if value else "an empty object"
+    return "null" if value is None else f"a {type(value).__name__.replace('str', 'string')}"
+
+
+def nothing_there(document: Any, path: str) -> str:
+    """Why ``path`` selects nothing, said with the shape (never the values) of what holds it:
+    ``[0]: nothing there (the body is an empty list)``."""
+    indexed = _INDEX.match(path)
+    head = indexed.group(1) if indexed is not None else path.rpartition(".")[0]
+    parent = compile_path(head).search(document) if head else document
+    holder = f"{head} is" if head else "the body is"
+    return f"{path}: nothing there ({holder} {_shape(parent)})"
 
 
 def is_missing(value: Any) -> bool:
     return value is _MISSING
 
 
-def expect_model(exchange: Exchange, model: type[M], document: Any = _MISSING) -> M:
-    """Validate the body (or ``document``, a part of it) against a strict model."""
+@overload
+def expect_model(exchange: Exchange, model: type[M], document: Any = ...) -> M: ...
+@overload
+def expect_model(exchange: Exchange, model: SchemaModel, document: Any = ...) -> Any: ...
+def expect_model(exchange: Exchange, model: type[M] | SchemaModel, document: Any = _MISSING) -> Any:
+    """Validate the body (or ``document``, a part of it) against a strict model, or against
+    a schema of the profile's OpenAPI document or JSON Schema file."""
     __tracebackhide__ = True
     if document is _MISSING:
         json_body(exchange)  # a non-JSON body is said as such, not as a model error
-        return parse(model, exchange.body, where=exchange.describe())
-    return parse(model, json.dumps(document), where=exchange.describe())
+        body: bytes | str = exchange.body
+    else:
+        body = json.dumps(document)
+    if isinstance(model, SchemaModel):
+        return model.check(body, where=exchange.describe())
+    return parse(model, body, where=exchange.describe())
 
 
 def expect_created(exchange: Exchange, model: type[M]) -> tuple[M, dict[str, Any]]:

@@ -27,8 +27,15 @@ from client import (
     check_base_url,
     no_retries,
 )
-from client.auth import Authenticator
-from client.profiles import Profile, ProfileError, Profiles, load_profiles
+from client.auth import Authenticator, token_url_problem
+from client.profiles import (
+    ClientCredentialsGrant,
+    PasswordGrant,
+    Profile,
+    ProfileError,
+    Profiles,
+    load_profiles,
+)
 from steps.context import Context, finish
 from steps.hookspecs import StartedApi
 from steps.options import get_option
@@ -126,6 +133,7 @@ def _check_profile(config: pytest.Config, profile: Profile, given: str | None) -
             raise pytest.UsageError(
                 f"api-bdd: profile {profile.name}: its feature folder {folder!r} does not exist"
             )
+    _check_token_url(config, profile)
     if profile.embedded is not None:
         served = {n for names in config.hook.pytest_api_bdd_embedded_apis() for n in names}
         if profile.embedded not in served:
@@ -134,6 +142,24 @@ def _check_profile(config: pytest.Config, profile: Profile, given: str | None) -
                 f"api-bdd: profile {profile.name}: no plugin starts the embedded API"
                 f" {profile.embedded!r} (embedded APIs: {known}); give a base URL instead"
             )
+
+
+def _check_token_url(config: pytest.Config, profile: Profile) -> None:
+    """An OAuth2 profile's token server of its own (a full ``token_url``) answers, checked
+    once, on the controller: a wrong host or path is one line now rather than a failed sign-in
+    in every scenario. A ``token_url`` that is a path is the API's own endpoint: the API is
+    checked by the scenarios that use it."""
+    auth = profile.auth
+    if not isinstance(auth, PasswordGrant | ClientCredentialsGrant) or hasattr(
+        config, "workerinput"
+    ):
+        return
+    url = auth.token_url
+    if not url.startswith(("http://", "https://")):
+        return
+    problem = token_url_problem(url)
+    if problem is not None:
+        raise pytest.UsageError(f"api-bdd: profile {profile.name}: {problem}")
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -282,6 +308,9 @@ def ctx(
         credentials=config.stash[_CREDENTIALS],
     )
     context = Context(api_client, authenticator, api_profile, variables, on_secret=on_secret)
+    from steps.contracts import model_catalogue  # contracts reads the profile from here
+
+    context.catalogue = lambda: model_catalogue(config)
     context.retries = request.node.get_closest_marker("no-retry") is None
     for check in config.hook.pytest_api_bdd_response_checks(config=config, profile=api_profile):
         context.checks.extend(check)

@@ -15,32 +15,29 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gherkin.dialect import Dialect
-from gherkin.errors import CompositeParserException, ParserError
-from gherkin.parser import Parser
-from gherkin.token_scanner import TokenScanner
-from pytest_bdd.exceptions import GherkinParseError
+from pytest_bdd.exceptions import GherkinParseError, StepError
 from pytest_bdd.feature import get_feature
 
 from steps import _bdd
 from steps.collect import FeatureModule, feature_files, symlink_loops
+from steps.contracts import model_catalogue
 from steps.dispatch import INDEXED
 from steps.fixtures import profile_of
+from steps.keywords import description_typos, mend
 from steps.registry import REGISTRY, PreflightStep
 from steps.variables import GENERATORS, references
 
 PROBLEM = pytest.StashKey[str]()
 _FOUND = pytest.StashKey[list[str]]()
-_MODEL_CACHE = pytest.StashKey[dict[str, bool]]()
 
 
 @functools.lru_cache(maxsize=4096)  # asked once per scenario: the answer is per file
@@ -52,12 +49,14 @@ def _relative(path: str | Path, root: Path) -> str:
 
 
 # -- per file ------------------------------------------------------------------------------------
-def file_problems(path: Path, root: Path) -> Iterator[str]:
+def file_problems(path: Path, root: Path, config: pytest.Config | None = None) -> Iterator[str]:
     """What is wrong with one feature file as a whole.
 
     The file is parsed by pytest-bdd's own ``get_feature``, which keeps what it parsed, so
     collection does not parse it again; only a malformed file is parsed a second time, by the
-    Gherkin parser itself, to list every error rather than pytest-bdd's first.
+    Gherkin parser itself, to list every error rather than pytest-bdd's first. Misspelled
+    keywords are named with the keyword meant and mended in a copy, whose scenarios (and, given
+    ``config``, their steps) are then checked like any file's.
     """
     where = _relative(path, root)
     raw = path.read_bytes()
@@ -73,22 +72,33 @@ def file_problems(path: Path, root: Path) -> Iterator[str]:
     try:
         feature = get_feature(str(path.parent), path.name)
     except GherkinParseError:
-        yield from _parse_errors(text, where)
+        yield from _mended_problems(path, text, where, config)
         return
     except KeyError:  # no Feature at all (an empty file, comments only): nothing to run
         return
     yield from _scenario_problems(text, feature, where)
 
 
-def _parse_errors(text: str, where: str) -> Iterator[str]:
+def _mended_problems(
+    path: Path, text: str, where: str, config: pytest.Config | None
+) -> Iterator[str]:
+    mended = mend(text)
+    found = mended.keywords + [(n, f"malformed feature: {m}") for n, m in mended.others]
+    found.sort(key=lambda problem: problem[0])
+    yield from (f"{where}:{line or '?'}: {problem}" for line, problem in found)
+    if mended.others:
+        return  # it does not parse even mended: nothing more can be read of it
     try:
-        Parser().parse(TokenScanner(text))
-    except (CompositeParserException, ParserError) as err:
-        errors = getattr(err, "errors", None) or [err]
-        for error in errors:
-            location = getattr(error, "location", None) or {}
-            message = re.sub(r"^\(\d+:\d+\): ", "", str(error).splitlines()[0])
-            yield f"{where}:{location.get('line', '?')}: malformed feature: {message}"
+        feature = _bdd.feature_from_text(path, mended.text)
+    except (GherkinParseError, StepError) as err:
+        yield f"{where}:{getattr(err, 'line', '?')}: malformed feature: {err}"
+        return
+    yield from _scenario_problems(mended.text, feature, where)
+    if config is not None:
+        for template in feature.scenarios.values():
+            contexts = [c for e in template.examples for c in e.as_contexts()] or [{}]
+            for context in contexts:
+                yield from text_step_problems(config, template.render(context), where)
 
 
 def _dialect(language: str) -> Dialect:
@@ -134,7 +144,9 @@ def scenario_headers(text: str, language: str) -> Iterator[tuple[int, str]]:
 
 
 def _scenario_problems(text: str, feature: Any, where: str) -> Iterator[str]:
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str]] = [
+        (line, f"{where}:{line}: {problem}") for line, problem in description_typos(text)
+    ]
     seen: dict[str, int] = {}
     for line, name in scenario_headers(text, feature.language):
         if name in seen:
@@ -159,21 +171,31 @@ def _scenario_problems(text: str, feature: Any, where: str) -> Iterator[str]:
 
 # -- per step ------------------------------------------------------------------------------------
 def _is_model(config: pytest.Config, name: str) -> bool:
-    cache = config.stash.setdefault(_MODEL_CACHE, {})
-    if name not in cache:
-        module_name = profile_of(config).models
-        try:
-            module = importlib.import_module(module_name) if module_name else None
-        except ImportError:
-            module = None
-        cache[name] = isinstance(getattr(module, name, None), type)
-    return cache[name]
+    return model_catalogue(config).find(name) is not None
 
 
-def _suggest(text: str, item: pytest.Item) -> str:
-    known = REGISTRY.patterns() + _bdd.raw_patterns(item)
+# a JMESPath filter (``[?...]``) with a space in it, outside its quoted literals
+_SPACED_FILTER = re.compile(r"\[\?(?:[^\]`'\"]|`[^`]*`|'[^']*'|\"[^\"]*\")*?\s[^\]]*\]")
+
+
+def _without_spaces(match: re.Match[str]) -> str:
+    parts = re.split(r"(`[^`]*`|'[^']*'|\"[^\"]*\")", match.group(0))
+    return "".join(part if part[:1] in "`'\"" else re.sub(r"\s+", "", part) for part in parts)
+
+
+def _suggest(text: str, item: pytest.Item | None) -> str:
+    if _SPACED_FILTER.search(text):
+        fixed = _SPACED_FILTER.sub(_without_spaces, text)
+        if REGISTRY.find(fixed):  # the step exists once the filter is written without spaces
+            return f"; write a filter without spaces: {fixed!r}"
+    known = REGISTRY.patterns() + (_bdd.raw_patterns(item) if item is not None else [])
     close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
     return f"; did you mean: {' | '.join(close)}" if close else ""
+
+
+def _closest(name: str, known: Iterable[str], shown: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f": did you mean {shown.format(close[0])}?" if close else ""
 
 
 def _variables(step: Any, known: set[str]) -> Iterator[str]:
@@ -185,9 +207,79 @@ def _variables(step: Any, known: set[str]) -> Iterator[str]:
             continue  # most steps use no variable: no need to scan for one
         for name, is_call in references(text):
             if is_call and name not in GENERATORS:
-                yield f"unknown generator ${{{name}()}} (known: {', '.join(GENERATORS)})"
+                yield (
+                    f"unknown generator ${{{name}()}} (known: {', '.join(GENERATORS)})"
+                    + _closest(name, GENERATORS, "${{{}()}}")
+                )
             elif not is_call and name not in known:
-                yield f"variable ${{{name}}} is used before any step sets it"
+                yield f"variable ${{{name}}} is used before any step sets it" + _closest(
+                    name, known, "${{{}}}"
+                )
+
+
+@functools.lru_cache(maxsize=256)
+def _file_lines(path: str, stamp: int) -> tuple[str, ...]:
+    return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+
+
+def docstring_origin(path: str, step_line: int) -> tuple[int, int] | None:
+    """The file line of a step's doc string's first line, and the indentation of its opening
+    delimiter (which Gherkin takes off every line), or None when it cannot be found."""
+    try:
+        lines = _file_lines(path, os.stat(path).st_mtime_ns)
+    except (OSError, UnicodeDecodeError):
+        return None
+    for index in range(step_line, min(len(lines), step_line + 20)):  # the lines after the step
+        stripped = lines[index].strip()
+        if stripped.startswith(('"""', "```")):
+            return index + 2, len(lines[index]) - len(lines[index].lstrip())
+        if stripped and not stripped.startswith("#"):
+            return None
+    return None
+
+
+def _matched(
+    config: pytest.Config, scenario: Any, step: Any, match: Any, known: set[str]
+) -> Iterator[str]:
+    """What the one definition matching ``step`` finds wrong with it; adds the variables it
+    sets to ``known``."""
+    definition, arguments = match.definition, match.arguments
+    if definition.preflight is not None:
+        at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
+        text = f"{step.keyword.strip()} {step.name}"
+        found = PreflightStep(
+            text=step.name,
+            arguments=arguments,
+            docstring=step.docstring,
+            datatable=step.datatable.raw() if step.datatable is not None else None,
+            models=lambda name: _is_model(config, name),
+            unknown_model=lambda name: model_catalogue(config).unknown(name),
+            docstring_origin=(
+                docstring_origin(scenario.feature.filename, step.line_number)
+                if step.docstring is not None
+                else None
+            ),
+        )
+        yield from (f"{at} {text!r}: {p}" for p in definition.preflight(found))
+    known.update(definition.variables_set(arguments))
+
+
+def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iterator[str]:
+    """The step problems of a scenario that has no item (its file is mended, not collected):
+    api-bdd's definitions only, as pytest-bdd's own need an item to be found."""
+    known = set(profile_of(config).variables)
+    for step in scenario.steps:
+        text = f"{step.keyword.strip()} {step.name}"
+        at = f"{where}:{step.line_number}:"
+        matches = REGISTRY.find(step.name)
+        if not matches:
+            yield f"{at} undefined step: {text!r}{_suggest(step.name, None)}"
+        elif len(matches) > 1:
+            names = sorted(m.definition.function for m in matches)
+            yield f"{at} ambiguous step {text!r} matches {', '.join(names)}"
+        yield from (f"{at} {p}" for p in _variables(step, known))
+        if len(matches) == 1:
+            yield from _matched(config, scenario, step, matches[0], known)
 
 
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:
@@ -225,18 +317,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
                 problems.append(f"{at} ambiguous step {text!r} matches {', '.join(names)}")
         problems.extend(f"{at} {p}" for p in _variables(step, known))
         if len(matches) == 1:
-            definition = matches[0].definition
-            arguments = matches[0].arguments
-            if definition.preflight is not None:
-                found = PreflightStep(
-                    text=step.name,
-                    arguments=arguments,
-                    docstring=step.docstring,
-                    datatable=step.datatable.raw() if step.datatable is not None else None,
-                    models=lambda name: _is_model(config, name),
-                )
-                problems.extend(f"{at} {text!r}: {p}" for p in definition.preflight(found))
-            known.update(definition.variables_set(arguments))
+            problems.extend(_matched(config, scenario, step, matches[0], known))
     item.stash[_bdd.PATTERNS_USED] = used
     # every step in the index, none of pytest-bdd's: the scenario can skip pytest-bdd's lookup
     # (only a scenario of a feature file: a hand-written @scenario test has a body of its own)
@@ -251,7 +332,7 @@ def pytest_collection(session: pytest.Session) -> None:
     problems = [
         problem
         for path in feature_files(config, profile)
-        for problem in file_problems(path, config.rootpath)
+        for problem in file_problems(path, config.rootpath, config)
     ]
     if problems and not config.getoption("check_features"):
         raise pytest.UsageError("feature file problems\n" + "\n".join(problems))

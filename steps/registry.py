@@ -65,6 +65,10 @@ class PreflightStep:
     docstring: str | None
     datatable: list[list[str]] | None
     models: Callable[[str], bool]  # is this a model name of the profile?
+    # what to say of a name that is not: the names there are, and the closest
+    unknown_model: Callable[[str], str] = lambda name: f"unknown model {name!r}"
+    # the doc string's first line in the file, and the indentation Gherkin took off its lines
+    docstring_origin: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

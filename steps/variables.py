@@ -10,7 +10,9 @@ The syntax cannot be confused with JSON braces or a Scenario Outline's ``<placeh
 
 In a JSON doc string a value that is only a reference, ``"${quantity}"``, keeps the variable's
 JSON type (a number stays a number); a reference inside other text is interpolated as text;
-an unquoted reference, ``{"quantity": ${quantity}}``, is written as JSON.
+an unquoted reference, ``{"quantity": ${quantity}}``, is written as JSON. In a regular
+expression (``matches "..."``, a ``#regex`` marker) a reference's value is escaped: it is
+matched as written.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\))?\}")
 GENERATORS = ("uuid", "unique", "now", "env", "secret")
+_REGEX_MARKERS = ('"#regex ', '"##regex ')  # a reference in one is escaped: matched as written
 
 
 class VariableError(AssertionError):
@@ -101,6 +104,15 @@ class Variables:
             return text
         return REFERENCE.sub(lambda m: _as_text(self._resolve(m.group(1), m.group(2))), text)
 
+    def expand_pattern(self, pattern: str) -> str:
+        """A regular expression with every reference replaced by its value, escaped: the value
+        is matched as written (an order id ``7.1`` matches ``7.1``, not ``701``)."""
+        if "${" not in pattern:
+            return pattern
+        return REFERENCE.sub(
+            lambda m: re.escape(_as_text(self._resolve(m.group(1), m.group(2)))), pattern
+        )
+
     def expand_json(self, text: str) -> Any:
         """Parse a JSON doc string whose references keep their JSON types (see module doc)."""
         return json.loads(self.expand_json_text(text))
@@ -110,7 +122,7 @@ class Variables:
             return text
         out: list[str] = []
         position = 0
-        for start, end, quoted_alone, inside in _scan(text):
+        for start, end, quoted_alone, inside, opened in _scan(text):
             match = REFERENCE.fullmatch(text, start, end)
             assert match is not None
             value = self._resolve(match.group(1), match.group(2))
@@ -118,7 +130,10 @@ class Variables:
                 out.append(text[position : start - 1] + json.dumps(value, default=str))
                 position = end + 1
             elif inside:
-                out.append(text[position:start] + json.dumps(_as_text(value))[1:-1])
+                shown = _as_text(value)
+                if text.startswith(_REGEX_MARKERS, opened):  # matched as written, not as regex
+                    shown = re.escape(shown)
+                out.append(text[position:start] + json.dumps(shown)[1:-1])
                 position = end
             else:
                 out.append(text[position:start] + json.dumps(value, default=str))
@@ -133,12 +148,14 @@ def _as_text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-def _scan(text: str) -> Iterator[tuple[int, int, bool, bool]]:
-    """Each reference's span, whether it is a whole JSON string, and whether it is in one.
+def _scan(text: str) -> Iterator[tuple[int, int, bool, bool, int]]:
+    """Each reference's span, whether it is a whole JSON string, whether it is in one, and
+    where that string's opening quote is (-1 outside strings).
 
     One pass over the text, tracking string state (quotes and backslash escapes).
     """
     inside = False
+    opened = -1
     index = 0
     length = len(text)
     while index < length:
@@ -148,6 +165,7 @@ def _scan(text: str) -> Iterator[tuple[int, int, bool, bool]]:
             continue
         if char == '"':
             inside = not inside
+            opened = index if inside else -1
             index += 1
             continue
         if char == "$" and text.startswith("${", index):
@@ -155,7 +173,7 @@ def _scan(text: str) -> Iterator[tuple[int, int, bool, bool]]:
             if match is not None:
                 start, end = match.span()
                 alone = inside and text[start - 1 : start] == '"' and text[end : end + 1] == '"'
-                yield start, end, alone, inside
+                yield start, end, alone, inside, opened
                 if alone:
                     inside = False
                     index = end + 1

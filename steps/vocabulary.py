@@ -23,6 +23,7 @@ from steps.expect import (
     expect_status,
     is_missing,
     json_body,
+    nothing_there,
     select,
 )
 from steps.matching import check_markers, mismatches
@@ -37,11 +38,34 @@ def _placeholders(text: str) -> str:
     return REFERENCE.sub("0", text)
 
 
-def _json_problem(text: str, what: str) -> str | None:
+def _original_index(text: str, position: int) -> int:
+    """Where ``position`` of ``_placeholders(text)`` is in ``text`` (each ``${...}`` became one
+    character, so later positions shift back by what it was longer)."""
+    shift = 0
+    for match in REFERENCE.finditer(text):
+        start = match.start() - shift  # where its stand-in is in the substituted text
+        if start >= position:
+            break
+        if position == start:
+            return match.start()
+        shift += len(match.group(0)) - 1
+    return position + shift
+
+
+def _json_problem(text: str, what: str, origin: tuple[int, int] | None = None) -> str | None:
+    """Why ``text`` is not JSON, at a line and column of ``text`` as written (``${...}``
+    counted as written) or, given ``origin`` (the file line of its first line, and its
+    indentation), of the file."""
     try:
         json.loads(_placeholders(text))
-    except ValueError as err:
-        return f"{what} is not valid JSON: {err}"
+    except json.JSONDecodeError as err:
+        index = _original_index(text, err.pos)
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        if origin is None:
+            return f"{what} is not valid JSON at line {line}, column {column}: {err.msg}"
+        line, column = origin[0] + line - 1, origin[1] + column
+        return f"{what} is not valid JSON at line {line}, column {column} of the file: {err.msg}"
     return None
 
 
@@ -49,7 +73,7 @@ def check_json_docstring(found: PreflightStep) -> Iterable[str]:
     if found.docstring is None:
         yield 'this step needs a JSON doc string (between """ lines)'
         return
-    problem = _json_problem(found.docstring, "the doc string")
+    problem = _json_problem(found.docstring, "the doc string", found.docstring_origin)
     if problem:
         yield problem
         return
@@ -80,7 +104,7 @@ def check_model(found: PreflightStep) -> Iterable[str]:
     if "path" in found.arguments:
         yield from check_path(found)
     if not found.models(found.arguments["model"]):
-        yield f"unknown model {found.arguments['model']!r} (not in the profile's models module)"
+        yield found.unknown_model(found.arguments["model"])
 
 
 def check_table(found: PreflightStep) -> Iterable[str]:
@@ -93,7 +117,7 @@ def check_table(found: PreflightStep) -> Iterable[str]:
 
 def check_regex(found: PreflightStep) -> Iterable[str]:
     try:
-        re.compile(found.arguments["pattern"])
+        re.compile(REFERENCE.sub("x", found.arguments["pattern"]))  # a ${variable}: its value
     except re.error as err:
         yield f"{found.arguments['pattern']!r} is not a regular expression: {err}"
 
@@ -249,9 +273,12 @@ def header_contains(ctx: Context, name: str, value: str) -> None:
 
 @then('the response header "{name}" matches "{pattern}"', preflight=check_regex)
 def header_matches(ctx: Context, name: str, pattern: str) -> None:
-    """The header's whole value matches the regular expression."""
-    got = _need_header(ctx, name)
-    assert re.fullmatch(pattern, got), f"{ctx.last.describe()}: {name} is {got!r}, not /{pattern}/"
+    """The header's whole value matches the regular expression (a ``${variable}`` in it is
+    matched as written)."""
+    got, expected = _need_header(ctx, name), ctx.variables.expand_pattern(pattern)
+    assert re.fullmatch(expected, got), (
+        f"{ctx.last.describe()}: {name} is {got!r}, not /{expected}/"
+    )
 
 
 @then('the response header "{name}" is absent')
@@ -293,6 +320,17 @@ def _at(ctx: Context, path: str) -> Any:
     return select(json_body(ctx.last), path)
 
 
+def _need(ctx: Context, path: str) -> Any:
+    """The value at ``path``, or an AssertionError saying that nothing is there and why."""
+    body = json_body(ctx.last)
+    got = select(body, path)
+    if is_missing(got):
+        raise AssertionError(
+            f"{ctx.last.describe()}: the response JSON at {nothing_there(body, path)}"
+        )
+    return got
+
+
 def _show(value: Any) -> str:
     if is_missing(value):
         return "nothing"
@@ -319,8 +357,7 @@ def _same_kind(value: Any) -> tuple[type, ...]:
 @then("the response JSON at {path:Path} is not {value:Json}", preflight=check_value)
 def json_at_is_not(ctx: Context, path: str, value: str) -> None:
     """The field is present and differs from the JSON value."""
-    expected, got = ctx.variables.expand_json(value), _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path}"
+    expected, got = ctx.variables.expand_json(value), _need(ctx, path)
     assert got != expected, f"{ctx.last.describe()}: {path} is {_show(got)}"
 
 
@@ -359,7 +396,7 @@ def json_at_absent(ctx: Context, path: str) -> None:
 @then("the response JSON at {path:Path} is present", preflight=check_path)
 def json_at_present(ctx: Context, path: str) -> None:
     """The field is in the response (null counts as present)."""
-    assert not is_missing(_at(ctx, path)), f"{ctx.last.describe()}: no {path}"
+    _need(ctx, path)
 
 
 def _match(ctx: Context, document: Any, docstring: str, contains: bool, where: str) -> None:
@@ -403,9 +440,7 @@ def matches_model(ctx: Context, model: str) -> None:
 @then('the response JSON at {path:Path} matches the "{model}" model', preflight=check_model)
 def json_at_matches_model(ctx: Context, path: str, model: str) -> None:
     """The field validates against the strict model."""
-    got = _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path}"
-    expect_model(ctx.last, ctx.model(model), got)
+    expect_model(ctx.last, ctx.model(model), _need(ctx, path))
 
 
 @then("the response arrived within {limit:d} milliseconds")
@@ -423,9 +458,7 @@ def arrived_within(ctx: Context, limit: int) -> None:
 )
 def remember_json(ctx: Context, path: str, name: str) -> None:
     """Keep the field's value as ``${name}`` for later steps."""
-    got = _at(ctx, path)
-    assert not is_missing(got), f"{ctx.last.describe()}: no {path} to remember"
-    ctx.variables.set(name, got)
+    ctx.variables.set(name, _need(ctx, path))
 
 
 @then('I remember the response header "{header}" as {name:Name}', sets="name")

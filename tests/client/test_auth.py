@@ -128,8 +128,8 @@ def test_a_refused_sign_in_is_one_line_without_the_password(shop: Shop) -> None:
     config = PasswordGrant(scheme="oauth2-password", token_url="/auth/token", token_env=None)
     with pytest.raises(AuthError) as caught:
         Authenticator(config, env).parts(ApiClient(shop.url))
-    assert str(caught.value).startswith("sign-in failed: POST ")
-    assert "-> 401, expected 200" in str(caught.value)
+    assert str(caught.value).startswith("sign-in failed: the profile's token_url http://")
+    assert "/auth/token answered 401, expected 200" in str(caught.value)
     assert "not-the-password-42" not in str(caught.value)
 
 
@@ -141,3 +141,11 @@ def test_the_repr_shows_no_credential_and_no_token() -> None:
     assert "pw-0123456789" not in shown
     assert "other-9876543210" not in shown
     assert "tok-abcdefghijkl" not in shown
+
+
+def test_the_word_after_auth_error_is_not_masked_as_a_credential() -> None:
+    from client.redaction import Redactor
+
+    line = "AuthError: sign-in failed: the profile's token_url http://h/oauth/token answered 401"
+    assert Redactor().redact(line) == line
+    assert Redactor().redact("auth: s3cr3t-value-123") == "auth: ***"

@@ -38,7 +38,9 @@ def test_a_profile_without_auth_needs_none(tmp_path: Path) -> None:
     assert profile.secret_variables() == []
 
 
-def test_an_api_bdd_toml_file_takes_precedence(tmp_path: Path) -> None:
+def test_the_first_profile_of_api_bdd_toml_is_the_default_when_none_is_named(
+    tmp_path: Path,
+) -> None:
     write(tmp_path, '[tool.api-bdd.profiles.a]\nbase_url = "http://127.0.0.1:1"\n')
     write(tmp_path, '[profiles.b]\nbase_url = "http://127.0.0.1:2"\n', "api-bdd.toml")
     assert load_profiles(tmp_path).get(None).name == "b"
@@ -95,3 +97,33 @@ def test_the_profile_owning_a_path_is_found(tmp_path: Path) -> None:
     profiles = load_profiles(root)
     assert profiles.owner_of(root / "features" / "a" / "x.feature", root) == ["a"]
     assert profiles.owner_of(root / "features", root) == []
+
+
+def test_profiles_of_api_bdd_toml_and_pyproject_toml_are_all_available(tmp_path: Path) -> None:
+    write(tmp_path, '[tool.api-bdd.profiles.a]\nbase_url = "http://127.0.0.1:1"\n')
+    write(tmp_path, '[profiles.b]\nbase_url = "http://127.0.0.1:2"\n', "api-bdd.toml")
+    profiles = load_profiles(tmp_path)
+    assert sorted(profiles.profiles) == ["a", "b"]
+    assert profiles.get("a").base_url == "http://127.0.0.1:1"
+
+
+def test_a_default_named_in_pyproject_toml_may_be_a_profile_of_api_bdd_toml(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        '[tool.api-bdd]\ndefault = "b"\n[tool.api-bdd.profiles.a]\nbase_url = "http://h"\n',
+    )
+    write(tmp_path, '[profiles.b]\nbase_url = "http://127.0.0.1:2"\n', "api-bdd.toml")
+    assert load_profiles(tmp_path).get(None).name == "b"
+
+
+def test_a_profile_defined_in_both_files_is_one_line_naming_both(tmp_path: Path) -> None:
+    write(tmp_path, '[tool.api-bdd.profiles.a]\nbase_url = "http://127.0.0.1:1"\n')
+    write(tmp_path, '[profiles.a]\nbase_url = "http://127.0.0.1:2"\n', "api-bdd.toml")
+    with pytest.raises(ProfileError) as caught:
+        load_profiles(tmp_path)
+    assert str(caught.value) == (
+        "profile 'a' is defined in both api-bdd.toml ([profiles.a]) and pyproject.toml"
+        " ([tool.api-bdd.profiles.a]): keep one of them"
+    )

@@ -56,14 +56,30 @@ def test_ambiguous_step_is_reported_with_both_definitions(project: pytest.Pytest
 
 
 def test_malformed_feature_stops_the_run_in_one_line(project: pytest.Pytester) -> None:
+    feature(project, 'Feature: Broken\n  Scenario: s\n    Given I am signed in\n    """\n    x\n')
+    result = project.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: feature file problems",
+            "features/shop.feature:6: malformed feature: unexpected end of file, expected:"
+            " #DocStringSeparator, #Other",
+        ]
+    )
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_misspelled_keyword_stops_the_run_naming_the_keyword_meant(
+    project: pytest.Pytester,
+) -> None:
     feature(project, "Feature: Broken\n  Scenario: s\n    Given I am signed in\n   Whenn oops\n")
     result = project.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
             "ERROR: feature file problems",
-            "features/shop.feature:4: malformed feature: expected: #EOF, #TableRow,*"
-            " got 'Whenn oops'",
+            "features/shop.feature:4: 'Whenn' is not a Gherkin keyword: did you mean 'When'?",
+            "features/shop.feature:4: undefined step: 'When oops'",
         ]
     )
     assert "Traceback" not in result.stderr.str() + result.stdout.str()

@@ -100,10 +100,11 @@ def test_check_features_lists_every_mistake_in_one_line_each_and_sends_nothing(
         "features/echo/mistakes.feature:4: undefined step: 'Then the respons status is 200';"
         " did you mean: the response status is {status:d}" + lines[0].split("{status:d}", 1)[1],
         "features/echo/mistakes.feature:5: 'And the response matches the \"Slideshow\" model':"
-        " unknown model 'Slideshow' (not in the profile's models module)",
+        " unknown model 'Slideshow': the profile has no models (name an OpenAPI document with"
+        " 'openapi', a JSON Schema file with 'json_schema', or a module with 'models')",
         "features/echo/mistakes.feature:6: 'When I POST /anything with JSON:': the doc string is"
-        " not valid JSON: Expecting property name enclosed in double quotes:"
-        " line 1 column 9 (char 8)",
+        " not valid JSON at line 8, column 15 of the file: Expecting property name enclosed in"
+        " double quotes",
         "features/echo/mistakes.feature:10: variable ${never_set} is used before any step sets it",
     ]
     result.stdout.fnmatch_lines(["api-bdd: --check-features: 4 problems found"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -57,3 +58,17 @@ def test_an_unset_variable_is_one_line_naming_it() -> None:
 
 def test_references_are_listed_with_calls_told_apart() -> None:
     assert list(references("${a} ${uuid()} ${b.c}")) == [("a", False), ("uuid", True)]
+
+
+def test_a_variable_in_a_regular_expression_is_matched_as_written() -> None:
+    variables = Variables({"version": "7.1"})
+    pattern = variables.expand_pattern(r"v${version}-\d+")
+    assert pattern == r"v7\.1-\d+"
+    assert re.fullmatch(pattern, "v7.1-42")
+    assert not re.fullmatch(pattern, "v701-42")
+
+
+def test_a_variable_in_a_regex_marker_is_matched_as_written() -> None:
+    variables = Variables({"version": "7.1"})
+    body = variables.expand_json(r'{"tag": "#regex v${version}-\\d+", "plain": "v${version}"}')
+    assert body == {"tag": r"#regex v7\.1-\d+", "plain": "v7.1"}
