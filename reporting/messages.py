@@ -120,6 +120,10 @@ def build_envelopes(
             }
         )
 
+    hook_id = None  # the clean-up's After hook, declared when a scenario has one
+    if any(_has_teardown(r) for found in records.values() for r in found):
+        hook_id = new_id()
+        envelopes.append(_cleanup_hook(hook_id))
     clock = _Clock(started)
     run_id = new_id()
     envelopes.append({"testRunStarted": {"id": run_id, "timestamp": clock.stamp()}})
@@ -149,6 +153,8 @@ def build_envelopes(
                     "_step": step,
                 }
             )
+        if hook_id is not None and _has_teardown(record):
+            steps.append({"id": new_id(), "hookId": hook_id, "_step": _teardown_step(record)})
         case_id = new_id()
         envelopes.append(
             {
@@ -229,6 +235,33 @@ def build_envelopes(
         }
     )
     return envelopes
+
+
+def _has_teardown(record: dict[str, Any]) -> bool:
+    """Whether the scenario's clean-up made requests or failed: then it is an After hook step."""
+    return bool(record["after"] or record.get("teardown_error"))
+
+
+def _cleanup_hook(hook_id: str) -> dict[str, Any]:
+    return {
+        "hook": {
+            "id": hook_id,
+            "name": "api-bdd clean-up",
+            "type": "AFTER_TEST_CASE",
+            "sourceReference": {"uri": "steps/context.py"},
+        }
+    }
+
+
+def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
+    """The clean-up as a step's data: its requests, failed when the teardown failed."""
+    error = record.get("teardown_error")
+    return {
+        "status": "failed" if error else "passed",
+        "error": error,
+        "duration": 0.0,
+        "exchanges": record["after"],
+    }
 
 
 def _blamed_step(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -161,10 +161,13 @@ class ScenarioRecorder:
         outcome = "failed" if report.failed else report.outcome
         if _RANK[outcome] > _RANK[item.stash[WORST]]:
             item.stash[WORST] = outcome
-        if report.failed and record.get("error") is None:
+        if report.failed and record.get("error") is None and report.when != "teardown":
             lines = report.longreprtext.strip().splitlines()
             record["error"] = lines[-1] if lines else "failed"
         record["duration"] += report.duration
+        if report.when == "teardown" and report.failed:  # a clean-up failed, after every step
+            lines = report.longreprtext.strip().splitlines()
+            record["teardown_error"] = lines[-1] if lines else "teardown failed"
         if report.when == "setup" and self.worker:
             # The skeleton goes to the controller now: if this worker dies in the scenario, the
             # controller still reports it (failed, with the crash as its error).

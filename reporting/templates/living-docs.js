@@ -130,6 +130,7 @@
       add(article, el("div", "meta", "After the scenario (clean-up):"));
       sc.after.forEach(function (ex) { add(article, exchange(ex)); });
     }
+    if (sc.teardown_error) { add(article, el("div", "error teardown", "Teardown failed: " + sc.teardown_error)); }
     return article;
   }
   function rule(r) {
