@@ -104,8 +104,9 @@ class LivingDocs:
         self.started = time.time()
         self.worker = hasattr(config, "workerinput")
         self.shard = shard.resolve_shard(config)
-        if self.shard is not None:
-            config.pluginmanager.register(shard.Sharding(self.shard), "api-bdd-shard")
+        self.sharding = None if self.shard is None else shard.Sharding(self.shard)
+        if self.sharding is not None:
+            config.pluginmanager.register(self.sharding, "api-bdd-shard")
         html = (
             None
             if config.getoption("no_living_docs")
@@ -212,6 +213,9 @@ class LivingDocs:
             for section in self.sections:
                 for name, value in section["properties"].items():
                     junit.add_global_property(name, value)
+            if self.shard is not None:  # so the merge knows whose JUnit file it reads
+                junit.add_global_property("api-bdd.shard", str(self.shard))
+                junit.add_global_property("api-bdd.run", shard.resolve_run() or "")
         if self.wanted and (self.records or self.data):
             self.write_all(session)
 
@@ -255,7 +259,7 @@ class LivingDocs:
             started=self.started,
             finished=time.time(),
             base_url=self.base_url(),
-            shard=None if self.shard is None else str(self.shard),
+            shard=None if self.sharding is None else self.sharding.record(shard.resolve_run()),
         )
         return json.dumps(data, ensure_ascii=False)
 

@@ -20,6 +20,8 @@ def render_markdown(
 ) -> str:
     summary = document["summary"]
     lines = ["## Living documentation", ""]
+    for notice in document.get("notices", []):
+        lines += [f"> **⚠️ {_cell(notice)}**", ""]
     counts = (
         ", ".join(f"{n} {status}" for status, n in summary["scenarios"].items() if n)
         or "no scenarios"

@@ -127,6 +127,9 @@ def build_envelopes(
     clock = _Clock(started)
     run_id = new_id()
     envelopes.append({"testRunStarted": {"id": run_id, "timestamp": clock.stamp()}})
+    notices = list(document.get("notices", []))
+    for notice in notices:  # what the run lacks, first thing after it started
+        envelopes.append({"attachment": _notice(notice, run_id)})
     cases = []
     seen: dict[tuple[str, int], int] = defaultdict(int)
     for pickle in pickles:
@@ -225,16 +228,25 @@ def build_envelopes(
                 }
             }
         )
-    envelopes.append(
-        {
-            "testRunFinished": {
-                "testRunStartedId": run_id,
-                "timestamp": clock.stamp(),
-                "success": success,
-            }
-        }
-    )
+    finished: dict[str, Any] = {
+        "testRunStartedId": run_id,
+        "timestamp": clock.stamp(),
+        "success": success and not notices,
+    }
+    if notices:
+        finished["message"] = " ".join(notices)
+    envelopes.append({"testRunFinished": finished})
     return envelopes
+
+
+def _notice(text: str, run_id: str) -> dict[str, Any]:
+    return {
+        "body": text,
+        "contentEncoding": "IDENTITY",
+        "mediaType": "text/plain",
+        "fileName": "api-bdd notice",
+        "testRunStartedId": run_id,
+    }
 
 
 def _has_teardown(record: dict[str, Any]) -> bool:
