@@ -65,6 +65,8 @@ def render_markdown(
                 errors.append(f"teardown failed: {scenario['teardown_error']}")
             error = "; ".join(e for e in errors if e) or scenario["status"]
             icon, name = _ICON[scenario["status"]], _cell(scenario["name"])
+            if scenario.get("interrupted"):
+                name += " (interrupted)"
             lines.append(f"- {icon} {name} — {where} {what}: {_cell(str(error))}")
     retried = [
         scenario

@@ -144,6 +144,20 @@ class ScenarioRecorder:
     ) -> None:
         self._finish(request, step, "undefined", _first_line(exception))
 
+    def interrupt(self, item: pytest.Item, message: str) -> None:
+        """The run was interrupted in this test: the running step fails saying so, and what
+        comes next (the clean-up) is filed after the steps."""
+        record = item.stash.get(RECORD, None)
+        if record is None:
+            return
+        record["interrupted"] = message
+        entry = item.stash.get(CURRENT_STEP, None)
+        if entry is not None:
+            entry["status"], entry["error"] = "failed", f"RunInterrupted: {message}"
+            started = item.stash.get(STEP_STARTED, None)
+            entry["duration"] = 0.0 if started is None else time.perf_counter() - started
+        item.stash[CURRENT_STEP] = None
+
     # -- evidence -------------------------------------------------------------------------------
     def on_exchange(self, exchange: Exchange) -> None:
         item = self.current

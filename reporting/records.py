@@ -10,7 +10,8 @@ A scenario record::
      "steps": [{"keyword", "text", "line", "type", "background", "datatable", "docstring",
                 "status", "duration", "error", "function", "exchanges": [...]}],
      "after": [exchanges made after the last step: clean-up],
-     "teardown_error": why the scenario's teardown (its clean-up) failed | None}
+     "teardown_error": why the scenario's teardown (its clean-up) failed | None,
+     "interrupted": why the run stopped in this scenario (Ctrl-C, SIGTERM) | None}
 
 Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous.
 """
@@ -113,6 +114,7 @@ def scenario_record(
         "steps": steps,
         "after": [],
         "teardown_error": None,
+        "interrupted": None,
     }
 
 
