@@ -127,10 +127,15 @@ def merged_document(blobs: list[dict[str, Any]], notices: list[str]) -> dict[str
 
 
 def _junit_suites(path: Path) -> list[TestSuite] | None:
-    """The test suites of a JUnit file; None when it is some other XML file."""
+    """The test suites of a JUnit file; None when it is some other XML file; MergeError for a
+    JUnit file cut off or corrupt (its tests would be missing from the merged file)."""
     try:
         xml = JUnitXml.fromfile(str(path))
-    except (JUnitXmlError, SyntaxError, ValueError):
+    except (JUnitXmlError, SyntaxError, ValueError) as err:
+        with path.open("rb") as head:
+            start = head.read(512)
+        if b"<testsuite" in start:
+            raise MergeError(f"{path}: corrupt JUnit file ({err})") from None
         return None
     return list(xml) if isinstance(xml, JUnitXml) else [xml]
 

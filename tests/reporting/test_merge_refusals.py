@@ -137,6 +137,14 @@ def test_a_cut_off_report_data_file_is_refused_naming_it(runs: Path, tmp_path: P
     assert f"{blob}: corrupt report data (not valid JSON" in line
 
 
+def test_a_cut_off_junit_file_of_a_shard_is_refused_naming_it(runs: Path, tmp_path: Path) -> None:
+    dirs = _dirs(runs, tmp_path, "a/shard-1", "a/shard-2", "a/shard-3")
+    junit = Path(dirs[2]) / "junit.xml"
+    junit.write_text(junit.read_text()[:300])  # its tests would silently miss from the merge
+    line = _refused(_merge(tmp_path, *dirs))
+    assert f"{junit}: corrupt JUnit file" in line
+
+
 def test_shards_of_another_run_are_refused_naming_the_file(runs: Path, tmp_path: Path) -> None:
     dirs = _dirs(runs, tmp_path, "a/shard-1", "b/shard-2", "a/shard-3")
     line = _refused(_merge(tmp_path, *dirs))
