@@ -26,7 +26,10 @@ def build_document(
     generated_at: str,
     base_url: str,
     duration: float,
+    notices: list[str] | None = None,
 ) -> dict[str, Any]:
+    """The document; ``notices`` say at the top of every output what it lacks (an interrupted
+    run, a merge without some shards)."""
     by_feature: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_feature[record["feature"]["uri"]].append(record)
@@ -69,6 +72,7 @@ def build_document(
         "generated_at": generated_at,
         "base_url": base_url,
         "duration": duration,
+        "notices": list(notices or []),
         "summary": {
             "features": {s: feature_counts[s] for s in STATUSES},
             "scenarios": {s: scenario_counts[s] for s in STATUSES},

@@ -33,7 +33,7 @@ from typing import Any
 import pytest
 
 from client.redaction import Redactor
-from reporting import shard
+from reporting import interrupt, shard
 from reporting.catalog import build_catalog
 from reporting.document import build_document
 from reporting.hookspecs import ReportSection
@@ -90,14 +90,17 @@ class LivingDocs:
         self.config = config
         self.redactor = redactor
         self.records: dict[str, dict[str, Any]] = {}
+        self.pending: set[str] = set()  # skeletons from workers whose teardown is still to come
+        self.interrupted: str | None = None  # why the run stopped early (Ctrl-C, SIGTERM)
         self.known_at_first_record: int | None = None
         self.catalog: list[dict[str, Any]] = []
         self.sections: list[ReportSection] = []
         self.started = time.time()
         self.worker = hasattr(config, "workerinput")
         self.shard = shard.resolve_shard(config)
-        if self.shard is not None:
-            config.pluginmanager.register(shard.Sharding(self.shard), "api-bdd-shard")
+        self.sharding = None if self.shard is None else shard.Sharding(self.shard)
+        if self.sharding is not None:
+            config.pluginmanager.register(self.sharding, "api-bdd-shard")
         html = (
             None
             if config.getoption("no_living_docs")
@@ -153,14 +156,20 @@ class LivingDocs:
             if self.known_at_first_record is None:
                 self.known_at_first_record = self.redactor.generation
             self.records[record["id"]] = record
+            if report.when == "setup":
+                self.pending.add(record["id"])
+            else:
+                self.pending.discard(record["id"])
         elif report.when not in ("setup", "call", "teardown") and report.failed:
             self.crashed(report)
 
     def crashed(self, report: pytest.TestReport) -> None:
         """pytest-xdist's report of a worker that died running the test: only the skeleton the
-        worker sent at setup is known, so the scenario is failed with the crash as its error."""
+        worker sent at setup is known, so the scenario is failed with the crash as its error.
+        (A worker interrupted in a test reports it whole first: then it stays as reported.)"""
         skeleton = self.records.get(report.nodeid)
-        if skeleton is not None:
+        if skeleton is not None and report.nodeid in self.pending:
+            self.pending.discard(report.nodeid)
             message = self.redactor.redact(report.longreprtext.strip() or "the worker crashed")
             self.records[report.nodeid] = {**skeleton, "status": "failed", "error": message}
 
@@ -170,6 +179,31 @@ class LivingDocs:
         return self.redactor.redact(
             str(given) if given else "the embedded demo API (one per worker)"
         )
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interrupted = interrupt.reason(excinfo.value)
+
+    def finish_pending(self) -> None:
+        """Scenarios a worker started but never reported whole (the run was stopped): in the
+        report as interrupted, with what is known (the skeleton), never left out."""
+        for nodeid in sorted(self.pending):
+            why = self.interrupted or "the run ended before this scenario's worker reported it"
+            self.records[nodeid] = {
+                **self.records[nodeid],
+                "status": "failed",
+                "interrupted": why,
+                "error": f"RunInterrupted: {why}",
+            }
+        self.pending.clear()
+
+    def notices(self, session: pytest.Session) -> list[str]:
+        if session.exitstatus != pytest.ExitCode.INTERRUPTED:
+            return []
+        why = self.interrupted or str(session.shouldstop or "interrupted")
+        return [
+            f"This run was {why}: the scenario running then is marked interrupted, the ones"
+            " after it did not run."
+        ]
 
     def late_redacted(self) -> list[dict[str, Any]]:
         """The records, redacted once more when values were learned after they arrived (none
@@ -181,7 +215,7 @@ class LivingDocs:
             return records
         return [redact_values(self.redactor, r) for r in records]
 
-    def document(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+    def document(self, records: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
         return build_document(
             records,
             self.catalog,
@@ -190,6 +224,7 @@ class LivingDocs:
             ),
             base_url=self.base_url(),
             duration=time.time() - self.started,
+            notices=notices,
         )
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's JUnit writer: the sections' properties
@@ -204,12 +239,16 @@ class LivingDocs:
             for section in self.sections:
                 for name, value in section["properties"].items():
                     junit.add_global_property(name, value)
+            if self.shard is not None:  # so the merge knows whose JUnit file it reads
+                junit.add_global_property("api-bdd.shard", str(self.shard))
+                junit.add_global_property("api-bdd.run", shard.resolve_run() or "")
         if self.wanted and (self.records or self.data):
             self.write_all(session)
 
     def write_all(self, session: pytest.Session) -> None:
+        self.finish_pending()
         records = self.late_redacted()
-        document = self.document(records)
+        document = self.document(records, self.notices(session))
         outputs: list[tuple[Path | None, Callable[[Callable[[str], Any]], Any], bool]] = [
             (self.html, lambda write: _html(document, self.sections, write), False),
             (self.markdown, lambda write: write(self._markdown(document)), True),
@@ -247,7 +286,7 @@ class LivingDocs:
             started=self.started,
             finished=time.time(),
             base_url=self.base_url(),
-            shard=None if self.shard is None else str(self.shard),
+            shard=None if self.sharding is None else self.sharding.record(shard.resolve_run()),
         )
         return json.dumps(data, ensure_ascii=False)
 

@@ -20,6 +20,8 @@ def render_markdown(
 ) -> str:
     summary = document["summary"]
     lines = ["## Living documentation", ""]
+    for notice in document.get("notices", []):
+        lines += [f"> **⚠️ {_cell(notice)}**", ""]
     counts = (
         ", ".join(f"{n} {status}" for status, n in summary["scenarios"].items() if n)
         or "no scenarios"
@@ -58,12 +60,13 @@ def render_markdown(
             )
             where = f"`{feature['uri']}:{step['line'] if step else scenario['line']}`"
             what = f"**{step['keyword']} {_cell(step['text'])}**" if step else ""
-            error = (
-                step["error"]
-                if step and step["error"]
-                else scenario.get("error") or scenario["status"]
-            )
+            errors = [step["error"] if step and step["error"] else scenario.get("error")]
+            if scenario.get("teardown_error"):
+                errors.append(f"teardown failed: {scenario['teardown_error']}")
+            error = "; ".join(e for e in errors if e) or scenario["status"]
             icon, name = _ICON[scenario["status"]], _cell(scenario["name"])
+            if scenario.get("interrupted"):
+                name += " (interrupted)"
             lines.append(f"- {icon} {name} — {where} {what}: {_cell(str(error))}")
     retried = [
         scenario

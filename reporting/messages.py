@@ -120,9 +120,16 @@ def build_envelopes(
             }
         )
 
+    hook_id = None  # the clean-up's After hook, declared when a scenario has one
+    if any(_has_teardown(r) for found in records.values() for r in found):
+        hook_id = new_id()
+        envelopes.append(_cleanup_hook(hook_id))
     clock = _Clock(started)
     run_id = new_id()
     envelopes.append({"testRunStarted": {"id": run_id, "timestamp": clock.stamp()}})
+    notices = list(document.get("notices", []))
+    for notice in notices:  # what the run lacks, first thing after it started
+        envelopes.append({"attachment": _notice(notice, run_id)})
     cases = []
     seen: dict[tuple[str, int], int] = defaultdict(int)
     for pickle in pickles:
@@ -149,6 +156,8 @@ def build_envelopes(
                     "_step": step,
                 }
             )
+        if hook_id is not None and _has_teardown(record):
+            steps.append({"id": new_id(), "hookId": hook_id, "_step": _teardown_step(record)})
         case_id = new_id()
         envelopes.append(
             {
@@ -219,16 +228,52 @@ def build_envelopes(
                 }
             }
         )
-    envelopes.append(
-        {
-            "testRunFinished": {
-                "testRunStartedId": run_id,
-                "timestamp": clock.stamp(),
-                "success": success,
-            }
-        }
-    )
+    finished: dict[str, Any] = {
+        "testRunStartedId": run_id,
+        "timestamp": clock.stamp(),
+        "success": success and not notices,
+    }
+    if notices:
+        finished["message"] = " ".join(notices)
+    envelopes.append({"testRunFinished": finished})
     return envelopes
+
+
+def _notice(text: str, run_id: str) -> dict[str, Any]:
+    return {
+        "body": text,
+        "contentEncoding": "IDENTITY",
+        "mediaType": "text/plain",
+        "fileName": "api-bdd notice",
+        "testRunStartedId": run_id,
+    }
+
+
+def _has_teardown(record: dict[str, Any]) -> bool:
+    """Whether the scenario's clean-up made requests or failed: then it is an After hook step."""
+    return bool(record["after"] or record.get("teardown_error"))
+
+
+def _cleanup_hook(hook_id: str) -> dict[str, Any]:
+    return {
+        "hook": {
+            "id": hook_id,
+            "name": "api-bdd clean-up",
+            "type": "AFTER_TEST_CASE",
+            "sourceReference": {"uri": "steps/context.py"},
+        }
+    }
+
+
+def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
+    """The clean-up as a step's data: its requests, failed when the teardown failed."""
+    error = record.get("teardown_error")
+    return {
+        "status": "failed" if error else "passed",
+        "error": error,
+        "duration": 0.0,
+        "exchanges": record["after"],
+    }
 
 
 def _blamed_step(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from pydantic import SecretStr
 
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
-from reporting import channels, livingdocs
+from reporting import channels, interrupt, livingdocs
 from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
@@ -99,6 +99,10 @@ class ReportingPlugin:
         self.recorder.start(item)
         try:
             return (yield)
+        except KeyboardInterrupt as err:  # Ctrl-C or SIGTERM: finish the test, then stop
+            self.recorder.interrupt(item, interrupt.message(err))
+            interrupt.finish_interrupted(item, err)
+            return True
         finally:
             self.current = None
             self.recorder.stop()
@@ -180,3 +184,4 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(
         livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
     )
+    config.pluginmanager.register(interrupt.Interruption(config), "api-bdd-interruption")

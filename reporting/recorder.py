@@ -159,6 +159,20 @@ class ScenarioRecorder:
     ) -> None:
         self._finish(request, step, "undefined", _first_line(exception))
 
+    def interrupt(self, item: pytest.Item, message: str) -> None:
+        """The run was interrupted in this test: the running step fails saying so, and what
+        comes next (the clean-up) is filed after the steps."""
+        record = item.stash.get(RECORD, None)
+        if record is None:
+            return
+        record["interrupted"] = message
+        entry = item.stash.get(CURRENT_STEP, None)
+        if entry is not None:
+            entry["status"], entry["error"] = "failed", f"RunInterrupted: {message}"
+            started = item.stash.get(STEP_STARTED, None)
+            entry["duration"] = 0.0 if started is None else time.perf_counter() - started
+        item.stash[CURRENT_STEP] = None
+
     # -- evidence -------------------------------------------------------------------------------
     def on_exchange(self, exchange: Exchange) -> None:
         item = self.current
@@ -179,10 +193,13 @@ class ScenarioRecorder:
         outcome = "failed" if report.failed else report.outcome
         if _RANK[outcome] > _RANK[item.stash[WORST]]:
             item.stash[WORST] = outcome
-        if report.failed and record.get("error") is None:
+        if report.failed and record.get("error") is None and report.when != "teardown":
             lines = report.longreprtext.strip().splitlines()
             record["error"] = lines[-1] if lines else "failed"
         record["duration"] += report.duration
+        if report.when == "teardown" and report.failed:  # a clean-up failed, after every step
+            lines = report.longreprtext.strip().splitlines()
+            record["teardown_error"] = lines[-1] if lines else "teardown failed"
         if report.when == "setup" and self.worker:
             # The skeleton goes to the controller now: if this worker dies in the scenario, the
             # controller still reports it (failed, with the crash as its error).

@@ -9,7 +9,9 @@ A scenario record::
      "description", "example": {"index", "values"} | None, "status", "duration",
      "steps": [{"keyword", "text", "line", "type", "background", "datatable", "docstring",
                 "status", "duration", "error", "function", "exchanges": [...]}],
-     "after": [exchanges made after the last step: clean-up]}
+     "after": [exchanges made after the last step: clean-up],
+     "teardown_error": why the scenario's teardown (its clean-up) failed | None,
+     "interrupted": why the run stopped in this scenario (Ctrl-C, SIGTERM) | None}
 
 Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous.
 """
@@ -113,6 +115,8 @@ def scenario_record(
         "error": None,  # set when the scenario failed outside its steps (a fixture, clean-up)
         "steps": steps,
         "after": [],
+        "teardown_error": None,
+        "interrupted": None,
     }
 
 

@@ -9,6 +9,11 @@ the shards' data into one report.
 The value comes from ``--shard`` (1-based, as Playwright's), the ini key ``api_shard``, the
 environment variable ``API_SHARD``, or CI's ``CI_NODE_INDEX``/``CI_NODE_TOTAL`` (GitLab's
 ``parallel:``, 1-based), in that order.
+
+A shard's report data says which run it belongs to (``API_RUN_ID``, else the CI's run or
+pipeline id, see :func:`resolve_run`), the feature files it ran and the whole selection it was
+cut from (every file and its scenario count, after ``-k``/``-m``), so the merge can tell a
+missing shard, one from another run and one collected from other code or options.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,6 +71,30 @@ def resolve_shard(config: pytest.Config) -> Shard | None:
     return None
 
 
+# Where CI says which run (pipeline, workflow run) a job belongs to: every shard of it sees it.
+RUN_VARIABLES = (
+    ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT"),
+    ("CI_PIPELINE_ID", None),  # GitLab
+    ("BUILDKITE_BUILD_ID", None),
+    ("CIRCLE_WORKFLOW_ID", None),
+    ("BUILD_TAG", None),  # Jenkins
+)
+SELECTION_KEY = "api_bdd_shard_selection"  # a worker's selection, in its workeroutput
+
+
+def resolve_run(environ: Mapping[str, str] | None = None) -> str | None:
+    """The run the shards belong to: ``API_RUN_ID``, else the CI's run id (GitHub's with its
+    attempt, so a re-run's shards are not mixed with the first run's), else None."""
+    environ = os.environ if environ is None else environ
+    if environ.get("API_RUN_ID"):
+        return environ["API_RUN_ID"]
+    for name, attempt in RUN_VARIABLES:
+        if environ.get(name):
+            suffix = f"-{environ[attempt]}" if attempt and environ.get(attempt) else ""
+            return f"{name}={environ[name]}{suffix}"
+    return None
+
+
 def assign(counts: Mapping[str, int], total: int) -> dict[str, int]:
     """Each file's shard (1-based): largest first to the least loaded shard; deterministic."""
     loads = [0] * total
@@ -88,18 +118,38 @@ class Sharding:
 
     def __init__(self, shard: Shard) -> None:
         self.shard = shard
+        # {"files": [this shard's feature files], "collection": {every file: its scenarios}}
+        self.selection: dict[str, Any] | None = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(
         self, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
         files = {id(item): file_of(item) for item in items}
-        owner = assign(Counter(files.values()), self.shard.total)
+        counts = Counter(files.values())
+        owner = assign(counts, self.shard.total)
+        self.selection = {
+            "files": sorted(p for p, index in owner.items() if index == self.shard.index),
+            "collection": dict(sorted(counts.items())),
+        }
+        workeroutput = getattr(config, "workeroutput", None)
+        if workeroutput is not None:  # the controller writes the report data
+            workeroutput[SELECTION_KEY] = self.selection
         keep = [i for i in items if owner[files[id(i)]] == self.shard.index]
         dropped = [i for i in items if owner[files[id(i)]] != self.shard.index]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = keep
+
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        selection = getattr(node, "workeroutput", {}).get(SELECTION_KEY)
+        if selection and self.selection is None:
+            self.selection = selection
+
+    def record(self, run: str | None) -> dict[str, Any]:
+        """The shard as its report data says it: index, total, run, files, selection."""
+        selection = self.selection or {"files": [], "collection": {}}
+        return {"index": self.shard.index, "total": self.shard.total, "run": run, **selection}
 
     def pytest_report_header(self) -> str:
         return f"api-bdd: shard {self.shard} (by feature file)"

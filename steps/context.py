@@ -5,13 +5,16 @@ orders). Every request a step makes goes through :meth:`Context.send`, which app
 identity, the request parts earlier steps prepared and the retry switch, records the exchange
 as ``ctx.last`` and runs the response checks the profile asks for (OpenAPI conformance).
 Clean-up requests registered with :meth:`Context.on_cleanup` run last-in first-out when the
-scenario ends, also when it failed, unless ``--keep-data`` is given.
+scenario ends, also when it failed, unless ``--keep-data`` is given. One whose answer is neither
+2xx nor 404/410 (or that gets no answer) fails the scenario's teardown (:class:`CleanupError`).
+A path the scenario itself deleted with a 2xx answer loses its clean-up: an API that reuses ids
+may already have given that id to what another scenario created.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from types import ModuleType
@@ -31,6 +34,10 @@ SecretSink = Callable[[str, str], None]  # (value, name)
 
 class StepUsageError(AssertionError):
     """A step was used out of order (e.g. a response check before any request): one line."""
+
+
+class CleanupError(Exception):
+    """A clean-up request failed, so the scenario left data behind: fails its teardown."""
 
 
 @dataclass
@@ -145,6 +152,8 @@ class Context:
             self._mask_cookies()
         if undo is not None:
             self._register_undo(undo, exchange)
+        if exchange.method == "DELETE" and 200 <= exchange.status < 300:
+            self._drop_cleanups(path)
         if record:
             self._record(exchange)
             for check in self.checks:
@@ -210,9 +219,17 @@ class Context:
             identity = self.token if self.identity == "token" else "signed-in"
         self.cleanups.append(Cleanup(method.upper(), path, identity))
 
-    def run_cleanups(self) -> list[str]:
-        """Run every registered clean-up, newest first; return what could not be undone."""
+    def _drop_cleanups(self, deleted: str) -> None:
+        """The scenario deleted ``deleted`` itself: its clean-ups go, since the id may be handed
+        to what another scenario creates next (json-server does) and must not be deleted then."""
+        gone = _resource(self.client.url_for(deleted))
+        self.cleanups = [c for c in self.cleanups if _resource(self.client.url_for(c.path)) != gone]
+
+    def run_cleanups(self) -> tuple[list[str], list[str]]:
+        """Run every registered clean-up, newest first; return (failures, doubts): what could not
+        be undone, and what was undone although an earlier attempt's outcome is unknown."""
         failures: list[str] = []
+        doubts: list[str] = []
         while self.cleanups:
             cleanup = self.cleanups.pop()
             if cleanup.identity is None:
@@ -224,31 +241,49 @@ class Context:
             try:
                 answer = self.send(cleanup.method, cleanup.path, record=False)
             except (ApiClientError, AssertionError) as err:
-                failures.append(str(err))
+                failures.append(f"{cleanup.method} {cleanup.path}: {err}")
                 continue
-            failures.extend(_cleanup_problem(answer))
-        return failures
+            if not _cleanup_done(answer):
+                failures.append(_evidence(answer))
+            elif answer.outcome_unknown:
+                doubts.append(f"{answer.describe()}: an earlier attempt's outcome is unknown")
+        return failures, doubts
 
 
-def _cleanup_problem(answer: Exchange) -> Iterator[str]:
+def _resource(url: str) -> str:
+    """A URL without its query and trailing slash: the resource a DELETE removes."""
+    return url.partition("?")[0].partition("#")[0].rstrip("/")
+
+
+def _cleanup_done(answer: Exchange) -> bool:
     """A clean-up is done when it succeeded, or found nothing left to undo (404, 410)."""
-    if answer.status < 300 or answer.status in (404, 410):
-        if answer.outcome_unknown:
-            yield f"{answer.describe()}: an earlier attempt's outcome is unknown"
-        return
-    yield answer.describe()
+    return 200 <= answer.status < 300 or answer.status in (404, 410)
+
+
+def _evidence(answer: Exchange) -> str:
+    """The request and its answer, on one line: ``DELETE URL -> 500: {"detail": ...}``."""
+    body = " ".join(answer.text.split())
+    if len(body) > EVIDENCE_LIMIT:
+        body = body[:EVIDENCE_LIMIT] + "…"
+    return f"{answer.describe()}: {body}" if body else answer.describe()
+
+
+EVIDENCE_LIMIT = 200  # characters of a failed clean-up's answer shown in its one-line error
 
 
 def finish(request: pytest.FixtureRequest, context: Context, keep_data: bool) -> None:
-    """At the end of the scenario: run the clean-ups (or keep the data) and say what stayed."""
+    """At the end of the scenario: run the clean-ups (or keep the data). A failed clean-up
+    fails the teardown; what may have been applied without an answer is a warning."""
     if keep_data:
         return
-    failures = context.run_cleanups()
-    failures.extend(
+    failures, doubts = context.run_cleanups()
+    doubts.extend(
         f"{request} may have been applied (its answer was lost), and nothing undoes it"
         for request in context.unknown_outcomes
     )
-    if failures:
+    if doubts:
         request.node.warn(
-            pytest.PytestWarning(f"api-bdd: clean-up left data behind: {'; '.join(failures)}")
+            pytest.PytestWarning(f"api-bdd: clean-up left data behind: {'; '.join(doubts)}")
         )
+    if failures:
+        raise CleanupError(f"clean-up failed: {'; '.join(failures)}")

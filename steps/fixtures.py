@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from client.profiles import (
     Profiles,
     load_profiles,
 )
-from steps.context import Context, finish
+from steps.context import CleanupError, Context, finish
 from steps.hookspecs import StartedApi
 from steps.options import get_option
 from steps.variables import Variables
@@ -316,6 +316,19 @@ def ctx(
         context.checks.extend(check)
     yield context
     finish(request, context, get_option(config, "keep_data"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed clean-up is one line with its request and answer, not a fixture's traceback."""
+    report = yield
+    if call.when == "teardown" and call.excinfo is not None and report.failed:
+        error = call.excinfo.value
+        if isinstance(error, CleanupError):
+            report.longrepr = f"{type(error).__name__}: {error}"
+    return report
 
 
 __all__ = ["SettingsError", "external_base_url", "profile_of", "worker_id"]

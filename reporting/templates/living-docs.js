@@ -125,7 +125,7 @@
     if (sc.tags.length) { add(h3, tags(sc.tags)); add(h3, el("br")); }
     add(h3, el("span", "kw", sc.keyword + ":"));
     h3.appendChild(document.createTextNode(" " + sc.name + " "));
-    add(h3, el("span", "pill " + sc.status, sc.status));
+    add(h3, el("span", "pill " + sc.status, sc.interrupted ? "interrupted" : sc.status));
     var tries = retried(sc);
     if (tries) { add(h3, el("span", "badge retry", "↻ " + tries + " retried")).title = "requests retried in this scenario"; }
     add(h3, el("span", "duration", sc.duration.toFixed(2) + " s"));
@@ -142,6 +142,7 @@
       add(article, el("div", "meta", "After the scenario (clean-up):"));
       sc.after.forEach(function (ex) { add(article, exchange(ex)); });
     }
+    if (sc.teardown_error) { add(article, el("div", "error teardown", "Teardown failed: " + sc.teardown_error)); }
     return article;
   }
   function rule(r) {

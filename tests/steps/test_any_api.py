@@ -244,31 +244,6 @@ def test_an_expected_transient_status_is_seen_once_and_spends_no_retry_budget(
     assert attempts("A request not followed by such a check is retried") == [1, 5, 1]
 
 
-def test_a_clean_up_that_finds_nothing_left_is_done_and_a_refused_one_is_reported(
-    echo: pytest.Pytester,
-) -> None:
-    write(
-        echo,
-        "gone.feature",
-        """
-        Feature: Clean-up outcomes
-          Scenario: Already gone
-            When to clean up, I DELETE /status/404
-            And I GET /get
-            Then the response status is 200
-
-          Scenario: Refused
-            When to clean up, I DELETE /status/409
-            And I GET /get
-            Then the response status is 200
-        """,
-    )
-    result = echo.runpytest_subprocess("-W", "always::pytest.PytestWarning", "-rw")
-    result.assert_outcomes(passed=2, warnings=1)
-    result.stdout.fnmatch_lines(["*api-bdd: clean-up left data behind: DELETE *status/409 -> 409*"])
-    assert "status/404 ->" not in result.stdout.str()
-
-
 def test_the_tags_of_a_feature_are_read_from_its_tag_lines() -> None:
     from steps.collect import tags_of
 
