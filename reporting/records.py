@@ -7,11 +7,17 @@ A scenario record::
 
     {"id": nodeid, "feature": {...}, "rule": {...} | None, "keyword", "name", "line", "tags",
      "description", "example": {"index", "values"} | None, "status", "duration",
-     "steps": [{"keyword", "text", "line", "type", "background", "datatable", "docstring",
-                "status", "duration", "error", "function", "exchanges": [...]}],
+     "steps": [{"keyword", "text", "outline_text", "line", "type", "background", "datatable",
+                "docstring", "status", "duration", "error", "function",
+                "values": [{"name", "value", "remembered"}], "exchanges": [...]}],
      "after": [exchanges made after the last step: clean-up]}
 
-Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous.
+Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous; and "pending", a
+scenario tagged as written ahead of the API (``@wip``) that does not pass yet. An exchange
+has ``expected`` set when a step asked for its status (a 404 after a delete) or when it is a
+clean-up that found nothing left to undo: the page does not paint it as a failure.
+``outline_text``: a Scenario Outline's step as written, ``<placeholders>`` and all (None
+outside outlines).
 """
 
 from __future__ import annotations
@@ -64,6 +70,7 @@ def scenario_record(
     functions: list[str | None],
 ) -> dict[str, Any]:
     """The skeleton of a scenario run: every step, not yet run."""
+    written = [s.name for s in template.steps] if example_index is not None else []
     rule = scenario.rule
     background_lines = set()
     for background in (scenario.feature.background, rule.background if rule else None):
@@ -75,6 +82,7 @@ def scenario_record(
             {
                 "keyword": step.keyword.strip(),
                 "text": step.name,
+                "outline_text": written[index] if index < len(written) else None,
                 "line": step.line_number,
                 "type": step.type,
                 "background": step.line_number in background_lines,
@@ -84,6 +92,7 @@ def scenario_record(
                 "duration": 0.0,
                 "error": None,
                 "function": functions[index] if index < len(functions) else None,
+                "values": [],
                 "exchanges": [],
             }
         )
@@ -231,6 +240,7 @@ def exchange_record(exchange: Exchange, names: Mapping[str, str] | None = None) 
     data["response_body"], cut_response = _body_text(exchange.body, exchange.content_type)
     data["truncated"] = cut_request or cut_response
     data["retried"] = exchange.retried
+    data["expected"] = False
     data["waited"] = round(exchange.waited, 6)
     reuse = "json" in request_type and not cut_request
     data["curl"] = curl_command(exchange, data["request_body"] if reuse else None, names)

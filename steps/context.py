@@ -62,6 +62,8 @@ class Context:
     # requests that may have been applied although no answer said so (clean-up cannot undo them)
     unknown_outcomes: list[str] = field(default_factory=list)
     _last: Exchange | None = None
+    # tells the report what a step established (see ``pytest_api_bdd_step_note``)
+    note: Callable[[dict[str, Any]], None] = field(default=lambda note: None, repr=False)
 
     # -- who is calling --------------------------------------------------------------------
     def sign_in(self) -> None:
@@ -153,6 +155,11 @@ class Context:
 
     def _record(self, exchange: Exchange) -> None:
         self._last = exchange
+
+    def expected(self) -> None:
+        """The last response's status is the one the step asked for (a 404 after a delete):
+        the report shows it as expected, not as a failure."""
+        self.note({"kind": "expected", "status": self.last.status})
 
     @property
     def last(self) -> Exchange:

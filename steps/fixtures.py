@@ -257,14 +257,22 @@ def ctx(
     def on_secret(value: str, name: str) -> None:
         config.hook.pytest_api_bdd_secret(value=SecretStr(value), name=name)
 
+    def note(note: dict[str, Any]) -> None:
+        config.hook.pytest_api_bdd_step_note(item=request.node, note=note)
+
+    def on_use(reference: str, value: Any, remembered: bool) -> None:
+        kind = "remembered" if remembered else "value"
+        note({"kind": kind, "name": reference, "value": value})
+
     variables = Variables(
         api_profile.variables,
         run_id=secrets.token_hex(2),
         on_secret=on_secret,
         secret_names=frozenset(api_profile.secret_variables()),
         credentials=config.stash[_CREDENTIALS],
+        on_use=on_use,
     )
-    context = Context(api_client, authenticator, api_profile, variables)
+    context = Context(api_client, authenticator, api_profile, variables, note=note)
     context.retries = request.node.get_closest_marker("no-retry") is None
     for check in config.hook.pytest_api_bdd_response_checks(config=config, profile=api_profile):
         context.checks.extend(check)
