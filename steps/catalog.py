@@ -81,7 +81,9 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
             step = written.get(line)
             for pattern in patterns:
                 if step is not None and pattern not in examples:
-                    examples[pattern] = f"{step.keyword.strip()} {step.name}"
+                    # "And I ..." reads as an example only after its Given/When/Then
+                    keyword = _KEYWORD.get(step.type, step.keyword.strip())
+                    examples[pattern] = f"{keyword} {step.name}"
     return uses, examples
 
 

@@ -188,7 +188,7 @@
     var table = add(article, el("table", "examples"));
     var names = Object.keys(first.example.values);
     var head = table.insertRow();
-    names.concat(["status"]).forEach(function (n) { add(head, el("th", "", n)); });
+    names.concat(["result"]).forEach(function (n) { add(head, el("th", "", n)); });
     var trs = rows.map(function (sc) {
       var tr = table.insertRow();
       tr.className = "row " + sc.status;

@@ -1,0 +1,14 @@
+Feature: Catalogue
+  Anyone signed in can list the products.
+
+  Background:
+    Given I am signed in
+
+  Scenario: The catalogue lists products
+    When I GET /products
+    Then the response status is 200
+
+  Scenario: The catalogue pages
+    Given the query parameter "limit" is "1"
+    When I GET /products
+    Then the response status is 200
