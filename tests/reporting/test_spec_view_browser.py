@@ -109,7 +109,7 @@ def test_capabilities_come_from_folders_with_a_functional_coverage_table(page: P
     assert cells[1][:6] == ["Products", "1", "2", "2", "0", "0"]
     assert "POST /products" in cells[0][6]
     assert "GET /products/{product_id}" in cells[0][6]
-    assert cells[1][6] == "1: GET /products"
+    assert cells[1][6] == "2: GET /products, POST /auth/token"
     orders = page.locator("section.capability#capability-0")
     assert orders.locator("h2").first.inner_text().startswith("Orders")
     assert orders.locator("section.feature h2").inner_text().startswith("Feature: Checkout")
