@@ -3,6 +3,8 @@ them against the run."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import feature
@@ -37,9 +39,18 @@ def test_a_failing_wip_scenario_is_pending_and_does_not_fail_the_run(
     project: pytest.Pytester,
 ) -> None:
     feature(project, WIP.replace("  @later\n", "  @wip\n"))
-    result = project.runpytest_subprocess()
+    result = project.runpytest_subprocess("--cucumber-messages", "run.ndjson")
     result.assert_outcomes(passed=1, xfailed=2)
     assert result.ret == pytest.ExitCode.OK
+    envelopes = [json.loads(line) for line in (project.path / "run.ndjson").open()]
+    results = [
+        e["testStepFinished"]["testStepResult"]["status"]
+        for e in envelopes
+        if "testStepFinished" in e
+    ]
+    assert results.count("PENDING") == 2
+    assert "FAILED" not in results
+    assert envelopes[-1]["testRunFinished"]["success"] is True
     assert statuses(project) == {
         "Gift wrapping is offered": "pending",
         "Nothing to wrap yet": "pending",

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from reporting.document import build_document
+from reporting.markdown import render_markdown
 from reporting.spec import capability_of, plural, title
 from tests.conftest import ROOT, run_repo
 from tests.reporting.test_living_docs import embedded_data
@@ -46,6 +47,14 @@ def test_plural_reads_in_the_singular_for_one() -> None:
         "1 scenario",
         "2 scenarios",
     ]
+
+
+def test_the_markdown_summary_reads_in_the_singular_for_one() -> None:
+    records = [_record("f/a.feature", 3, None, [_step(2, "x", False)])]
+    doc = build_document(records, [], generated_at="now", base_url="u", duration=0.0)
+    text = render_markdown(doc)
+    assert "**1 scenario**: 1 passed." in text
+    assert "0 requests retried" in text
 
 
 def test_a_capability_is_the_folder_under_the_profiles_feature_folder() -> None:
