@@ -87,7 +87,9 @@ def page(
     browser: Browser, spec_run: tuple[Path, subprocess.CompletedProcess[str]]
 ) -> Iterator[Page]:
     root, _ = spec_run
-    opened = browser.new_page()
+    # tall enough for the whole page: features off screen skip rendering (content-visibility),
+    # and an element that is not rendered has no innerText
+    opened = browser.new_page(viewport={"width": 1280, "height": 6000})
     errors: list[str] = []
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda e: errors.append(str(e)))
@@ -165,6 +167,8 @@ def test_an_outline_is_one_table_with_each_rows_status_and_its_own_evidence(page
 
 
 def test_each_step_shows_the_values_it_used_and_what_it_remembered(page: Page) -> None:
+    secret = page.locator("li.step", has_text='the request header "X-Password"').first
+    assert secret.locator(".value").inner_text() == '${secret(API_PASSWORD)} = "***"'  # redacted
     gone = page.locator("article.scenario", has_text="A deleted product answers 404")
     post = gone.locator("li.step", has_text="I POST /products with JSON")
     unique = post.locator(".value").first.inner_text()
@@ -174,7 +178,7 @@ def test_each_step_shows_the_values_it_used_and_what_it_remembered(page: Page) -
     assert remembered.startswith("remembered ${product_id} = ")
     product_id = remembered.removeprefix("remembered ${product_id} = ")
     assert product_id.isdigit()
-    delete = gone.locator("li.step", has_text="I DELETE /products/")
+    delete = gone.locator("li.step", has_text="And I DELETE /products/")
     assert delete.locator(".value").inner_text() == f"${{product_id}} = {product_id}"
 
 
@@ -229,6 +233,10 @@ def test_an_expected_404_and_a_clean_ups_404_are_not_painted_as_failures(page: P
     assert "status-expected" in (answer.get_attribute("class") or "")
     red = answer.evaluate("s => getComputedStyle(s).color") == "rgb(207, 34, 46)"
     assert not red
+    clean_up = gone.locator(":scope > details.exchange summary span").first
+    assert clean_up.inner_text() == "404"  # the clean-up found nothing left to undo
+    assert "status-expected" in (clean_up.get_attribute("class") or "")
+    assert clean_up.evaluate("s => getComputedStyle(s).color") != "rgb(207, 34, 46)"
     missing = page.locator("article.scenario", has_text="Gift wrapping is offered")
     unexpected = missing.locator("li.step", has_text="I GET /gift-wrapping").locator(
         "details.exchange summary span"

@@ -33,6 +33,7 @@ Feature: Checkout
         {"name": "${unique(Gone)}", "price": "2.00", "stock": 1}
         """
       And I remember the response JSON at id as product_id
+      And to clean up, I DELETE /products/${product_id}
       And I DELETE /products/${product_id}
       And I GET /products/${product_id}
       Then the response status is 404

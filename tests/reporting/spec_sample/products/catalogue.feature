@@ -10,5 +10,6 @@ Feature: Catalogue
 
   Scenario: The catalogue pages
     Given the query parameter "limit" is "1"
+    And the request header "X-Password" is "${secret(API_PASSWORD)}"
     When I GET /products
     Then the response status is 200
