@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from reporting.document import build_document
 from reporting.markdown import render_markdown
 from reporting.spec import capability_of, plural, title
-from tests.conftest import ROOT, run_repo
+from tests.conftest import ROOT, Shop, feature, run_repo
 from tests.reporting.test_living_docs import embedded_data
 
 
@@ -128,3 +129,22 @@ def test_the_catalog_names_python_functions_when_asked(pytester: pytest.Pytester
     catalog = {e["pattern"]: e for e in embedded_data(html)["catalog"]}
     assert catalog["I am signed in"]["function"] == "steps.vocabulary.signed_in"
     assert "<th>Source</th>" in html
+
+
+def test_the_header_names_the_profiles_base_url_when_it_is_not_embedded(
+    project: pytest.Pytester, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("API_USERNAME", shop.user.username)
+    monkeypatch.setenv("API_PASSWORD", shop.user.password)
+    pyproject = project.path / "pyproject.toml"
+    text = pyproject.read_text().replace('"embedded:shop"', f'"{shop.url}"')
+    pyproject.write_text(text)
+    feature(project, "Feature: F\n  Scenario: S\n    When I GET /products\n")
+    result = project.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    html = (project.path / "reports" / "living-docs.html").read_text()
+    found = re.search(r'<span data-fact="base-url"><b>Base URL</b> ([^<]*)</span>', html)
+    assert found is not None
+    assert found.group(1) == shop.url
+    assert '<span data-fact="profile"><b>Profile</b> shop</span>' in html
+    assert shop.user.password not in html
