@@ -7,8 +7,8 @@ A scenario record::
 
     {"id": nodeid, "feature": {...}, "rule": {...} | None, "keyword", "name", "line", "tags",
      "description", "example": {"index", "values"} | None, "status", "duration",
-     "steps": [{"keyword", "text", "outline_text", "line", "type", "background", "datatable",
-                "docstring", "status", "duration", "error", "function",
+     "steps": [{"keyword", "text", "outline_text", "outline_docstring", "line", "type",
+                "background", "datatable", "docstring", "status", "duration", "error", "function",
                 "values": [{"name", "value", "remembered"}], "exchanges": [...]}],
      "after": [exchanges made after the last step: clean-up]}
 
@@ -16,8 +16,8 @@ Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous; and "pen
 scenario tagged as written ahead of the API (``@wip``) that does not pass yet. An exchange
 has ``expected`` set when a step asked for its status (a 404 after a delete) or when it is a
 clean-up that found nothing left to undo: the page does not paint it as a failure.
-``outline_text``: a Scenario Outline's step as written, ``<placeholders>`` and all (None
-outside outlines).
+``outline_text``, ``outline_docstring``: a Scenario Outline's step and doc string as written,
+``<placeholders>`` and all (None outside outlines).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def scenario_record(
     functions: list[str | None],
 ) -> dict[str, Any]:
     """The skeleton of a scenario run: every step, not yet run."""
-    written = [s.name for s in template.steps] if example_index is not None else []
+    written = list(template.steps) if example_index is not None else []
     rule = scenario.rule
     background_lines = set()
     for background in (scenario.feature.background, rule.background if rule else None):
@@ -82,7 +82,8 @@ def scenario_record(
             {
                 "keyword": step.keyword.strip(),
                 "text": step.name,
-                "outline_text": written[index] if index < len(written) else None,
+                "outline_text": written[index].name if index < len(written) else None,
+                "outline_docstring": written[index].docstring if index < len(written) else None,
                 "line": step.line_number,
                 "type": step.type,
                 "background": step.line_number in background_lines,

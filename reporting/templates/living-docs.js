@@ -183,6 +183,7 @@
       var text = add(line, el("span", "text"));
       add(text, el("span", "kw", s.keyword));
       text.appendChild(document.createTextNode(" " + (s.outline_text || s.text)));
+      if (s.outline_docstring) { add(li, el("pre", "docstring", s.outline_docstring)); }
     });
     add(article, el("div", "kw", "Examples:"));
     var table = add(article, el("table", "examples"));

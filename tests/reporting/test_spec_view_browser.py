@@ -148,6 +148,7 @@ def test_an_outline_is_one_table_with_each_rows_status_and_its_own_evidence(page
     assert "2 examples" in outline.locator("h3").inner_text()
     steps = outline.locator("ol.steps").first.inner_text()
     assert "Then the response status is <status>" in steps  # as written
+    assert '"price": "<price>"' in outline.locator("pre.docstring").first.inner_text()
     table = outline.locator("table.examples")
     assert table.locator("tr").first.locator("th").all_inner_texts() == [
         "price",
