@@ -158,7 +158,8 @@ class Context:
 
     def expected(self) -> None:
         """The last response's status is the one the step asked for (a 404 after a delete):
-        the report shows it as expected, not as a failure."""
+        the report shows it as expected, not as a failure. A domain step that checks for a
+        refusal calls it once the check passed."""
         self.note({"kind": "expected", "status": self.last.status})
 
     @property
