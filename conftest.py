@@ -17,6 +17,7 @@ pytest_plugins = [
     "steps.vocabulary",
     "steps.catalog",
     "steps.contracts",
+    "steps.about",
     # the demo shop's domain steps (an example suite on the same machinery)
     "steps.shop.state",
     "steps.shop.errors",
@@ -26,6 +27,7 @@ pytest_plugins = [
     "steps.shop.orders",
     "reporting.diagnostics",
     "reporting.plugin",
+    "reporting.pending",  # @wip scenarios: pending, not failed (unless --strict-wip)
     "reporting.coverage",  # operation coverage, once a profile names an OpenAPI document
     # the embedded APIs: the demo shop, and httpbin (an API nobody here wrote)
     "demo_api.pytest_plugin",

@@ -73,6 +73,11 @@ class Coverage:
         if scenario not in row.scenarios:
             row.scenarios.append(scenario)
 
+    def operation(self, method: str, url: str) -> str | None:
+        """The document's operation (``GET /products/{id}``) a request was for, or None."""
+        found = self._operations.find(method.lower(), self._operations.path(url))
+        return None if found is None else f"{method.upper()} {found[0]}"
+
     def _note(self, key: tuple[str, str], scenario: str) -> None:
         scenarios = self.undeclared.setdefault(key, [])
         if scenario not in scenarios:

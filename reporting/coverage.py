@@ -68,6 +68,7 @@ class CoveragePlugin:
         self.below = False
         self.scenarios = 0  # scenario records seen: a run without any has no coverage to tell
         self.changes: list[dict[str, Any]] | None = None  # the live document's, once compared
+        self.operations: dict[str, list[str]] = {}  # scenario id -> operations it exercised
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         record = getattr(report, REPORT_ATTRIBUTE, None)
@@ -75,10 +76,18 @@ class CoveragePlugin:
             return
         self.scenarios += 1
         label = _scenario_label(record)
+        used: set[str] = set()
         for exchange in exchanges(record):
             if exchange.get("api") is False:  # not the profile's API (a token server)
                 continue
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)
+            operation = self.coverage.operation(exchange["method"], exchange["url"])
+            if operation is not None:
+                used.add(operation)
+        self.operations[record["id"]] = sorted(used)
+
+    def pytest_api_bdd_scenario_operations(self, config: pytest.Config) -> dict[str, list[str]]:
+        return self.operations
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_document_changes(

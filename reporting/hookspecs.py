@@ -33,3 +33,10 @@ class ReportSection(TypedDict):
 def pytest_api_bdd_report_sections(config: pytest.Config) -> list[ReportSection]:
     """Called once on the controller before the report files are written."""
     raise NotImplementedError  # a hook specification: never called itself
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_api_bdd_scenario_operations(config: pytest.Config) -> dict[str, list[str]] | None:
+    """Per scenario id, the OpenAPI operations (``GET /products/{id}``) its exchanges
+    exercised; None when the profile names no document. Called once on the controller."""
+    raise NotImplementedError  # a hook specification: never called itself

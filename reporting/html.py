@@ -1,8 +1,11 @@
 """Renders the living documentation to one self-contained HTML file (Jinja2, autoescaped).
 
 Everything is inline: styles, the script (``templates/living-docs.js``), the data (the document
-as JSON). The template renders the frame: summary, filters, each feature's heading, description
-and background, extra sections, the step catalog. The script renders a feature's scenarios from
+as JSON). The template renders the frame: the header (profile, base URL, auth scheme, API
+version, commit), the tabs (a ``data-tab`` button shows its ``data-tab-panel``; the
+specification view first, the step catalog for authors after it), the functional coverage
+table, each capability with its features' headings, descriptions and Backgrounds, extra
+sections. The script renders a feature's scenarios from
 the data when the feature is open (all are, up to ``LAZY_ABOVE`` scenarios; above, each opens
 on a click) and an exchange's evidence when it is first expanded; the filters work on the data.
 So writing the page is one JSON dump plus a small template, and a browser paints it at once
@@ -23,6 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from reporting.hookspecs import ReportSection
+from reporting.spec import plural
 
 _ENV = Environment(
     loader=PackageLoader("reporting", "templates"),
@@ -30,6 +34,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["plural"] = lambda count, noun: plural(int(count), str(noun))
 
 
 # Above this many scenarios features start collapsed, each rendered when first opened.
@@ -39,6 +44,11 @@ LAZY_ABOVE = 300
 def _json(value: Any) -> str:
     # With every "<" escaped, nothing in the data can end the inline <script> early.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def _authored(entry: dict[str, Any]) -> dict[str, Any]:
+    """A catalog entry without where its Python lives."""
+    return {k: v for k, v in entry.items() if k not in ("function", "uri", "line")}
 
 
 def _data_pieces(document: dict[str, Any], mark: str) -> Iterator[str]:
@@ -55,6 +65,8 @@ def write_html(
     document: dict[str, Any], sections: list[ReportSection] | None, write: Callable[[str], Any]
 ) -> None:
     """Render the page into ``write`` (a file's ``write``), the data a feature at a time."""
+    if not document.get("catalog_source"):  # authors read the catalog: no Python names
+        document = {**document, "catalog": [_authored(e) for e in document["catalog"]]}
     mark = f"api-bdd-data-{secrets.token_hex(16)}"  # where the data goes: in nothing else
     frame = _ENV.get_template("living-docs.html.j2").render(
         doc=document,

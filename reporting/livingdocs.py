@@ -1,6 +1,7 @@
 """Writes the living documentation on the controller (or the only process) at the end of a run.
 
 Options: ``--living-docs PATH`` (default ``reports/living-docs.html``), ``--no-living-docs``,
+``--catalog-source`` (the step catalog names each step's Python function),
 ``--living-docs-markdown PATH``, ``--cucumber-messages PATH``, ``--report-data PATH`` (the
 records as JSON for ``python -m reporting.merge``; written by default under ``--shard``).
 Records arrive on the teardown reports (from xdist workers too; a worker also sends the
@@ -23,6 +24,7 @@ import contextlib
 import json
 import os
 import stat
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -77,6 +79,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also write the scenario records as JSON for python -m reporting.merge"
         " (default under --shard: reports/report-data-I-of-N.json)",
     )
+    group.addoption(
+        "--catalog-source",
+        action="store_true",
+        default=False,
+        help="show each step's Python function and file in the step catalog",
+    )
     shard.pytest_addoption(parser)
 
 
@@ -115,6 +123,7 @@ class LivingDocs:
         self.data = _path(data)
         self.written: list[Path] = []
         self.failures: list[str] = []
+        self._run: dict[str, Any] | None = None
         if not self.worker:
             self.check_paths()
 
@@ -175,10 +184,22 @@ class LivingDocs:
 
     # -- writing ----------------------------------------------------------------------------------
     def base_url(self) -> str:
+        """The profile's base URL (``--base-url`` applied), or where the embedded API ran."""
+        run = self.run_description()
         given = self.config.getoption("base_url", None) or self.config.getini("base_url")
-        return self.redactor.redact(
-            str(given) if given else "the embedded demo API (one per worker)"
-        )
+        if run.get("base_url") and not run.get("embedded"):
+            given = run["base_url"]
+        elif run.get("embedded") and not given:
+            given = f"the embedded {run['embedded']} API on 127.0.0.1 (one per worker)"
+        return self.redactor.redact(str(given) if given else "the embedded API (one per worker)")
+
+    def run_description(self) -> dict[str, Any]:
+        """The profile's description for the header, with the git commit when known."""
+        if self._run is None:
+            hook = getattr(self.config.hook, "pytest_api_bdd_run_description", None)
+            found = None if hook is None else hook(config=self.config)
+            self._run = {**(found or {}), **git_state(self.config.rootpath)}
+        return self._run
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.interrupted = interrupt.reason(excinfo.value)
@@ -225,6 +246,9 @@ class LivingDocs:
             base_url=self.base_url(),
             duration=time.time() - self.started,
             notices=notices,
+            run=redact_values(self.redactor, self.run_description()),
+            operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
+            catalog_source=bool(self.config.getoption("catalog_source")),
         )
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's JUnit writer: the sections' properties
@@ -325,6 +349,37 @@ def redact_values(redactor: Redactor, value: Any) -> Any:
     if isinstance(value, list):
         return [redact_values(redactor, v) for v in value]
     return value
+
+
+def git_state(root: Path) -> dict[str, str]:
+    """The commit and branch of the project, when it is a git checkout (CI's variables first:
+    a CI checkout is often a detached HEAD)."""
+    commit = os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
+    branch = os.environ.get("GITHUB_REF_NAME") or os.environ.get("CI_COMMIT_REF_NAME")
+    if not commit:
+        commit = _git(root, "rev-parse", "HEAD")
+    if not branch:
+        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    state = {}
+    if commit:
+        state["commit"] = commit[:12]
+    if branch and branch != "HEAD":
+        state["branch"] = branch
+    return state
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed git command, no shell
+            ["git", "-C", str(root), *args],  # noqa: S607 - git from PATH, as a user runs it
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 def _junit(config: pytest.Config) -> Any:

@@ -5,8 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from reporting.hookspecs import ReportSection
+from reporting.spec import plural
 
-_ICON = {"passed": "✅", "failed": "❌", "undefined": "❓", "ambiguous": "❓", "skipped": "⏭️"}
+_ICON = {
+    "passed": "✅",
+    "failed": "❌",
+    "undefined": "❓",
+    "ambiguous": "❓",
+    "skipped": "⏭️",
+    "pending": "⏳",
+}
 
 
 def _cell(text: str) -> str:
@@ -26,11 +34,11 @@ def render_markdown(
         ", ".join(f"{n} {status}" for status, n in summary["scenarios"].items() if n)
         or "no scenarios"
     )
-    lines.append(f"**{summary['total_scenarios']} scenarios**: {counts}.  ")
+    lines.append(f"**{plural(summary['total_scenarios'], 'scenario')}**: {counts}.  ")
     lines.append(
         f"Run {document['generated_at']} against {document['base_url']} in"
-        f" {document['duration']:.1f} s; {summary['retried_requests']} request(s) retried,"
-        f" {summary['waited']:.2f} s waited."
+        f" {document['duration']:.1f} s; {plural(summary['retried_requests'], 'request')}"
+        f" retried, {summary['waited']:.2f} s waited."
     )
     lines += ["", "| Feature | Status | Scenarios |", "| --- | --- | --- |"]
     for feature in document["features"]:

@@ -2,13 +2,17 @@
 
 The skeleton comes from the rendered scenario when the test starts; pytest-bdd's step hooks
 set each step's status, duration and error; exchanges land under the step that was running
-(or in ``after`` once the steps are done: clean-up). At teardown the record is attached to the
+(or in ``after`` once the steps are done: clean-up); what a step notes
+(``pytest_api_bdd_step_note``: the values it used or remembered, a status it expected) lands
+beside it. A scenario that pytest reports as an expected failure for being pending
+(:mod:`reporting.pending`) is recorded as "pending". At teardown the record is attached to the
 report as ``report.api_bdd_scenario``, plain data that xdist carries to the controller; an
 xdist worker also attaches the skeleton to the setup report, in case it dies in the scenario.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Generator
 from typing import Any
@@ -18,6 +22,7 @@ import pytest
 
 from client import Exchange
 from reporting.bdd import scenario_of, template_of
+from reporting.pending import is_pending
 from reporting.records import Mask, exchange_record, scenario_record
 
 RECORD = pytest.StashKey[dict[str, Any]]()
@@ -26,6 +31,8 @@ STEP_STARTED = pytest.StashKey[float]()
 STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # from the steps' pre-flight
 AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
 WORST = pytest.StashKey[str]()
+PENDING = pytest.StashKey[bool]()  # pytest reported the scenario pending (an expected failure)
+VALUE_LIMIT = 200  # characters of a value shown beside a step
 
 REPORT_ATTRIBUTE = "api_bdd_scenario"
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
@@ -105,7 +112,13 @@ class ScenarioRecorder:
     def forget(self, item: pytest.Item) -> None:
         """The scenario is reported: its working copy of the record goes (the reports carry the
         redacted one), so a long run does not keep two of each."""
-        keys: tuple[pytest.StashKey[Any], ...] = (RECORD, CURRENT_STEP, STEP_STARTED, WORST)
+        keys: tuple[pytest.StashKey[Any], ...] = (
+            RECORD,
+            CURRENT_STEP,
+            STEP_STARTED,
+            WORST,
+            PENDING,
+        )
         for key in keys:
             if key in item.stash:
                 del item.stash[key]
@@ -179,11 +192,33 @@ class ScenarioRecorder:
         if item is None or RECORD not in item.stash:
             return
         entry = item.stash.get(CURRENT_STEP, None)
-        target = entry["exchanges"] if entry is not None else item.stash[RECORD]["after"]
-        data = exchange_record(exchange, self.names, self.mask)
+        record = exchange_record(exchange, self.names, self.mask)
         if self.api_base is not None:
-            data["api"] = under_base(exchange.url, self.api_base)
-        target.append(data)
+            record["api"] = under_base(exchange.url, self.api_base)
+        if entry is None:  # clean-up: nothing left to undo (404, 410) is what it hoped for
+            record["expected"] = exchange.status < 300 or exchange.status in (404, 410)
+            item.stash[RECORD]["after"].append(record)
+        else:
+            entry["exchanges"].append(record)
+
+    @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
+    def pytest_api_bdd_step_note(self, item: pytest.Item, note: dict[str, Any]) -> None:
+        record = item.stash.get(RECORD, None)
+        if record is None:
+            return
+        if note.get("kind") == "expected":
+            _mark_expected(record, note.get("status"))
+            return
+        entry = item.stash.get(CURRENT_STEP, None)
+        if entry is None:
+            return
+        name, remembered = str(note.get("name")), note.get("kind") == "remembered"
+        shown = _shown(note.get("value"))
+        for value in entry["values"]:
+            if value["name"] == name and value["remembered"] == remembered:
+                value["value"] = shown
+                return
+        entry["values"].append({"name": name, "value": shown, "remembered": remembered})
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
@@ -191,6 +226,8 @@ class ScenarioRecorder:
         if record is None:
             return
         outcome = "failed" if report.failed else report.outcome
+        if report.skipped and is_pending(report):
+            item.stash[PENDING] = True
         if _RANK[outcome] > _RANK[item.stash[WORST]]:
             item.stash[WORST] = outcome
         if report.failed and record.get("error") is None and report.when != "teardown":
@@ -211,8 +248,25 @@ class ScenarioRecorder:
             record["status"] = "undefined"
         elif "ambiguous" in statuses:
             record["status"] = "ambiguous"
+        elif item.stash.get(PENDING, False):
+            record["status"] = "pending"
         else:
             record["status"] = item.stash[WORST]
         if "failed" in statuses or record["status"] != "failed":
             record["error"] = None  # the failed step carries it (or nothing failed)
         setattr(report, REPORT_ATTRIBUTE, record)
+
+
+def _shown(value: Any) -> str:
+    """A value as the page shows it: JSON text (a string in quotes), cut at VALUE_LIMIT."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
+
+
+def _mark_expected(record: dict[str, Any], status: Any) -> None:
+    """The latest exchange with ``status`` was the answer a step asked for."""
+    for step in reversed(record["steps"]):
+        for exchange in reversed(step["exchanges"]):
+            if exchange["status"] == status:
+                exchange["expected"] = True
+                return

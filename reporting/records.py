@@ -7,13 +7,19 @@ A scenario record::
 
     {"id": nodeid, "feature": {...}, "rule": {...} | None, "keyword", "name", "line", "tags",
      "description", "example": {"index", "values"} | None, "status", "duration",
-     "steps": [{"keyword", "text", "line", "type", "background", "datatable", "docstring",
-                "status", "duration", "error", "function", "exchanges": [...]}],
+     "steps": [{"keyword", "text", "outline_text", "outline_docstring", "line", "type",
+                "background", "datatable", "docstring", "status", "duration", "error", "function",
+                "values": [{"name", "value", "remembered"}], "exchanges": [...]}],
      "after": [exchanges made after the last step: clean-up],
      "teardown_error": why the scenario's teardown (its clean-up) failed | None,
      "interrupted": why the run stopped in this scenario (Ctrl-C, SIGTERM) | None}
 
-Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous.
+Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous; and "pending", a
+scenario tagged as written ahead of the API (``@wip``) that does not pass yet. An exchange
+has ``expected`` set when a step asked for its status (a 404 after a delete) or when it is a
+clean-up that found nothing left to undo: the page does not paint it as a failure.
+``outline_text``, ``outline_docstring``: a Scenario Outline's step and doc string as written,
+``<placeholders>`` and all (None outside outlines).
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ def scenario_record(
     functions: list[str | None],
 ) -> dict[str, Any]:
     """The skeleton of a scenario run: every step, not yet run."""
+    written = list(template.steps) if example_index is not None else []
     rule = scenario.rule
     background_lines = set()
     for background in (scenario.feature.background, rule.background if rule else None):
@@ -79,6 +86,8 @@ def scenario_record(
             {
                 "keyword": step.keyword.strip(),
                 "text": step.name,
+                "outline_text": written[index].name if index < len(written) else None,
+                "outline_docstring": written[index].docstring if index < len(written) else None,
                 "line": step.line_number,
                 "type": step.type,
                 "background": step.line_number in background_lines,
@@ -88,6 +97,7 @@ def scenario_record(
                 "duration": 0.0,
                 "error": None,
                 "function": functions[index] if index < len(functions) else None,
+                "values": [],
                 "exchanges": [],
             }
         )
@@ -285,6 +295,7 @@ def exchange_record(
     data["response_body"], cut_response = _body_text(exchange.body, exchange.content_type, mask)
     data["truncated"] = cut_request or cut_response
     data["retried"] = exchange.retried
+    data["expected"] = False
     data["waited"] = round(exchange.waited, 6)
     reuse = "json" in request_type and not cut_request
     data["curl"] = curl_command(exchange, data["request_body"] if reuse else None, names)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from client import Exchange
+from reporting.spec import plural
 
 # JUnit <property> names; also read back from reports on the controller (xdist-safe).
 RETRIED = "api_retried_requests"
@@ -83,8 +84,9 @@ class RetryLedger:
         out = []
         for s in sorted(self.scenarios.values(), key=lambda s: s.nodeid):
             out.append(
-                f"{self.verdict(s)}: {s.nodeid}: {s.retried} retried request(s),"
-                f" {s.extra_attempts} extra attempt(s), {s.waited:.2f} s waited ({s.reasons})"
+                f"{self.verdict(s)}: {s.nodeid}: {plural(s.retried, 'retried request')},"
+                f" {plural(s.extra_attempts, 'extra attempt')}, {s.waited:.2f} s waited"
+                f" ({s.reasons})"
             )
         passed_after = sum(
             1 for s in self.scenarios.values() if self.verdict(s) == "passed after retries"
@@ -92,7 +94,7 @@ class RetryLedger:
         waited = sum(s.waited for s in self.scenarios.values())
         requests = sum(s.retried for s in self.scenarios.values())
         out.append(
-            f"{passed_after} of {total_scenarios} scenarios passed only after retries;"
-            f" {requests} request(s) retried, {waited:.2f} s spent waiting"
+            f"{passed_after} of {plural(total_scenarios, 'scenario')} passed only after retries;"
+            f" {plural(requests, 'request')} retried, {waited:.2f} s spent waiting"
         )
         return out

@@ -1,21 +1,29 @@
 """The step catalog for the living documentation, from the step index (no scanning).
 
-Every api-bdd definition, and every step written with pytest-bdd's own decorators that the
-features use, with how many steps of the features (as written: an outline's step counts once)
-each one serves.
+What an author of the profile's features can use: the generic vocabulary and the profile's own
+steps (``steps/<profile>/``) and the project's own, not another profile's domain steps
+(``steps/shop/`` is not in httpbin's catalog) nor pytest-bdd's internals, unless the features
+use them. Each entry says how many steps of the features
+(as written: an outline's step counts once) it serves, and gives an example line: the first
+use in the features, or the pattern with its ``<parameters>`` when nothing uses it yet.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from steps import _bdd
+from steps.fixtures import PROFILES, profile_of
 from steps.registry import REGISTRY
+
+_PARAMETER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
+_KEYWORD = {"given": "Given", "when": "When", "then": "Then"}
 
 
 def _where(func: Any, root: str) -> dict[str, Any]:
@@ -29,38 +37,74 @@ def _where(func: Any, root: str) -> dict[str, Any]:
     return {"uri": os.path.relpath(path, root), "line": line}
 
 
-def _entry(kind: str, pattern: str, func: Any, uses: int, root: str) -> dict[str, Any]:
+def _entry(
+    kind: str, pattern: str, func: Any, uses: int, root: str, example: str | None
+) -> dict[str, Any]:
+    if example is None:  # nothing uses it yet: the pattern, its parameters in <angle brackets>
+        example = _KEYWORD.get(kind, "Given") + " " + _PARAMETER.sub(r"<\1>", pattern)
     return {
         "type": kind,
         "pattern": pattern,
         "function": _bdd.name_of(func),
         "doc": inspect.getdoc(func) or "",
         "uses": uses,
+        "example": example,
         **_where(func, root),
     }
 
 
-def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]:
-    root = str(session.config.rootpath)
+def _other_profiles_packages(config: pytest.Config) -> tuple[str, ...]:
+    """The step packages of the other profiles (``steps.shop.`` when running httpbin)."""
+    profiles = config.stash.get(PROFILES, None)
+    if profiles is None:
+        return ()
+    own = profile_of(config).name
+    return tuple(f"steps.{name}." for name in profiles.profiles if name != own)
+
+
+def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
+    """How many steps of the features each pattern serves, and its first use as written."""
     uses: Counter[str] = Counter()
-    raw: dict[str, tuple[str, Any]] = {}
+    examples: dict[str, str] = {}
     seen: set[tuple[str, int]] = set()
-    first = next((i for i in session.items if _bdd.steps_of(i) is not None), None)
-    if first is not None:  # pytest-bdd's own definitions, used or not (found once)
-        for context in _bdd.raw_definitions(first):
-            raw[str(context.parser.name)] = (context.type or "any", context.step_func)
     for item in session.items:  # what the pre-flight matched, each step of a file once
         scenario = _bdd.steps_of(item)
         if scenario is None:
             continue
+        written = {s.line_number: s for s in scenario.steps}
         for line, patterns in item.stash.get(_bdd.PATTERNS_USED, []):
             key = (scenario.feature.filename, line)
-            if key not in seen:
-                seen.add(key)
-                uses.update(patterns)
-    entries = [
-        _entry("any" if d.kind == "step" else d.kind, d.pattern, d.func, uses[d.pattern], root)
-        for d in REGISTRY.definitions
+            if key in seen:
+                continue
+            seen.add(key)
+            uses.update(patterns)
+            step = written.get(line)
+            for pattern in patterns:
+                if step is not None and pattern not in examples:
+                    # "And I ..." reads as an example only after its Given/When/Then
+                    keyword = _KEYWORD.get(step.type, step.keyword.strip())
+                    examples[pattern] = f"{keyword} {step.name}"
+    return uses, examples
+
+
+def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]:
+    root = str(session.config.rootpath)
+    raw: dict[str, tuple[str, Any]] = {}
+    first = next((i for i in session.items if _bdd.steps_of(i) is not None), None)
+    if first is not None:  # pytest-bdd's own definitions (found once)
+        for context in _bdd.raw_definitions(first):
+            raw[str(context.parser.name)] = (context.type or "any", context.step_func)
+    uses, examples = _uses(session)
+    # another profile's domain steps and pytest-bdd's internals (its ``trace`` step) are not
+    # this profile's vocabulary, unless its features use them
+    foreign = ("pytest_bdd.", *_other_profiles_packages(session.config))
+    found = [
+        ("any" if d.kind == "step" else d.kind, d.pattern, d.func) for d in REGISTRY.definitions
     ]
-    entries.extend(_entry(kind, p, func, uses[p], root) for p, (kind, func) in raw.items())
+    found.extend((kind, p, func) for p, (kind, func) in raw.items())
+    entries = [
+        _entry(kind, pattern, func, uses[pattern], root, examples.get(pattern))
+        for kind, pattern, func in found
+        if uses[pattern] or not func.__module__.startswith(foreign)
+    ]
     return sorted(entries, key=lambda e: (e["type"], e["pattern"]))

@@ -78,6 +78,8 @@ class Context:
     # the models steps may name (module classes and schemas); None: the models module alone
     catalogue: Callable[[], ModelCatalogue] | None = field(default=None, repr=False)
     _last: Exchange | None = None
+    # tells the report what a step established (see ``pytest_api_bdd_step_note``)
+    note: Callable[[dict[str, Any]], None] = field(default=lambda note: None, repr=False)
 
     # -- who is calling --------------------------------------------------------------------
     def sign_in(self) -> None:
@@ -184,6 +186,12 @@ class Context:
 
     def _record(self, exchange: Exchange) -> None:
         self._last = exchange
+
+    def expected(self) -> None:
+        """The last response's status is the one the step asked for (a 404 after a delete):
+        the report shows it as expected, not as a failure. A domain step that checks for a
+        refusal calls it once the check passed."""
+        self.note({"kind": "expected", "status": self.last.status})
 
     @property
     def last(self) -> Exchange:

@@ -300,14 +300,24 @@ def ctx(
     def on_secret(value: str, name: str) -> None:
         announce_secret(config, SecretStr(value), name)
 
+    def note(note: dict[str, Any]) -> None:
+        config.hook.pytest_api_bdd_step_note(item=request.node, note=note)
+
+    def on_use(reference: str, value: Any, remembered: bool) -> None:
+        kind = "remembered" if remembered else "value"
+        note({"kind": kind, "name": reference, "value": value})
+
     variables = Variables(
         api_profile.variables,
         run_id=secrets.token_hex(2),
         on_secret=on_secret,
         secret_names=frozenset(api_profile.secret_variables()),
         credentials=config.stash[_CREDENTIALS],
+        on_use=on_use,
     )
-    context = Context(api_client, authenticator, api_profile, variables, on_secret=on_secret)
+    context = Context(
+        api_client, authenticator, api_profile, variables, on_secret=on_secret, note=note
+    )
     from steps.contracts import model_catalogue  # contracts reads the profile from here
 
     context.catalogue = lambda: model_catalogue(config)

@@ -106,3 +106,20 @@ def pytest_api_bdd_openapi_document(
 def pytest_api_bdd_document_changes(config: pytest.Config, changes: list[dict[str, Any]]) -> None:
     """The running API's document differs from the profile's (``models.breaking.Change``
     records as dicts; empty when they agree). Called once per process that compared them."""
+
+
+@pytest.hookspec
+def pytest_api_bdd_step_note(item: pytest.Item, note: dict[str, Any]) -> None:
+    """A step said something the living documentation shows beside it, as plain data:
+    ``{"kind": "value", "name": "${order_id}", "value": ...}`` (a reference and the value it
+    had), ``{"kind": "remembered", "name": "${order_id}", "value": ...}`` (a value a step
+    remembered) or ``{"kind": "expected", "status": 404}`` (the last response's status was
+    the one the step asked for, so the report does not paint it as a failure)."""
+
+
+@pytest.hookspec(firstresult=True)
+def pytest_api_bdd_run_description(config: pytest.Config) -> dict[str, Any] | None:
+    """What the report header says about the run, secret-free: ``profile``, ``base_url``,
+    ``embedded`` (the embedded API's name or None), ``auth`` (the scheme's name),
+    ``features`` (the profile's feature folders), ``api_version`` (the OpenAPI document's
+    ``info.version``, or None), ``api_title``."""

@@ -52,18 +52,23 @@ class Variables:
         on_secret: Callable[[str, str], None] = lambda value, name: None,
         secret_names: frozenset[str] = frozenset(),
         credentials: Mapping[str, str] | None = None,
+        on_use: Callable[[str, Any, bool], None] = lambda reference, value, remembered: None,
     ) -> None:
         self.credentials = credentials if credentials is not None else os.environ
         self.values: dict[str, Any] = dict(defaults or {})
         self.run_id = run_id or secrets.token_hex(2)
         self.on_secret = on_secret
         self.secret_names = secret_names
+        # told each value a step used (reference, value, False) or remembered (..., True), so
+        # the report can show it beside the step
+        self.on_use = on_use
 
     def __contains__(self, name: str) -> bool:
         return name in self.values
 
     def set(self, name: str, value: Any) -> None:
         self.values[name] = value
+        self.on_use(f"${{{name}}}", value, True)
 
     def get(self, name: str) -> Any:
         if name not in self.values:
@@ -75,6 +80,12 @@ class Variables:
         return f"{name} [{self.run_id}-{secrets.token_hex(3)}]"
 
     def _resolve(self, name: str, argument: str | None) -> Any:
+        value = self._value(name, argument)
+        reference = f"${{{name}}}" if argument is None else f"${{{name}({argument})}}"
+        self.on_use(reference, value, False)
+        return value
+
+    def _value(self, name: str, argument: str | None) -> Any:
         if argument is None:
             return self.get(name)
         if name == "uuid":

@@ -234,6 +234,7 @@ def register_cleanup(ctx: Context, method: str, path: str) -> None:
 def status_is(ctx: Context, status: int) -> None:
     """The last response's status code."""
     expect_status(ctx.last, status)
+    ctx.expected()
 
 
 @then("the response status is one of {statuses}")
@@ -244,6 +245,7 @@ def status_is_one_of(ctx: Context, statuses: str) -> None:
     except ValueError:
         raise StepUsageError(f"{statuses!r}: expected status codes like 200, 204") from None
     expect_status(ctx.last, *codes)
+    ctx.expected()
 
 
 def _header(ctx: Context, name: str) -> str | None:

@@ -2,11 +2,18 @@
    feature is open (every feature is, in a report of a few hundred scenarios), the HTTP evidence
    of an exchange when it is first expanded, and the filters, which work on the data so they
    also cover features not rendered yet. Everything is built with textContent: no markup from
-   the data. */
+   the data.
+
+   The specification view: a scenario's Background steps fold into one line (its result of
+   them, opened on a click), a Scenario Outline's rows become one outline with its Examples
+   table (each row's status in its own column; a row opens its own evidence), each step shows
+   the values it used and remembered, and an answer a step asked for (a 404 after a delete) is
+   neutral, not red. The tabs: a [data-tab] button shows its [data-tab-panel]. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("living-docs-data").textContent);
-  var ICONS = {passed: "✓", failed: "✗", undefined: "?", ambiguous: "?", skipped: "−"};
+  var ICONS = {passed: "✓", failed: "✗", undefined: "?", ambiguous: "?", skipped: "−", pending: "…"};
+  function plural(n, noun) { return n + " " + noun + (n === 1 ? "" : "s"); }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -71,7 +78,8 @@
     var details = el("details", "exchange");
     details.dataset.status = ex.status;
     var summary = add(details, el("summary"));
-    add(summary, el("span", "status-" + Math.floor(ex.status / 100), ex.status || "no response"));
+    var code = add(summary, el("span", "status-" + Math.floor(ex.status / 100) + (ex.expected ? " status-expected" : ""), ex.status || "no response"));
+    if (ex.expected) { code.title = "expected: the step asked for this status"; }
     summary.appendChild(document.createTextNode(" " + ex.method + " " + ex.url + " "));
     add(summary, el("span", "duration", ex.elapsed.toFixed(3) + " s"));
     if (ex.retried) {
@@ -88,6 +96,26 @@
   }
 
   // -- a scenario -----------------------------------------------------------------------------
+  function value(v) {  // `${id} = "c906…"`: short beside the step, whole on hover
+    var shown = v.value.length > 24 ? v.value.slice(0, 20) + "…" + (v.value.charAt(0) === '"' ? '"' : "") : v.value;
+    var span = el("span", "value" + (v.remembered ? " remembered" : ""), (v.remembered ? "remembered " : "") + v.name + " = " + shown);
+    span.title = v.name + " = " + v.value;
+    return span;
+  }
+  function backgroundResult(steps) {  // a scenario's run of the Background, one click away
+    var statuses = steps.map(function (s) { return s.status; });
+    var worst = ["failed", "undefined", "ambiguous", "skipped", "passed"].filter(function (x) { return statuses.indexOf(x) >= 0; })[0] || "passed";
+    var details = el("details", "bg-result " + worst);
+    var summary = add(details, el("summary"));
+    add(summary, el("span", "kw", "Background "));
+    add(summary, el("span", "pill " + worst, worst));
+    summary.appendChild(document.createTextNode(" " + plural(steps.length, "step")));
+    var list = add(details, el("ol", "steps"));
+    details.addEventListener("toggle", function () {
+      if (details.open && list.childNodes.length === 0) { steps.forEach(function (s) { add(list, step(s)); }); }
+    });
+    return details;
+  }
   function step(s) {
     var li = el("li", "step " + s.status);
     li.dataset.status = s.status;
@@ -96,6 +124,7 @@
     var text = add(line, el("span", "text"));
     add(text, el("span", "kw", s.keyword));
     text.appendChild(document.createTextNode(" " + s.text));
+    (s.values || []).forEach(function (v) { add(line, value(v)); });
     if (s.background) { add(line, el("span", "bg", "background")); }
     if (s.status === "undefined" || s.status === "ambiguous") { add(line, el("span", "pill " + s.status, s.status)); }
     add(line, el("span", "duration", s.duration.toFixed(3) + " s")).title = s.function || "no step definition";
@@ -135,8 +164,10 @@
         Object.keys(values).map(function (k) { return k + " = " + values[k]; }).join(", ")));
     }
     if (sc.description) { add(article, el("div", "description", sc.description)); }
+    var background = sc.steps.filter(function (s) { return s.background; });
+    if (background.length) { add(article, backgroundResult(background)); }
     var steps = add(article, el("ol", "steps"));
-    sc.steps.forEach(function (s) { add(steps, step(s)); });
+    sc.steps.forEach(function (s) { if (!s.background) { add(steps, step(s)); } });
     if (sc.error) { add(article, el("div", "error", sc.error)); }
     if (sc.after.length) {
       add(article, el("div", "meta", "After the scenario (clean-up):"));
@@ -145,18 +176,94 @@
     if (sc.teardown_error) { add(article, el("div", "error teardown", "Teardown failed: " + sc.teardown_error)); }
     return article;
   }
+  function outline(rows, feature, group) {  // one Scenario Outline: its steps as written, its Examples
+    var first = rows[0];
+    var article = el("article", "scenario outline " + worstOf(rows));
+    article.dataset.line = first.line;
+    var h3 = add(article, el("h3"));
+    if (first.tags.length) { add(h3, tags(first.tags)); add(h3, el("br")); }
+    add(h3, el("span", "kw", first.keyword + ":"));
+    h3.appendChild(document.createTextNode(" " + first.name + " "));
+    add(h3, el("span", "pill " + worstOf(rows), worstOf(rows)));
+    add(h3, el("span", "meta", " " + plural(rows.length, "example")));
+    if (first.description) { add(article, el("div", "description", first.description)); }
+    var steps = add(article, el("ol", "steps"));
+    first.steps.forEach(function (s) {
+      if (s.background) { return; }
+      var li = add(steps, el("li", "step skipped"));
+      var line = add(li, el("div", "step-line"));
+      add(line, el("span", "icon", "·"));
+      var text = add(line, el("span", "text"));
+      add(text, el("span", "kw", s.keyword));
+      text.appendChild(document.createTextNode(" " + (s.outline_text || s.text)));
+      if (s.outline_docstring) { add(li, el("pre", "docstring", s.outline_docstring)); }
+    });
+    add(article, el("div", "kw", "Examples:"));
+    var table = add(article, el("table", "examples"));
+    var names = Object.keys(first.example.values);
+    var head = table.insertRow();
+    names.concat(["result"]).forEach(function (n) { add(head, el("th", "", n)); });
+    var trs = rows.map(function (sc) {
+      var tr = table.insertRow();
+      tr.className = "row " + sc.status;
+      tr.id = sc.id;
+      tr.title = "open this example's steps and evidence";
+      names.forEach(function (n) { add(tr, el("td", "", sc.example.values[n])); });
+      var cell = add(tr, el("td", "status-cell"));
+      add(cell, el("span", "pill " + sc.status, sc.status));
+      var open = null;
+      tr.addEventListener("click", function () {
+        if (open === null) {
+          open = document.createElement("tr");
+          open.className = "evidence-row";
+          var td = add(open, el("td", "evidence-cell"));
+          td.colSpan = names.length + 1;
+          add(td, scenario(sc, feature, group.rule));
+          tr.parentNode.insertBefore(open, tr.nextSibling);
+        } else {
+          open.classList.toggle("hidden");
+        }
+      });
+      return tr;
+    });
+    return {article: article, rows: trs};
+  }
+  function worstOf(rows) {
+    var statuses = rows.map(function (r) { return r.status; });
+    return ["failed", "undefined", "ambiguous", "pending", "passed", "skipped"].filter(function (x) { return statuses.indexOf(x) >= 0; })[0];
+  }
   function rule(r) {
     var div = el("div", "rule");
     if (r.tags.length) { add(div, tags(r.tags)); }
     add(div, el("span", "kw", r.keyword + ":"));
     div.appendChild(document.createTextNode(" " + r.name));
-    if (r.description) { add(div, el("div", "description", r.description)); }
+    if (r.description) { add(div, el("div", "description prose", r.description)); }
+    return div;
+  }
+  function ruleBackground(steps) {  // a Rule's own Background, shown once
+    var div = el("div", "background rule-background");
+    add(div, el("span", "kw", "Background:"));
+    var list = add(div, el("ol", "steps"));
+    steps.forEach(function (s) {
+      var li = add(list, el("li", "skipped"));
+      var line = add(li, el("div", "step-line"));
+      add(line, el("span", "icon", "·"));
+      var text = add(line, el("span", "text"));
+      add(text, el("span", "kw", s.keyword));
+      text.appendChild(document.createTextNode(" " + s.text));
+    });
     return div;
   }
 
   // -- features: rendered when open ---------------------------------------------------------
-  var sections = Array.prototype.slice.call(document.querySelectorAll("section.spec"));
-  var articles = data.features.map(function () { return null; });  // per feature, once rendered
+  var sections = data.features.map(function () { return null; });
+  Array.prototype.forEach.call(document.querySelectorAll("section.spec"), function (section) {
+    sections[Number(section.dataset.f)] = section;
+  });
+  // per feature, once rendered: each scenario's element (an outline's row for an outline's
+  // example) and the outlines, hidden when all their rows are
+  var articles = data.features.map(function () { return null; });
+  var outlines = data.features.map(function () { return []; });
   function render(fi, quiet) {
     if (articles[fi] !== null) { return; }
     var feature = data.features[fi];
@@ -165,9 +272,23 @@
     articles[fi] = [];
     feature.groups.forEach(function (group) {
       if (group.rule) { add(fragment, rule(group.rule)); }
-      group.scenarios.forEach(function (sc) {
-        articles[fi].push(add(fragment, scenario(sc, feature, group.rule)));
-      });
+      if (group.background && group.background.length) { add(fragment, ruleBackground(group.background)); }
+      var list = group.scenarios;
+      for (var i = 0; i < list.length;) {
+        var sc = list[i];
+        if (!sc.example) {
+          articles[fi].push(add(fragment, scenario(sc, feature, group.rule)));
+          i += 1;
+          continue;
+        }
+        var j = i;
+        while (j < list.length && list[j].example && list[j].line === sc.line) { j += 1; }
+        var made = outline(list.slice(i, j), feature, group);
+        add(fragment, made.article);
+        outlines[fi].push(made);
+        articles[fi] = articles[fi].concat(made.rows);
+        i = j;
+      }
     });
     box.appendChild(fragment);
     if (!quiet) { apply(); }
@@ -212,15 +333,31 @@
           k += 1; total += 1;
         });
       });
+      outlines[fi].forEach(function (o) {
+        o.article.classList.toggle("hidden", o.rows.every(function (r) { return r.classList.contains("hidden"); }));
+      });
       sections[fi].classList.toggle("hidden", !any);
     });
-    shown.textContent = count + " of " + total + " scenarios shown";
+    shown.textContent = count + " of " + plural(total, "scenario") + " shown";
   }
   sections.forEach(function (section, fi) {
     var details = section.querySelector("details");
     details.addEventListener("toggle", function () { if (details.open) { render(fi); } });
     if (details.open) { render(fi, true); }
   });
+  // -- tabs: a [data-tab] button shows the [data-tab-panel] of the same name --------------------
+  var tabs = Array.prototype.slice.call(document.querySelectorAll("[data-tab]"));
+  function show(name) {
+    tabs.forEach(function (t) { t.setAttribute("aria-selected", String(t.dataset.tab === name)); });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-tab-panel]"), function (panel) {
+      panel.classList.toggle("hidden", panel.dataset.tabPanel !== name);
+    });
+  }
+  tabs.forEach(function (t) {
+    t.addEventListener("click", function () { show(t.dataset.tab); history.replaceState(null, "", "#" + t.dataset.tab); });
+  });
+  var wantedTab = location.hash.slice(1);
+  if (tabs.some(function (t) { return t.dataset.tab === wantedTab; })) { show(wantedTab); }
   boxes.forEach(function (b) { b.addEventListener("change", apply); });
   tag.addEventListener("change", apply);
   search.addEventListener("input", apply);

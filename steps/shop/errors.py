@@ -20,17 +20,20 @@ def expect_problem(exchange: Exchange, status: int) -> Problem:
 def request_refused(ctx: Context, status: int) -> None:
     """The last request answered ``status`` with a problem body (refused: 401, 403)."""
     expect_problem(ctx.last, status)
+    ctx.expected()
 
 
 @then("the request fails with status {status:d}")
 def request_failed(ctx: Context, status: int) -> None:
     """The last request answered ``status`` with a problem body."""
     expect_problem(ctx.last, status)
+    ctx.expected()
 
 
 @then('the request is rejected as invalid, naming the field "{field}"')
 def request_rejected_naming_field(ctx: Context, field: str) -> None:
     """422 whose problem ``errors`` name ``field``."""
     problem = expect_problem(ctx.last, 422)
+    ctx.expected()
     named = [e.field for e in problem.errors or []]
     assert field in named, f"{ctx.last.describe()}: errors name {named}, not {field!r}"

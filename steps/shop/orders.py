@@ -78,6 +78,7 @@ def order_total_is(shop: Shop, total: Decimal) -> None:
 def order_refused_short_stock(shop: Shop) -> None:
     """409 with a problem body."""
     expect_problem(shop.ctx.last, 409)
+    shop.ctx.expected()
 
 
 @when("I cancel the order")

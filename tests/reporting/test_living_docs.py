@@ -57,7 +57,7 @@ def scenarios(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_statuses_steps_and_evidence(pytester: pytest.Pytester) -> None:
-    result = run_sample(pytester)
+    result = run_sample(pytester, "--catalog-source")
     result.assert_outcomes(passed=4, failed=1, errors=1, skipped=1)
     html = (pytester.path / "reports" / "living-docs.html").read_text()
     doc = embedded_data(html)
@@ -118,6 +118,7 @@ def test_statuses_steps_and_evidence(pytester: pytest.Pytester) -> None:
     assert doc["summary"]["scenarios"] == {
         "passed": 4,
         "failed": 1,
+        "pending": 0,
         "undefined": 1,
         "ambiguous": 0,
         "skipped": 1,

@@ -123,7 +123,7 @@ def test_a_report_that_cannot_be_written_at_the_end_spares_the_others(
         f"api-bdd: could not write {pytester.path}/reports/living-docs.html: Is a directory"
     ]
     assert (pytester.path / "run.ndjson").read_text().count("testCaseFinished") == 1
-    assert "**1 scenarios**" in (pytester.path / "summary.md").read_text()
+    assert "**1 scenario**" in (pytester.path / "summary.md").read_text()
     assert (pytester.path / "junit.xml").exists()
 
 

@@ -37,22 +37,22 @@ def test_a_scenario_whose_every_attempt_failed_is_not_listed_as_passed_after_ret
     lines = ledger_lines("t::expects_503", False, exchanges_for(stub, 503, 503, 503))
     assert lines[0].startswith(
         "passed, but no retry succeeded (every attempt failed): t::expects_503: 1 retried"
-        " request(s), 2 extra attempt(s)"
+        " request, 2 extra attempts"
     )
     assert not any(line.startswith("passed after retries") for line in lines)
-    assert lines[-1].startswith("0 of 1 scenarios passed only after retries;")
+    assert lines[-1].startswith("0 of 1 scenario passed only after retries;")
 
 
 def test_a_scenario_that_a_retry_rescued_is_listed_as_passed_after_retries(stub: Stub) -> None:
     lines = ledger_lines("t::flaky", False, exchanges_for(stub, 503))
-    assert lines[0].startswith("passed after retries: t::flaky: 1 retried request(s)")
-    assert lines[-1].startswith("1 of 1 scenarios passed only after retries;")
+    assert lines[0].startswith("passed after retries: t::flaky: 1 retried request,")
+    assert lines[-1].startswith("1 of 1 scenario passed only after retries;")
 
 
 def test_a_failed_scenario_is_failed_despite_retries(stub: Stub) -> None:
     lines = ledger_lines("t::broken", True, exchanges_for(stub, 503))
     assert lines[0].startswith("FAILED despite retries: t::broken")
-    assert lines[-1].startswith("0 of 1 scenarios passed only after retries;")
+    assert lines[-1].startswith("0 of 1 scenario passed only after retries;")
 
 
 def test_the_properties_count_the_requests_a_retry_rescued(stub: Stub) -> None:
