@@ -236,10 +236,15 @@ class LivingDocs:
             return records
         return [redact_values(self.redactor, r) for r in records]
 
+    def redacted_catalog(self) -> list[dict[str, Any]]:
+        """The step catalog, its example lines (taken from the features as written) redacted
+        with everything the run learned: a value the API set may stand in a feature's step."""
+        return [redact_values(self.redactor, entry) for entry in self.catalog]
+
     def document(self, records: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
         return build_document(
             records,
-            self.catalog,
+            self.redacted_catalog(),
             generated_at=datetime.fromtimestamp(self.started, UTC).strftime(
                 "%Y-%m-%d %H:%M:%S UTC"
             ),
@@ -304,7 +309,7 @@ class LivingDocs:
 
         data = merge.blob(
             records,
-            self.catalog,
+            self.redacted_catalog(),
             read_sources(document, self.config.rootpath),
             self.sections,
             started=self.started,

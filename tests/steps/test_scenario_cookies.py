@@ -15,21 +15,21 @@ from tests.steps.test_any_api import echo, write  # noqa: F401  (echo is a fixtu
 COOKIES = """
 Feature: Cookies
   Scenario: A cookie the API set is sent back within the scenario
-    When I GET /cookies/set?sid={value}
+    When I GET /cookies/set?flavour={value}
     Then the response status is 200
-    And the response JSON at cookies.sid is present
+    And the response JSON at cookies.flavour is present
     When I GET /cookies
-    Then the response JSON at cookies.sid is present
+    Then the response JSON at cookies.flavour is present
 
   Scenario: The next scenario starts with an empty jar
     When I GET /cookies
-    Then the response JSON at cookies.sid is absent
+    Then the response JSON at cookies.flavour is absent
 
   Scenario: I am anonymous sends no cookie received earlier
-    When I GET /cookies/set?sid={value}
+    When I GET /cookies/set?flavour={value}
     Given I am anonymous
     When I GET /cookies
-    Then the response JSON at cookies.sid is absent
+    Then the response JSON at cookies.flavour is absent
 """
 
 
