@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
+from collections import Counter
 from collections.abc import Generator
 from typing import Any
 
@@ -46,6 +48,8 @@ class ReportingPlugin:
         self.current: pytest.Item | None = None
         self.ledger = RetryLedger()
         self.scenarios: set[str] = set()
+        # one refused sign-in fails every scenario that signs in: said once, with how many
+        self.sign_in_failures: Counter[str] = Counter()
         self.redactor = Redactor()
         self.recorder = ScenarioRecorder(config, self.redactor.redact)
         config.pluginmanager.register(self.recorder, "api-bdd-recorder")
@@ -138,12 +142,19 @@ class ReportingPlugin:
     # -- summarising, on the controller (or the only process) ------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.scenarios.add(report.nodeid)
+        if report.failed:
+            found = _SIGN_IN_FAILED.search(report.longreprtext)
+            if found:
+                self.sign_in_failures[found.group(1).strip()] += 1
         if report.when == "teardown" or report.failed:
             self.ledger.add(report.nodeid, report.failed, report.user_properties)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         for warning in self.redactor.warnings:
             terminalreporter.write_line(f"api-bdd: warning: {warning}", yellow=True)
+        for cause, count in self.sign_in_failures.items():
+            scenarios = "1 scenario" if count == 1 else f"{count} scenarios"
+            terminalreporter.write_line(f"api-bdd: {cause} ({scenarios})", red=True, bold=True)
         lines = self.ledger.lines(len(self.scenarios))
         if lines:
             terminalreporter.write_sep("=", "api-bdd: requests that needed retries")
@@ -185,3 +196,7 @@ def pytest_configure(config: pytest.Config) -> None:
         livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
     )
     config.pluginmanager.register(interrupt.Interruption(config), "api-bdd-interruption")
+
+
+# the line an AuthError gives a scenario whose sign-in was refused or never answered
+_SIGN_IN_FAILED = re.compile(r"^(?:E\s+)?AuthError: (sign-in failed: [^\n]+)$", re.M)

@@ -174,6 +174,11 @@ def test_a_refused_sign_in_is_one_line_naming_token_url_and_is_asked_once(
         [f"AuthError: sign-in failed: the profile's token_url {url} answered 401, expected 200"]
     )
     assert "AuthError: ***" not in result.stdout.str()
+    summary = [line for line in result.stdout.lines if line.startswith("api-bdd: sign-in")]
+    assert summary == [  # the run says it once, with how many scenarios it failed
+        f"api-bdd: sign-in failed: the profile's token_url {url} answered 401, expected 200"
+        " (3 scenarios)"
+    ]
     assert _signed_grants(token_server) == 1  # not once per scenario
     assert api.state.seen == []
 
