@@ -244,7 +244,7 @@ class LivingDocs:
 
     def _data(self, records: list[dict[str, Any]]) -> str:
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
-        from reporting import merge  # the writers' libraries load when a file is written
+        from reporting import history_plugin, merge  # the writers' libraries load when needed
         from reporting.messages import read_sources
 
         data = merge.blob(
@@ -256,6 +256,7 @@ class LivingDocs:
             finished=time.time(),
             base_url=self.base_url(),
             shard=None if self.shard is None else str(self.shard),
+            history=history_plugin.shard_facts(self.config),
         )
         return json.dumps(data, ensure_ascii=False)
 

@@ -44,6 +44,7 @@ def blob(
     finished: float,
     base_url: str,
     shard: str | None,
+    history: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -55,6 +56,7 @@ def blob(
         "catalog": catalog,
         "sources": sources,
         "sections": list(sections),
+        "history": history,  # what the merge appends to the run history (profile, commit...)
     }
 
 
@@ -104,16 +106,21 @@ def merge_sections(blobs: list[dict[str, Any]]) -> list[ReportSection]:
     return out
 
 
-def merged_document(blobs: list[dict[str, Any]]) -> dict[str, Any]:
+def merged_records(blobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     records: dict[str, dict[str, Any]] = {}
     for data in blobs:
         for record in data["records"]:
             records[record["id"]] = record
+    return list(records.values())
+
+
+def merged_document(blobs: list[dict[str, Any]]) -> dict[str, Any]:
+    records = merged_records(blobs)
     started = min((b["started"] for b in blobs), default=0.0)
     finished = max((b["finished"] for b in blobs), default=started)
     base_urls = sorted({b["base_url"] for b in blobs})
     return build_document(
-        list(records.values()),
+        records,
         merge_catalogs(b["catalog"] for b in blobs),
         generated_at=datetime.fromtimestamp(started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         base_url=", ".join(base_urls),
@@ -139,8 +146,9 @@ def merge_junit(paths: Iterable[Path], out: Path) -> int:
     return count
 
 
-def merge(dirs: list[Path], out: Path) -> list[Path]:
-    """Merge the shards found under ``dirs`` into ``out``; the files written."""
+def merge(dirs: list[Path], out: Path, history: Path | None = None, keep: int = 200) -> list[Path]:
+    """Merge the shards found under ``dirs`` into ``out``, appending the merged run to the
+    run history at ``history`` (None: none); the files written."""
     files = sorted(p for d in dirs for p in d.rglob("*") if p.is_file())
     blobs = read_blobs(p for p in files if p.suffix == ".json")
     if not blobs:
@@ -148,6 +156,10 @@ def merge(dirs: list[Path], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     document = merged_document(blobs)
     sections = merge_sections(blobs)
+    if history is not None:  # the shards appended nothing: the merged run is appended once
+        from reporting.history_view import append_merged
+
+        sections += append_merged(blobs, merged_records(blobs), history, keep)
     sources: dict[str, str] = {}
     for data in blobs:
         sources.update(data["sources"])
@@ -173,11 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("dirs", nargs="+", type=Path, metavar="SHARD_DIR")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR")
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=Path("reports/history.sqlite"),
+        metavar="PATH",
+        help="the run history the merged run is appended to (default reports/history.sqlite)",
+    )
+    parser.add_argument("--no-history", action="store_true", help="keep no run history")
+    parser.add_argument("--history-keep", type=int, default=200, metavar="N")
     args = parser.parse_args(argv)
+    if args.history_keep < 1:
+        parser.error(f"--history-keep must be at least 1, not {args.history_keep}")
     missing = [str(d) for d in args.dirs if not d.is_dir()]
     if missing:
         parser.error(f"not a directory: {', '.join(missing)}")
-    for path in merge(args.dirs, args.out):
+    history = None if args.no_history else args.history
+    for path in merge(args.dirs, args.out, history, args.history_keep):
         print(f"api-bdd: wrote {path}")
     return 0
 

@@ -25,7 +25,7 @@ from pydantic import SecretStr
 
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
-from reporting import channels, livingdocs
+from reporting import channels, history_plugin, livingdocs
 from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
@@ -155,6 +155,7 @@ def secret(request: pytest.FixtureRequest) -> Any:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
+    history_plugin.pytest_addoption(parser)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -175,6 +176,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(
         channels.ChannelGuard(config, plugin.redactor), "api-bdd-channels"
     )
-    config.pluginmanager.register(
-        livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
-    )
+    docs = livingdocs.LivingDocs(config, plugin.redactor)
+    config.pluginmanager.register(docs, "api-bdd-living-docs")
+    if not hasattr(config, "workerinput"):  # the controller keeps the history
+        history = history_plugin.HistoryPlugin(config, plugin.redactor, sharded=bool(docs.shard))
+        config.pluginmanager.register(history, "api-bdd-history")

@@ -1,0 +1,377 @@
+"""The run history: every run of the suite appended to one SQLite file (standard ``sqlite3``).
+
+Per run: start time, duration, profile, base URL, git commit and branch when known, scenarios by
+status, retried requests and time waited, and the profile's API document (stored once per
+distinct document, by hash). Per scenario and run: status, duration, requests, retried
+requests and the failure's first line, already redacted by whoever appends. A scenario is known
+by a stable key: feature path, scenario name and Examples row (see :class:`ScenarioResult`).
+
+The file is shared by processes that may append at once (two CI jobs on one runner, a merge and
+a local run): it runs in WAL mode with a busy timeout and every append is one ``BEGIN
+IMMEDIATE`` transaction. Its schema version is ``PRAGMA user_version`` and it migrates itself
+forward on open; ``PRAGMA application_id`` marks it as ours, so another program's database is
+refused rather than written into. Every problem (corrupt, locked, foreign, newer, unwritable)
+is a :class:`HistoryError` whose message is one line; callers go on without history.
+
+``python -m reporting.history import junit*.xml`` backfills past runs from JUnit XML files
+(:mod:`reporting.history_import`). No pytest import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
+BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
+STATUSES = ("passed", "failed", "undefined", "ambiguous", "skipped")
+_CODE = {status: index for index, status in enumerate(STATUSES)}
+
+# Each entry takes the schema from version N to N+1; a file at version N gets the rest.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, started REAL NOT NULL, duration REAL NOT NULL,
+        profile TEXT NOT NULL, base_url TEXT NOT NULL, git_commit TEXT, git_branch TEXT,
+        passed INTEGER NOT NULL, failed INTEGER NOT NULL, undefined INTEGER NOT NULL,
+        ambiguous INTEGER NOT NULL, skipped INTEGER NOT NULL,
+        retried INTEGER NOT NULL, waited REAL NOT NULL, source TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_profile ON runs (profile, id);
+    CREATE TABLE scenarios (
+        id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,
+        uri TEXT NOT NULL, name TEXT NOT NULL, example TEXT NOT NULL
+    );
+    CREATE TABLE results (
+        run INTEGER NOT NULL, scenario INTEGER NOT NULL, status INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL, requests INTEGER NOT NULL, retried INTEGER NOT NULL,
+        failure TEXT, PRIMARY KEY (run, scenario)
+    ) WITHOUT ROWID;
+    """,
+    # 2: the profile's API document, once per distinct document, for "what changed"
+    """
+    CREATE TABLE documents (hash TEXT PRIMARY KEY, body TEXT NOT NULL);
+    ALTER TABLE runs ADD COLUMN document TEXT;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class HistoryError(Exception):
+    """The history file cannot be used; the message is one line saying what and where."""
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario in one run. ``example``: the Examples row as ``name=value, ...`` ("" for a
+    plain scenario); ``failure``: the first line of what failed, redacted, or None."""
+
+    uri: str
+    name: str
+    example: str
+    status: str
+    duration: float = 0.0
+    requests: int = 0
+    retried: int = 0
+    failure: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.uri}\x1f{self.name}\x1f{self.example}"
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """One run. ``source``: "run", "merge" (of shards) or "junit" (imported)."""
+
+    started: float
+    duration: float
+    profile: str
+    base_url: str
+    commit: str | None = None
+    branch: str | None = None
+    retried: int = 0
+    waited: float = 0.0
+    source: str = "run"
+    document: dict[str, Any] | None = None
+
+
+@dataclass
+class StoredRun:
+    """A run read back, with its scenarios' results by key."""
+
+    id: int
+    started: float
+    duration: float
+    profile: str
+    base_url: str
+    commit: str | None
+    branch: str | None
+    counts: dict[str, int]
+    retried: int
+    waited: float
+    source: str
+    document: str | None  # the document's hash
+    results: dict[str, StoredResult] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    status: str
+    duration: float
+    requests: int
+    retried: int
+    failure: str | None
+
+
+@dataclass(frozen=True)
+class ScenarioName:
+    uri: str
+    name: str
+    example: str
+
+
+def _stored_run(row: Sequence[Any]) -> StoredRun:
+    counts = dict(zip(STATUSES, row[7:12], strict=True))
+    return StoredRun(
+        id=row[0],
+        started=row[1],
+        duration=row[2],
+        profile=row[3],
+        base_url=row[4],
+        commit=row[5],
+        branch=row[6],
+        counts=counts,
+        retried=row[12],
+        waited=row[13],
+        source=row[14],
+        document=row[15],
+    )
+
+
+def _one_line(path: Path, err: BaseException) -> str:
+    reason = " ".join(str(err).split()) or type(err).__name__
+    return f"{path}: {reason}"
+
+
+class HistoryStore:
+    """An open history file. Use :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+
+    @classmethod
+    def open(cls, path: Path, *, timeout: float = BUSY_TIMEOUT_S) -> HistoryStore:
+        """Open (creating or migrating) the history at ``path``; HistoryError when it cannot."""
+        if path.is_dir():
+            raise HistoryError(f"{path}: is a directory")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as err:
+            raise HistoryError(_one_line(path, err)) from None
+        store = cls(path, db)
+        try:
+            store._prepare()
+        except sqlite3.Error as err:
+            db.close()
+            raise HistoryError(_one_line(path, err)) from None
+        except HistoryError:
+            db.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
+        self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it
+        try:
+            self._migrate()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        application = self.db.execute("PRAGMA application_id").fetchone()[0]
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if application != APPLICATION_ID and (tables or version):
+            raise HistoryError(f"{self.path}: not an api-bdd history file (another program's)")
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                f"{self.path}: written by a newer api-bdd (schema {version}, this one reads up"
+                f" to {SCHEMA_VERSION})"
+            )
+        for script in MIGRATIONS[version:]:
+            for statement in script.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+        self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------------------------------
+    def append(self, run: RunFacts, results: Sequence[ScenarioResult], keep: int = 0) -> int:
+        """Append a run and its results in one transaction; keep the newest ``keep`` runs (0:
+        all). Returns the run's id."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                run_id = self._insert(run, results)
+                if keep > 0:
+                    self._prune(keep)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as err:
+            raise HistoryError(_one_line(self.path, err)) from None
+        return run_id
+
+    def _insert(self, run: RunFacts, results: Sequence[ScenarioResult]) -> int:
+        counts = dict.fromkeys(STATUSES, 0)
+        for result in results:
+            counts[result.status] += 1
+        document = self._document(run.document)
+        cursor = self.db.execute(
+            "INSERT INTO runs (started, duration, profile, base_url, git_commit, git_branch,"
+            " passed, failed, undefined, ambiguous, skipped, retried, waited, source, document)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                run.started,
+                run.duration,
+                run.profile,
+                run.base_url,
+                run.commit,
+                run.branch,
+                *(counts[s] for s in STATUSES),
+                run.retried,
+                run.waited,
+                run.source,
+                document,
+            ),
+        )
+        run_id = int(cursor.lastrowid or 0)
+        ids = self._scenario_ids(results)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?)",
+            (
+                (
+                    run_id,
+                    ids[r.key],
+                    _CODE[r.status],
+                    round(r.duration * 1000),
+                    r.requests,
+                    r.retried,
+                    r.failure,
+                )
+                for r in results
+            ),
+        )
+        return run_id
+
+    def _document(self, document: dict[str, Any] | None) -> str | None:
+        if document is None:
+            return None
+        body = json.dumps(document, sort_keys=True, ensure_ascii=False)
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        self.db.execute("INSERT OR IGNORE INTO documents VALUES (?, ?)", (digest, body))
+        return digest
+
+    def _scenario_ids(self, results: Iterable[ScenarioResult]) -> dict[str, int]:
+        rows = {r.key: (r.key, r.uri, r.name, r.example) for r in results}
+        self.db.executemany(
+            "INSERT OR IGNORE INTO scenarios (key, uri, name, example) VALUES (?,?,?,?)",
+            rows.values(),
+        )
+        # every key the file knows: cheaper than a query per key, and the table stays small
+        return {
+            key: ident
+            for ident, key in self.db.execute("SELECT id, key FROM scenarios")
+            if key in rows
+        }
+
+    def _prune(self, keep: int) -> None:
+        row = self.db.execute(
+            "SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?", (keep - 1,)
+        ).fetchone()
+        if row is not None:
+            self.db.execute("DELETE FROM results WHERE run < ?", (row[0],))
+            self.db.execute("DELETE FROM runs WHERE id < ?", (row[0],))
+            self.db.execute(
+                "DELETE FROM documents WHERE hash NOT IN"
+                " (SELECT document FROM runs WHERE document IS NOT NULL)"
+            )
+
+    # -- reading ----------------------------------------------------------------------------------
+    def runs(self, profile: str | None = None, last: int = 30) -> list[StoredRun]:
+        """The newest ``last`` runs (of ``profile`` when given), oldest first, with results."""
+        try:
+            return self._runs(profile, last)
+        except sqlite3.Error as err:
+            raise HistoryError(_one_line(self.path, err)) from None
+
+    def _runs(self, profile: str | None, last: int) -> list[StoredRun]:
+        columns = (
+            "SELECT id, started, duration, profile, base_url, git_commit, git_branch, passed,"
+            " failed, undefined, ambiguous, skipped, retried, waited, source, document FROM runs"
+        )
+        # "profile IS NULL OR": one fixed query whether a profile is asked for or not
+        rows = self.db.execute(
+            f"{columns} WHERE (? IS NULL OR profile = ?) ORDER BY id DESC LIMIT ?",
+            (profile, profile, last),
+        ).fetchall()
+        runs = [_stored_run(row) for row in reversed(rows)]
+        if not runs:
+            return runs
+        by_id = {run.id: run for run in runs}
+        keys = dict(self.db.execute("SELECT id, key FROM scenarios"))
+        for run_id, scenario, status, ms, requests, retried, failure in self.db.execute(
+            "SELECT run, scenario, status, duration_ms, requests, retried, failure FROM results"
+            " WHERE run >= ? AND run <= ?",
+            (runs[0].id, runs[-1].id),
+        ):
+            run = by_id.get(run_id)
+            if run is not None:
+                run.results[keys[scenario]] = StoredResult(
+                    STATUSES[status], ms / 1000, requests, retried, failure
+                )
+        return runs
+
+    def names(self, keys: Iterable[str]) -> dict[str, ScenarioName]:
+        wanted = set(keys)
+        return {
+            key: ScenarioName(uri, name, example)
+            for key, uri, name, example in self.db.execute(
+                "SELECT key, uri, name, example FROM scenarios"
+            )
+            if key in wanted
+        }
+
+    def document(self, digest: str | None) -> dict[str, Any] | None:
+        if digest is None:
+            return None
+        row = self.db.execute("SELECT body FROM documents WHERE hash = ?", (digest,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+
+if __name__ == "__main__":
+    from reporting.history_import import main
+
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The run history end to end: pytest runs of a small feature append themselves to SQLite, the
+merge of shards appends once, and a history that cannot be used never costs the run."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reporting import merge
+from reporting.history import HistoryStore
+from tests.conftest import bdd_project
+from tests.reporting.test_living_docs import embedded_data
+
+SAMPLE = Path(__file__).parent / "history_sample"
+HISTORY = Path("reports") / "history.sqlite"
+
+
+def history_project(pytester: pytest.Pytester) -> None:
+    bdd_project(pytester, SAMPLE / "history_steps.py", [SAMPLE / "history.feature"])
+
+
+def run_number(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, number: int, *args: str
+) -> pytest.RunResult:
+    """The sample's run ``number`` (its second run fails one scenario)."""
+    monkeypatch.setenv("HISTORY_RUN", str(number))
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
+
+
+def stored(path: Path) -> list[tuple[str, int, int]]:
+    with HistoryStore.open(path) as store:
+        return [(r.source, r.counts["passed"], r.counts["failed"]) for r in store.runs(None, 99)]
+
+
+def test_each_run_appends_itself_with_its_scenarios_by_stable_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 1).assert_outcomes(passed=4)
+    run_number(pytester, monkeypatch, 2).assert_outcomes(passed=3, failed=1)
+    path = pytester.path / HISTORY
+    assert stored(path) == [("run", 4, 0), ("run", 3, 1)]
+    with HistoryStore.open(path) as store:
+        first, second = store.runs(None, 99)
+        names = store.names(second.results)
+    assert first.results.keys() == second.results.keys()  # the same four scenarios, by key
+    labels = sorted((n.uri, n.name, n.example) for n in names.values())
+    assert labels == [
+        ("features/history.feature", "Always passes", ""),
+        ("features/history.feature", "Counting apples", "count=1"),
+        ("features/history.feature", "Counting apples", "count=2"),
+        ("features/history.feature", "Fails in the second run only", ""),
+    ]
+    failed = [r for r in second.results.values() if r.status == "failed"]
+    assert [r.failure for r in failed] == ["AssertionError: the second run fails on purpose"]
+    assert second.profile == "shop"
+    assert second.commit is None or len(second.commit) == 40
+    assert all(r.requests == 0 and r.duration >= 0 for r in second.results.values())
+
+
+def test_the_history_path_comes_from_the_option_and_no_history_keeps_none(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 1, "--history", "elsewhere/h.sqlite")
+    run_number(pytester, monkeypatch, 1, "--no-history")
+    assert stored(pytester.path / "elsewhere" / "h.sqlite") == [("run", 4, 0)]
+    assert not (pytester.path / HISTORY).exists()
+
+
+def test_a_corrupt_history_is_one_line_and_the_run_goes_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    path = pytester.path / HISTORY
+    path.parent.mkdir()
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    result = run_number(pytester, monkeypatch, 2, "--living-docs-markdown", "summary.md")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the run's own status, unchanged
+    lines = [ln for ln in result.outlines if "run history" in ln]
+    assert lines == [f"api-bdd: no run history: {path}: file is not a database"]
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert (pytester.path / "reports" / "living-docs.html").exists()
+    assert (pytester.path / "summary.md").exists()
+
+
+def test_history_keep_prunes_the_oldest_runs(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    for number in (2, 1, 1):
+        run_number(pytester, monkeypatch, number, "--history-keep", "2")
+    assert stored(pytester.path / HISTORY) == [("run", 4, 0), ("run", 4, 0)]
+
+
+def test_a_bad_history_keep_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    history_project(pytester)
+    result = pytester.runpytest_subprocess("--history-keep", "0")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "api-bdd: --history-keep must be at least 1, not 0" in result.stderr.str()
+
+
+def test_shards_do_not_append_and_their_merge_appends_once(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    for index in (1, 2):
+        data = f"shard-{index}/report-data.json"
+        run_number(pytester, monkeypatch, 1, "--shard", f"{index}/2", "--report-data", data)
+    assert not (pytester.path / HISTORY).exists()
+    history = pytester.path / "merged-history.sqlite"
+    shards = [pytester.path / "shard-1", pytester.path / "shard-2"]
+    merge.main([*map(str, shards), "--out", str(pytester.path / "out"), "--history", str(history)])
+    assert stored(history) == [("merge", 4, 0)]
+    with HistoryStore.open(history) as store:
+        assert store.runs(None, 1)[0].profile == "shop"  # the shards' profile, from their data
+    html = (pytester.path / "out" / "living-docs.html").read_text()
+    assert 'id="history"' in html
+    assert len(embedded_data(html)["features"]) == 1
+
+
+def test_a_second_merge_of_other_shards_is_a_second_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 2, "--shard", "1/1", "--report-data", "s/data.json")
+    history = pytester.path / "h.sqlite"
+    out = pytester.path / "out"
+    for _ in range(2):
+        merge.main([str(pytester.path / "s"), "--out", str(out), "--history", str(history)])
+    assert stored(history) == [("merge", 3, 1), ("merge", 3, 1)]
+    summary = (out / "summary.md").read_text()
+    assert "**Since the last run**" in summary
+
+
+def test_no_history_on_merge(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 1, "--shard", "1/1", "--report-data", "s/data.json")
+    monkeypatch.chdir(pytester.path)
+    merge.main(["s", "--out", "out", "--no-history"])
+    assert not (pytester.path / HISTORY).exists()
+    assert json.loads((pytester.path / "s" / "data.json").read_text())["history"]["profile"]
+
+
+def test_the_history_file_is_an_api_bdd_sqlite_database(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 1)
+    db = sqlite3.connect(pytester.path / HISTORY)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
