@@ -189,19 +189,21 @@ class HistoryStore:
         return store
 
     def _prepare(self) -> None:
+        self._check_identity()  # before anything writes: another program's file stays as it was
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
         self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it
         try:
-            self._migrate()
+            self._migrate()  # checks the identity again, now that no one else can change it
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
 
-    def _migrate(self) -> None:
+    def _check_identity(self) -> int:
+        """The file's schema version; HistoryError when it is not ours or newer than us."""
         application = self.db.execute("PRAGMA application_id").fetchone()[0]
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if application != APPLICATION_ID and (tables or version):
             raise HistoryError(f"{self.path}: not an api-bdd history file (another program's)")
@@ -210,6 +212,10 @@ class HistoryStore:
                 f"{self.path}: written by a newer api-bdd (schema {version}, this one reads up"
                 f" to {SCHEMA_VERSION})"
             )
+        return version
+
+    def _migrate(self) -> None:
+        version = self._check_identity()
         for script in MIGRATIONS[version:]:
             for statement in script.split(";"):
                 if statement.strip():
