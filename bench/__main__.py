@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import breaking, flakiness, pooling, redaction, speed
+from bench import breaking, flakiness, history, pooling, redaction, speed
 
 BENCHES = {
     "breaking": breaking.main,
     "flakiness": flakiness.main,
+    "history": history.main,
     "pooling": pooling.main,
     "redaction": redaction.main,
     "speed": speed.main,

@@ -19,6 +19,7 @@ is a :class:`HistoryError` whose message is one line; callers go on without hist
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -26,7 +27,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
 BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
@@ -104,7 +105,11 @@ class RunFacts:
 
 @dataclass
 class StoredRun:
-    """A run read back, with its scenarios' results by key."""
+    """A run read back, its scenarios by their id in the file (see :meth:`HistoryStore.names`):
+    ``statuses`` every scenario's status code (an index of :data:`STATUSES`), ``retried`` the
+    retried requests of those that had any, ``failures`` the failure lines. Compact on purpose:
+    a window of 30 runs of 5,000 scenarios is read in one go (:meth:`HistoryStore.results`
+    gives one run's full results)."""
 
     id: int
     started: float
@@ -118,11 +123,14 @@ class StoredRun:
     waited: float
     source: str
     document: str | None  # the document's hash
-    results: dict[str, StoredResult] = field(default_factory=dict)
+    statuses: dict[int, int] = field(default_factory=dict)
+    retried_by: dict[int, int] = field(default_factory=dict)
+    failures: dict[int, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class StoredResult:
+class StoredResult(NamedTuple):
+    """A scenario's full result in a stored run."""
+
     status: str
     duration: float
     requests: int
@@ -202,9 +210,12 @@ class HistoryStore:
 
     def _check_identity(self) -> int:
         """The file's schema version; HistoryError when it is not ours or newer than us."""
-        application = self.db.execute("PRAGMA application_id").fetchone()[0]
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # one statement, so one snapshot: another process may be creating the file meanwhile
+        application, version, tables = self.db.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id),"
+            " (SELECT user_version FROM pragma_user_version),"
+            " (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
         if application != APPLICATION_ID and (tables or version):
             raise HistoryError(f"{self.path}: not an api-bdd history file (another program's)")
         if version > SCHEMA_VERSION:
@@ -212,7 +223,7 @@ class HistoryStore:
                 f"{self.path}: written by a newer api-bdd (schema {version}, this one reads up"
                 f" to {SCHEMA_VERSION})"
             )
-        return version
+        return int(version)
 
     def _migrate(self) -> None:
         version = self._check_identity()
@@ -224,6 +235,10 @@ class HistoryStore:
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
+        # Fold the write-ahead log back into the file, so what is left on disk (and in a CI
+        # cache) is one file; a reader holding it open only makes this partial.
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
     def __enter__(self) -> HistoryStore:
@@ -344,30 +359,44 @@ class HistoryStore:
             (profile, profile, last),
         ).fetchall()
         runs = [_stored_run(row) for row in reversed(rows)]
-        if not runs:
-            return runs
-        by_id = {run.id: run for run in runs}
-        keys = dict(self.db.execute("SELECT id, key FROM scenarios"))
-        for run_id, scenario, status, ms, requests, retried, failure in self.db.execute(
-            "SELECT run, scenario, status, duration_ms, requests, retried, failure FROM results"
-            " WHERE run >= ? AND run <= ?",
-            (runs[0].id, runs[-1].id),
-        ):
-            run = by_id.get(run_id)
-            if run is not None:
-                run.results[keys[scenario]] = StoredResult(
-                    STATUSES[status], ms / 1000, requests, retried, failure
+        for run in runs:  # each run is one range of the primary key; dict() builds in C
+            ident = (run.id,)
+            run.statuses = dict(
+                self.db.execute("SELECT scenario, status FROM results WHERE run = ?", ident)
+            )
+            run.retried_by = dict(
+                self.db.execute(
+                    "SELECT scenario, retried FROM results WHERE run = ? AND retried > 0", ident
                 )
+            )
+            run.failures = dict(
+                self.db.execute(
+                    "SELECT scenario, failure FROM results WHERE run = ? AND failure IS NOT NULL",
+                    ident,
+                )
+            )
         return runs
 
-    def names(self, keys: Iterable[str]) -> dict[str, ScenarioName]:
-        wanted = set(keys)
+    def results(self, run: int) -> dict[str, StoredResult]:
+        """Every scenario's result in run ``run``, by scenario key."""
         return {
-            key: ScenarioName(uri, name, example)
-            for key, uri, name, example in self.db.execute(
-                "SELECT key, uri, name, example FROM scenarios"
+            key: StoredResult(STATUSES[status], ms / 1000, requests, retried, failure)
+            for key, status, ms, requests, retried, failure in self.db.execute(
+                "SELECT key, status, duration_ms, requests, retried, failure FROM results"
+                " JOIN scenarios ON scenarios.id = results.scenario WHERE run = ?",
+                (run,),
             )
-            if key in wanted
+        }
+
+    def names(self, ids: Iterable[int]) -> dict[int, ScenarioName]:
+        """The scenarios ``ids`` by name: feature path, scenario name, Examples row."""
+        wanted = set(ids)
+        return {
+            ident: ScenarioName(uri, name, example)
+            for ident, uri, name, example in self.db.execute(
+                "SELECT id, uri, name, example FROM scenarios"
+            )
+            if ident in wanted
         }
 
     def document(self, digest: str | None) -> dict[str, Any] | None:

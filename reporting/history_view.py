@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from reporting.history import (
+    STATUSES,
     HistoryError,
     HistoryStore,
     RunFacts,
@@ -34,8 +36,10 @@ from reporting.history_svg import line_chart, stacked_bars
 from reporting.hookspecs import ReportSection
 
 WINDOW = 30  # runs a view looks back over, the current one included
-FAILING = ("failed", "undefined", "ambiguous")
-LETTER = {"passed": "p", "failed": "f", "undefined": "u", "ambiguous": "a", "skipped": "s"}
+LETTERS = "pfuas-"  # a letter per status code (see reporting.history.STATUSES); -: not run
+_PASSED = STATUSES.index("passed")
+_FAILING = {STATUSES.index(s) for s in ("failed", "undefined", "ambiguous")}
+_UNKNOWN = ScenarioName("?", "a scenario the history does not name", "")
 _ENV = Environment(
     loader=PackageLoader("reporting", "templates"),
     autoescape=select_autoescape(["html", "j2"], default=True),
@@ -48,14 +52,18 @@ _ENV = Environment(
 class ScenarioLine:
     """One scenario over the window: ``strip`` has a letter per run (``-``: not in that run)."""
 
-    key: str
-    label: str
+    id: int
+    name: ScenarioName
     strip: str
     switches: int = 0
     same_commit: int = 0  # of the switches, those between two runs of one commit
     failures: int = 0
     retried_passes: int = 0  # runs it passed with retried requests
     last_failure: str | None = None
+
+    @property
+    def label(self) -> str:
+        return label(self.name)
 
     @property
     def flaky(self) -> bool:
@@ -78,7 +86,7 @@ class SinceLast:
 @dataclass
 class HistoryView:
     runs: list[StoredRun]
-    lines: list[ScenarioLine]
+    lines: list[ScenarioLine]  # by feature path and name
     since: SinceLast | None
     saved: int
 
@@ -88,11 +96,12 @@ class HistoryView:
 
     @property
     def least_stable(self) -> list[ScenarioLine]:
+        """Every line, least stable first; the stable ones keep their order (sorted is stable)."""
         return sorted(self.lines, key=_least_stable)
 
 
-def _least_stable(line: ScenarioLine) -> tuple[Any, ...]:
-    return (*(-n for n in line.instability), line.label)
+def _least_stable(line: ScenarioLine) -> tuple[int, ...]:
+    return tuple(-n for n in line.instability)
 
 
 def label(name: ScenarioName) -> str:
@@ -100,47 +109,63 @@ def label(name: ScenarioName) -> str:
     return f"{name.uri}: {name.name}{example}"
 
 
-def _line(key: str, text: str, runs: Sequence[StoredRun]) -> ScenarioLine:
-    line = ScenarioLine(key, text, "")
-    letters = []
-    previous: tuple[str, str | None] | None = None  # (pass or fail, commit) of the last run
-    for run in runs:
-        result = run.results.get(key)
-        letters.append("-" if result is None else LETTER[result.status])
-        if result is None or result.status == "skipped":
+def _unstable(line: ScenarioLine, runs: Sequence[StoredRun]) -> None:
+    """Switches, failures and the last failure of a line whose strip has a failure."""
+    previous: tuple[bool, str | None] | None = None  # (failing, commit) of its last run
+    for run, letter in zip(runs, line.strip, strict=True):
+        if letter in "s-":
             continue
-        failing = result.status in FAILING
-        line.failures += failing
-        line.retried_passes += result.status == "passed" and result.retried > 0
-        if failing and result.failure:
-            line.last_failure = result.failure
-        outcome = "fail" if failing else "pass"
-        if previous is not None and previous[0] != outcome:
+        failing = letter in "fua"
+        if failing:
+            line.failures += 1
+            line.last_failure = run.failures.get(line.id, line.last_failure)
+        if previous is not None and previous[0] != failing:
             line.switches += 1
             line.same_commit += run.commit is not None and previous[1] == run.commit
-        previous = (outcome, run.commit)
-    line.strip = "".join(letters)
-    return line
+        previous = (failing, run.commit)
+
+
+def scenario_lines(runs: Sequence[StoredRun], names: dict[int, ScenarioName]) -> list[ScenarioLine]:
+    """A line per scenario of the window. Most scenarios always pass: their strip is built from
+    the runs' status maps and nothing else is looked at."""
+    ids = sorted({i for run in runs for i in run.statuses}, key=lambda i: _sort_key(names, i))
+    maps = [run.statuses for run in runs]
+    saved = Counter(i for run in runs for i in run.retried_by if run.statuses.get(i) == _PASSED)
+    lines = []
+    for ident in ids:
+        strip = "".join([LETTERS[m.get(ident, 5)] for m in maps])
+        line = ScenarioLine(ident, names.get(ident, _UNKNOWN), strip, retried_passes=saved[ident])
+        if "f" in strip or "u" in strip or "a" in strip:
+            _unstable(line, runs)
+        lines.append(line)
+    return lines
+
+
+def _sort_key(names: dict[int, ScenarioName], ident: int) -> tuple[str, str, str]:
+    name = names.get(ident, _UNKNOWN)
+    return (name.uri, name.name, name.example)
 
 
 def since_last(
     runs: Sequence[StoredRun],
-    names: dict[str, str],
+    names: dict[int, ScenarioName],
     load_document: Callable[[str | None], dict[str, Any] | None],
 ) -> SinceLast | None:
     if len(runs) < 2:
         return None
-    before, now = runs[-2].results, runs[-1].results
+    before, now = runs[-2].statuses, runs[-1].statuses
     since = SinceLast()
-    for key in sorted(now, key=lambda k: names.get(k, k)):
-        old, new = before.get(key), now[key]
+    for ident in sorted(now, key=lambda i: _sort_key(names, i)):
+        old, new = before.get(ident), now[ident]
+        text = label(names.get(ident, _UNKNOWN))
         if old is None:
-            since.new.append(names.get(key, key))
-        elif new.status in FAILING and old.status not in FAILING:
-            since.newly_failing.append(names.get(key, key))
-        elif new.status == "passed" and old.status in FAILING:
-            since.fixed.append(names.get(key, key))
-    since.removed = sorted(names.get(k, k) for k in before if k not in now)
+            since.new.append(text)
+        elif new in _FAILING and old not in _FAILING:
+            since.newly_failing.append(text)
+        elif new == _PASSED and old in _FAILING:
+            since.fixed.append(text)
+    gone = sorted((i for i in before if i not in now), key=lambda i: _sort_key(names, i))
+    since.removed = [label(names.get(i, _UNKNOWN)) for i in gone]
     since.document_changes = _document_changes(runs[-2], runs[-1], load_document)
     return since
 
@@ -162,15 +187,13 @@ def _document_changes(
 
 def build_view(
     runs: Sequence[StoredRun],
-    names: dict[str, ScenarioName],
+    names: dict[int, ScenarioName],
     load_document: Callable[[str | None], dict[str, Any] | None] = lambda _: None,
 ) -> HistoryView:
     """The view of ``runs`` (oldest first, the current run last)."""
-    labels = {key: label(name) for key, name in names.items()}
-    keys = sorted({k for run in runs for k in run.results}, key=lambda k: labels.get(k, k))
-    lines = [_line(key, labels.get(key, key), runs) for key in keys]
+    lines = scenario_lines(runs, names)
     saved = sum(line.retried_passes for line in lines)
-    return HistoryView(list(runs), lines, since_last(runs, labels, load_document), saved)
+    return HistoryView(list(runs), lines, since_last(runs, names, load_document), saved)
 
 
 def _run_label(run: StoredRun) -> str:
@@ -198,12 +221,18 @@ def _json(value: Any) -> str:
 
 
 def strip_data(view: HistoryView) -> dict[str, Any]:
-    """What the page's script draws the strips from: a row per scenario, least stable first."""
-    rows = [
-        [s.label, s.strip, s.switches, s.failures, s.retried_passes, s.last_failure or ""]
-        for s in view.least_stable
-    ]
-    return {"runs": [_run_label(r) for r in view.runs], "rows": rows}
+    """What the page's script draws the strips from: a row per scenario, least stable first,
+    each naming its feature by index (a path is long, and shared by the feature's scenarios)."""
+    features: dict[str, int] = {}
+    rows = []
+    for line in view.least_stable:
+        name = line.name
+        feature = features.setdefault(name.uri, len(features))
+        title = f"{name.name} [{name.example}]" if name.example else name.name
+        rows.append(
+            [feature, title, line.strip, line.switches, line.failures, line.last_failure or ""]
+        )
+    return {"runs": [_run_label(r) for r in view.runs], "features": list(features), "rows": rows}
 
 
 def render_section(view: HistoryView) -> ReportSection:
@@ -263,9 +292,14 @@ def append_and_view(
     runs, this one included. HistoryError when the file cannot be used."""
     with HistoryStore.open(path) as store:
         store.append(run, results, keep=keep)
-        runs = store.runs(run.profile, WINDOW)
-        names = store.names({k for r in runs for k in r.results})
-        return render_section(build_view(runs, names, store.document))
+        return view_section(store, run.profile)
+
+
+def view_section(store: HistoryStore, profile: str) -> ReportSection:
+    """The History view of ``profile``'s last :data:`WINDOW` runs in ``store``."""
+    runs = store.runs(profile, WINDOW)
+    names = store.names({i for r in runs for i in r.statuses})
+    return render_section(build_view(runs, names, store.document))
 
 
 def append_merged(

@@ -6,9 +6,13 @@
   var source = document.getElementById("history-data");
   if (!source) { return; }
   var data = JSON.parse(source.textContent);
-  var runs = data.runs, rows = data.rows.map(function (r, i) { return r.concat([i]); });
+  // a row: [feature index, scenario, strip, switches, failed runs, last failure], least stable
+  // first; its label is added here
+  var runs = data.runs, rows = data.rows.map(function (r) {
+    return r.concat([data.features[r[0]] + ": " + r[1]]);
+  });
   var STATUS = {p: "passed", f: "failed", u: "undefined", a: "ambiguous", s: "skipped", "-": "not run"};
-  var FIRST = 200;
+  var FIRST = 100;
   var body = document.querySelector("#history-strips tbody");
   var more = document.getElementById("history-more");
   var shown = document.getElementById("history-shown");
@@ -29,23 +33,23 @@
   }
   function ordered() {
     if (sort.value === "name") {
-      return rows.slice().sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+      return rows.slice().sort(function (a, b) { return a[6] < b[6] ? -1 : a[6] > b[6] ? 1 : 0; });
     }
-    return rows.slice().sort(function (a, b) { return a[6] - b[6]; });  // the writer's order
+    return rows;  // the writer's order
   }
   function draw() {
     var list = ordered(), count = all ? list.length : Math.min(FIRST, list.length);
     var fragment = document.createDocumentFragment();
     for (var i = 0; i < count; i++) {
-      var r = list[i], tr = document.createElement("tr"), td = cell(r[0]);
+      var r = list[i], tr = document.createElement("tr"), td = cell(r[6]);
       tr.className = "history-row";
       if (r[5]) { td.title = "last failure: " + r[5]; }
       tr.appendChild(td);
       var strips = document.createElement("td");
-      strips.appendChild(strip(r[1]));
+      strips.appendChild(strip(r[2]));
       tr.appendChild(strips);
-      tr.appendChild(cell(r[2]));
       tr.appendChild(cell(r[3]));
+      tr.appendChild(cell(r[4]));
       fragment.appendChild(tr);
     }
     body.textContent = "";

@@ -130,7 +130,7 @@ def test_two_processes_appending_at_once_keep_every_run(tmp_path: Path) -> None:
         for name in ("one", "two"):
             runs = store.runs(name, 99)
             assert len(runs) == 15
-            assert all(len(r.results) == 300 for r in runs)
+            assert all(len(r.statuses) == 300 for r in runs)
 
 
 def test_keep_prunes_the_oldest_runs_and_their_results(tmp_path: Path) -> None:
@@ -177,10 +177,11 @@ def test_junit_files_backfill_past_runs_oldest_first(
     assert capsys.readouterr().out == f"api-bdd: imported 2 run(s) into {history}\n"
     with HistoryStore.open(history) as store:
         first, second = store.runs(None, 9)
-        names = store.names(second.results)
+        names = store.names(second.statuses)
+        results = store.results(second.id)
     assert (first.source, first.counts["failed"], second.counts["failed"]) == ("junit", 0, 1)
     assert first.started < second.started
-    failures = [r.failure for r in second.results.values() if r.failure]
+    failures = [r.failure for r in results.values() if r.failure]
     assert len(failures) == 1
     assert failures[0].startswith("AssertionError: token ")
     assert "eyJzdWIiOiJ1c2VyIn0" not in failures[0]  # a token's shape is masked
