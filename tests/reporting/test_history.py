@@ -11,7 +11,7 @@ import pytest
 
 from reporting import merge
 from reporting.history import HistoryStore
-from tests.conftest import bdd_project
+from tests.conftest import ROOT, bdd_project
 from tests.reporting.test_living_docs import embedded_data
 
 SAMPLE = Path(__file__).parent / "history_sample"
@@ -156,3 +156,25 @@ def test_the_history_file_is_an_api_bdd_sqlite_database(
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
+
+
+def test_the_ci_examples_keep_the_history_in_a_cache_keyed_by_branch() -> None:
+    import yaml
+
+    for name, job in (("features.yml", "features"), ("sharded.yml", "merge")):
+        workflow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+        steps = workflow["jobs"][job]["steps"]
+        uses = [s.get("uses", "") for s in steps]
+        restore = uses.index("actions/cache/restore@v4")
+        save = uses.index("actions/cache/save@v4")
+        runs = [i for i, s in enumerate(steps) if "make run" in s.get("run", "")] or [
+            i for i, s in enumerate(steps) if "reporting.merge" in s.get("run", "")
+        ]
+        assert restore < runs[0] < save, name
+        for index in (restore, save):
+            assert steps[index]["with"]["path"] == "reports/history.sqlite"
+            assert "${{ github.ref_name }}" in steps[index]["with"]["key"]
+        assert steps[save]["if"] == "always()"
+    sharded = yaml.safe_load((ROOT / ".github" / "workflows" / "sharded.yml").read_text())
+    shard_uses = [s.get("uses", "") for s in sharded["jobs"]["shard"]["steps"]]
+    assert not any(u.startswith("actions/cache") for u in shard_uses)  # the merge appends once
