@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml  # type: ignore[import-untyped]  # pyyaml ships no types; no stubs in the lock
 
 from reporting import merge
 from reporting.history import HistoryStore
@@ -159,8 +160,6 @@ def test_the_history_file_is_an_api_bdd_sqlite_database(
 
 
 def test_the_ci_examples_keep_the_history_in_a_cache_keyed_by_branch() -> None:
-    import yaml
-
     for name, job in (("features.yml", "features"), ("sharded.yml", "merge")):
         workflow = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
         steps = workflow["jobs"][job]["steps"]
