@@ -41,7 +41,9 @@ def test_each_run_appends_itself_with_its_scenarios_by_stable_key(
 ) -> None:
     history_project(pytester)
     run_number(pytester, monkeypatch, 1).assert_outcomes(passed=4)
-    run_number(pytester, monkeypatch, 2).assert_outcomes(passed=3, failed=1)
+    second_run = run_number(pytester, monkeypatch, 2, "--living-docs-markdown", "summary.md")
+    second_run.assert_outcomes(passed=3, failed=1)
+    second_run.stdout.fnmatch_lines(["api-bdd: history: this run appended to */history.sqlite"])
     path = pytester.path / HISTORY
     assert stored(path) == [("run", 4, 0), ("run", 3, 1)]
     with HistoryStore.open(path) as store:
@@ -177,3 +179,20 @@ def test_the_ci_examples_keep_the_history_in_a_cache_keyed_by_branch() -> None:
     sharded = yaml.safe_load((ROOT / ".github" / "workflows" / "sharded.yml").read_text())
     shard_uses = [s.get("uses", "") for s in sharded["jobs"]["shard"]["steps"]]
     assert not any(u.startswith("actions/cache") for u in shard_uses)  # the merge appends once
+
+
+def test_the_markdown_summary_says_what_changed_since_the_last_run(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history_project(pytester)
+    for number in (1, 2):
+        run_number(pytester, monkeypatch, number, "--living-docs-markdown", f"summary-{number}.md")
+    first = (pytester.path / "summary-1.md").read_text()
+    second = (pytester.path / "summary-2.md").read_text()
+    assert "### History: the last 1 run\n" in first
+    assert "Since the last run" not in first  # nothing to compare with yet
+    flaky = "features/history.feature: Fails in the second run only"
+    assert f"- newly failing: 1: `{flaky}`" in second
+    assert "- fixed: 0" in second
+    assert "**The ten least stable scenarios**" in second
+    assert f"| {flaky} | `pf` | 1 |" in second
