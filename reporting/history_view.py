@@ -271,7 +271,9 @@ def render_markdown(view: HistoryView) -> str:
                 f"- API document ({flag}): {_cell(change['operation'])} {change['detail']}"
             )
         lines.append("")
-    lines += [f"Retries saved {view.saved} scenario run(s) in the last {len(view.runs)} runs.", ""]
+    count = len(view.runs)
+    window = f"the last {count} runs" if count != 1 else "this run"
+    lines += [f"Retries saved {view.saved} scenario run(s) in {window}.", ""]
     unstable = [s for s in view.least_stable if s.switches or s.failures or s.retried_passes]
     if unstable:
         lines += ["**The ten least stable scenarios**", "", "| Scenario | Runs | Switches |"]
