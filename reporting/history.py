@@ -25,13 +25,34 @@ import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from reporting.history_records import (
+    STATUSES,
+    RunFacts,
+    ScenarioName,
+    ScenarioResult,
+    StoredResult,
+    StoredRun,
+    stored_run,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "HistoryError",
+    "HistoryStore",
+    "RunFacts",
+    "ScenarioName",
+    "ScenarioResult",
+    "StoredResult",
+    "StoredRun",
+]
 
 APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
 BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
-STATUSES = ("passed", "failed", "undefined", "ambiguous", "skipped")
 _CODE = {status: index for index, status in enumerate(STATUSES)}
 
 # Each entry takes the schema from version N to N+1; a file at version N gets the rest.
@@ -66,101 +87,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 class HistoryError(Exception):
     """The history file cannot be used; the message is one line saying what and where."""
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    """One scenario in one run. ``example``: the Examples row as ``name=value, ...`` ("" for a
-    plain scenario); ``failure``: the first line of what failed, redacted, or None."""
-
-    uri: str
-    name: str
-    example: str
-    status: str
-    duration: float = 0.0
-    requests: int = 0
-    retried: int = 0
-    failure: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.uri}\x1f{self.name}\x1f{self.example}"
-
-
-@dataclass(frozen=True)
-class RunFacts:
-    """One run. ``source``: "run", "merge" (of shards) or "junit" (imported)."""
-
-    started: float
-    duration: float
-    profile: str
-    base_url: str
-    commit: str | None = None
-    branch: str | None = None
-    retried: int = 0
-    waited: float = 0.0
-    source: str = "run"
-    document: dict[str, Any] | None = None
-
-
-@dataclass
-class StoredRun:
-    """A run read back, its scenarios by their id in the file (see :meth:`HistoryStore.names`):
-    ``statuses`` every scenario's status code (an index of :data:`STATUSES`), ``retried`` the
-    retried requests of those that had any, ``failures`` the failure lines. Compact on purpose:
-    a window of 30 runs of 5,000 scenarios is read in one go (:meth:`HistoryStore.results`
-    gives one run's full results)."""
-
-    id: int
-    started: float
-    duration: float
-    profile: str
-    base_url: str
-    commit: str | None
-    branch: str | None
-    counts: dict[str, int]
-    retried: int
-    waited: float
-    source: str
-    document: str | None  # the document's hash
-    statuses: dict[int, int] = field(default_factory=dict)
-    retried_by: dict[int, int] = field(default_factory=dict)
-    failures: dict[int, str] = field(default_factory=dict)
-
-
-class StoredResult(NamedTuple):
-    """A scenario's full result in a stored run."""
-
-    status: str
-    duration: float
-    requests: int
-    retried: int
-    failure: str | None
-
-
-@dataclass(frozen=True)
-class ScenarioName:
-    uri: str
-    name: str
-    example: str
-
-
-def _stored_run(row: Sequence[Any]) -> StoredRun:
-    counts = dict(zip(STATUSES, row[7:12], strict=True))
-    return StoredRun(
-        id=row[0],
-        started=row[1],
-        duration=row[2],
-        profile=row[3],
-        base_url=row[4],
-        commit=row[5],
-        branch=row[6],
-        counts=counts,
-        retried=row[12],
-        waited=row[13],
-        source=row[14],
-        document=row[15],
-    )
 
 
 def _one_line(path: Path, err: BaseException) -> str:
@@ -358,7 +284,7 @@ class HistoryStore:
             f"{columns} WHERE (? IS NULL OR profile = ?) ORDER BY id DESC LIMIT ?",
             (profile, profile, last),
         ).fetchall()
-        runs = [_stored_run(row) for row in reversed(rows)]
+        runs = [stored_run(row) for row in reversed(rows)]
         for run in runs:  # each run is one range of the primary key; dict() builds in C
             ident = (run.id,)
             run.statuses = dict(
