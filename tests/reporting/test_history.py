@@ -90,6 +90,26 @@ def test_a_corrupt_history_is_one_line_and_the_run_goes_on(
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert (pytester.path / "reports" / "living-docs.html").exists()
     assert (pytester.path / "summary.md").exists()
+    assert run_number(pytester, monkeypatch, 1).ret == pytest.ExitCode.OK  # a passing run passes
+
+
+def test_a_merge_with_an_unusable_history_still_writes_every_report(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 1, "--shard", "1/1", "--report-data", "s/data.json")
+    foreign = pytester.path / "foreign.sqlite"
+    db = sqlite3.connect(foreign)
+    db.execute("CREATE TABLE customers (name TEXT)")
+    db.commit()
+    db.close()
+    out = pytester.path / "out"
+    assert merge.main([str(pytester.path / "s"), "--out", str(out), "--history", str(foreign)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"api-bdd: no run history: {foreign}: not an api-bdd history file (another program's)"
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["living-docs.html", "run.ndjson", "summary.md"]
 
 
 def test_history_keep_prunes_the_oldest_runs(
