@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml  # type: ignore[import-untyped]  # pyyaml ships no types; no stubs in the lock
 
-from reporting import merge
+from reporting import history_import, merge
 from reporting.history import HistoryStore
 from tests.conftest import ROOT, bdd_project
 from tests.reporting.test_living_docs import embedded_data
@@ -216,3 +216,35 @@ def test_the_markdown_summary_says_what_changed_since_the_last_run(
     assert "- fixed: 0" in second
     assert "**The ten least stable scenarios**" in second
     assert f"| {flaky} | `pf` | 1 |" in second
+
+
+def test_a_backfilled_pytest_bdd_run_lines_up_with_the_runs_after_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history_project(pytester)
+    run_number(pytester, monkeypatch, 2, "--no-history", "--junitxml", "junit-old.xml")
+    monkeypatch.chdir(pytester.path)
+    assert history_import.main(["import", "junit-old.xml", "--profile", "shop"]) == 0
+    assert capsys.readouterr().out.endswith(
+        "api-bdd: imported 1 run(s) into reports/history.sqlite\n"
+    )
+    run_number(pytester, monkeypatch, 3)
+    with HistoryStore.open(pytester.path / HISTORY) as store:
+        imported, later = store.runs("shop", 9)
+        names = store.names(later.statuses)
+    assert (imported.source, later.source) == ("junit", "run")
+    assert imported.statuses.keys() == later.statuses.keys()  # the same four scenarios
+    assert sorted((n.name, n.example) for n in names.values()) == [
+        ("Always passes", ""),
+        ("Counting apples", "count=1"),
+        ("Counting apples", "count=2"),
+        ("Fails in the second run only", ""),
+    ]
+    assert imported.counts["failed"] == 1
+
+
+def test_the_backfill_names_tests_as_pytest_bdd_does() -> None:
+    from pytest_bdd.scenario import make_python_name
+
+    for name in ("Fails in the second run only", "2 items: a €5 total!", "Ünïcode and 'quotes'"):
+        assert history_import.python_name(name) == f"test_{make_python_name(name)}"
