@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import breaking, duplicates, flakiness, pooling, redaction, speed
+from bench import breaking, duplicates, flakiness, history, pooling, redaction, speed
 
 BENCHES = {
     "breaking": breaking.main,
     "duplicates": duplicates.main,
     "flakiness": flakiness.main,
+    "history": history.main,
     "pooling": pooling.main,
     "redaction": redaction.main,
     "speed": speed.main,

@@ -11,7 +11,8 @@ on a click) and an exchange's evidence when it is first expanded; the filters wo
 So writing the page is one JSON dump plus a small template, and a browser paints it at once
 whatever the size of the run (5,000 scenarios: see the README's numbers).
 
-Extra sections from ``pytest_api_bdd_report_sections`` come after the features; their
+Extra sections from ``pytest_api_bdd_report_sections`` come after the features, or as a tab of
+their own when they name one (the History view); their
 ``html`` was rendered with autoescape by the plugin that made it, and is inserted as is.
 """
 

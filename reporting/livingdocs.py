@@ -304,7 +304,7 @@ class LivingDocs:
 
     def _data(self, records: list[dict[str, Any]]) -> str:
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
-        from reporting import merge  # the writers' libraries load when a file is written
+        from reporting import history_plugin, merge  # the writers' libraries load when needed
         from reporting.messages import read_sources
 
         data = merge.blob(
@@ -316,6 +316,9 @@ class LivingDocs:
             finished=time.time(),
             base_url=self.base_url(),
             shard=None if self.sharding is None else self.sharding.record(shard.resolve_run()),
+            history=history_plugin.shard_facts(self.config),
+            run=redact_values(self.redactor, self.run_description()),
+            operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
         )
         return json.dumps(data, ensure_ascii=False)
 

@@ -47,8 +47,13 @@ def blob(
     finished: float,
     base_url: str,
     shard: dict[str, Any] | None,
+    history: dict[str, Any] | None = None,
+    run: dict[str, Any] | None = None,
+    operations: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
-    """A run's report data; ``shard``: index, total, run, files and collection (or None)."""
+    """A run's report data; ``shard``: index, total, run, files and collection (or None);
+    ``run``: what the page's header says (profile, auth, commit...); ``operations``: the OpenAPI
+    operations per scenario id (None: the profile names no document)."""
     return {
         "format": FORMAT,
         "shard": shard,
@@ -59,6 +64,9 @@ def blob(
         "catalog": catalog,
         "sources": sources,
         "sections": list(sections),
+        "history": history,  # what the merge appends to the run history (profile, commit...)
+        "run": run,
+        "operations": operations,
     }
 
 
@@ -100,6 +108,8 @@ def merge_sections(blobs: list[dict[str, Any]]) -> list[ReportSection]:
                     "markdown": section["markdown"],
                     "properties": section["properties"],
                 }
+                if "tab" in section:
+                    renamed["tab"] = section["tab"]
                 out.append(renamed)
     return out
 
@@ -108,21 +118,35 @@ def _label(shard: dict[str, Any] | None) -> str:
     return "-" if shard is None else f"{shard['index']}/{shard['total']}"
 
 
-def merged_document(blobs: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
+def merged_records(blobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     records: dict[str, dict[str, Any]] = {}
     for data in blobs:
         for record in data["records"]:
             records[record["id"]] = record
+    return list(records.values())
+
+
+def merged_document(blobs: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
+    """The merged run's document: every shard's scenarios, the first shard's header facts, and
+    the operations each scenario exercised (when the shards had a document)."""
+    records = merged_records(blobs)
+    run = next((b["run"] for b in blobs if b.get("run")), None)
+    operations: dict[str, list[str]] | None = None
+    for data in blobs:
+        if data.get("operations") is not None:
+            operations = {**(operations or {}), **data["operations"]}
     started = min((b["started"] for b in blobs), default=0.0)
     finished = max((b["finished"] for b in blobs), default=started)
     base_urls = sorted({b["base_url"] for b in blobs})
     return build_document(
-        list(records.values()),
+        records,
         merge_catalogs(b["catalog"] for b in blobs),
         generated_at=datetime.fromtimestamp(started, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         base_url=", ".join(base_urls),
         duration=finished - started,
         notices=notices,
+        run=run,
+        operations=operations,
     )
 
 
@@ -201,8 +225,16 @@ def _notice_suite(notices: list[str]) -> TestSuite:
     return suite
 
 
-def merge(dirs: list[Path], out: Path, *, allow_partial: bool = False) -> list[Path]:
-    """Merge the shards found under ``dirs`` into ``out``; the files written."""
+def merge(
+    dirs: list[Path],
+    out: Path,
+    *,
+    allow_partial: bool = False,
+    history: Path | None = None,
+    keep: int = 200,
+) -> list[Path]:
+    """Merge the shards found under ``dirs`` into ``out``, appending the merged run to the
+    run history at ``history`` (None: none); the files written."""
     files = sorted(p for d in dirs for p in d.rglob("*") if p.is_file())
     blobs = read_blobs(p for p in files if p.suffix == ".json")
     if not blobs:
@@ -212,6 +244,10 @@ def merge(dirs: list[Path], out: Path, *, allow_partial: bool = False) -> list[P
     out.mkdir(parents=True, exist_ok=True)
     document = merged_document(data, notices)
     sections = merge_sections(data)
+    if history is not None:  # the shards appended nothing: the merged run is appended once
+        from reporting.history_view import append_merged
+
+        sections += append_merged(data, merged_records(data), history, keep)
     sources: dict[str, str] = {}
     for one in data:
         sources.update(one["sources"])
@@ -244,12 +280,29 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="merge even when shards are missing; every output then says which",
     )
+    parser.add_argument(
+        "--history",
+        type=Path,
+        default=Path("reports/history.sqlite"),
+        metavar="PATH",
+        help="the run history the merged run is appended to (default reports/history.sqlite)",
+    )
+    parser.add_argument("--no-history", action="store_true", help="keep no run history")
+    parser.add_argument("--history-keep", type=int, default=200, metavar="N")
     args = parser.parse_args(argv)
+    if args.history_keep < 1:
+        parser.error(f"--history-keep must be at least 1, not {args.history_keep}")
     missing = [str(d) for d in args.dirs if not d.is_dir()]
     if missing:
         parser.error(f"not a directory: {', '.join(missing)}")
     try:
-        paths = merge(args.dirs, args.out, allow_partial=args.allow_partial)
+        paths = merge(
+            args.dirs,
+            args.out,
+            allow_partial=args.allow_partial,
+            history=None if args.no_history else args.history,
+            keep=args.history_keep,
+        )
     except MergeError as err:
         print(f"api-bdd merge: error: {err}", file=sys.stderr)
         return 2

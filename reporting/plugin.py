@@ -27,7 +27,7 @@ from pydantic import SecretStr
 
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
-from reporting import channels, interrupt, livingdocs
+from reporting import channels, history_plugin, interrupt, livingdocs
 from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
@@ -172,6 +172,7 @@ def secret(request: pytest.FixtureRequest) -> Any:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     livingdocs.pytest_addoption(parser)
+    history_plugin.pytest_addoption(parser)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -192,9 +193,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(
         channels.ChannelGuard(config, plugin.redactor), "api-bdd-channels"
     )
-    config.pluginmanager.register(
-        livingdocs.LivingDocs(config, plugin.redactor), "api-bdd-living-docs"
-    )
+    docs = livingdocs.LivingDocs(config, plugin.redactor)
+    config.pluginmanager.register(docs, "api-bdd-living-docs")
+    if not hasattr(config, "workerinput"):  # the controller keeps the history
+        history = history_plugin.HistoryPlugin(config, plugin.redactor, sharded=bool(docs.shard))
+        config.pluginmanager.register(history, "api-bdd-history")
     config.pluginmanager.register(interrupt.Interruption(config), "api-bdd-interruption")
 
 

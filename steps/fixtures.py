@@ -111,6 +111,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _check_profile(config, profile, given)
     config.stash[PROFILES] = profiles
     config.stash[PROFILE] = profile
+    config.hook.pytest_api_bdd_profile.call_historic(
+        kwargs={"config": config, "name": profile.name}
+    )
     if profile.embedded is None:  # the environment's credentials are the run's
         config.stash[_CREDENTIALS] = os.environ
         for name in profile.secret_variables():

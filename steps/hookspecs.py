@@ -95,6 +95,12 @@ def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path] | None:
     """The feature files this run collects (the profile's), for checks that read them."""
 
 
+@pytest.hookspec(historic=True)
+def pytest_api_bdd_profile(config: pytest.Config, name: str) -> None:
+    """The run's API profile was chosen (at configure time): e.g. to keep its run history apart
+    from other profiles'. Historic: a plugin registered later is called too."""
+
+
 @pytest.hookspec
 def pytest_api_bdd_openapi_document(
     config: pytest.Config, document: dict[str, Any], base_path: str

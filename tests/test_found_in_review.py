@@ -191,9 +191,10 @@ def test_repeated_in_process_runs_do_not_leak_frozen_objects(pytester: pytest.Py
     )
     line = next(x for x in done.stdout.splitlines() if x.startswith("FROZEN"))
     counts = json.loads(line.removeprefix("FROZEN "))
-    # the first run imports what later runs reuse (the living docs' writers, say): from the
-    # second run on, a run freezes no more than the one before it kept
-    assert counts[-1] <= counts[1], f"frozen objects grow with every run: {counts}"
+    # the first run imports what later runs reuse (the living docs' writers, say), and the
+    # first run that finds a run history settles a few objects more, once (measured: 3): from
+    # the third run on, a run freezes no more than the one before it kept
+    assert counts[-1] <= counts[2], f"frozen objects grow with every run: {counts}"
 
 
 # -- 5. the duplicate-name scan is fooled by a description line starting with a fence ------------

@@ -205,9 +205,9 @@ def test_xdist_writes_the_same_document_as_a_serial_run(pytester: pytest.Pyteste
 def test_the_report_can_be_moved_or_skipped(pytester: pytest.Pytester) -> None:
     result = run_sample(pytester, "--living-docs", "out/docs.html")
     assert (pytester.path / "out" / "docs.html").exists()
-    assert not (pytester.path / "reports").exists()
+    assert not (pytester.path / "reports" / "living-docs.html").exists()
     result.stdout.fnmatch_lines(["api-bdd: wrote */out/docs.html"])
     shutil.rmtree(pytester.path / "out")
-    run_sample(pytester, "--no-living-docs")
+    run_sample(pytester, "--no-living-docs", "--no-history")  # the run history has its own
     assert not (pytester.path / "out").exists()
-    assert not (pytester.path / "reports").exists()
+    assert [p.name for p in (pytester.path / "reports").iterdir()] == ["history.sqlite"]

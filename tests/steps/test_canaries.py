@@ -235,7 +235,13 @@ def leaked(text: str, values: dict[str, str]) -> set[str]:
 def test_no_canary_leaks(pytester: pytest.Pytester, planted: Planted, mode: str) -> None:
     args, env = MODES[mode]
     features = run_canaries(pytester, planted.api, args, env)
-    for name in ("junit.xml", "cucumber.json", "reports/living-docs.html", "summary.md"):
+    for name in (
+        "junit.xml",
+        "cucumber.json",
+        "reports/living-docs.html",
+        "summary.md",
+        "reports/history.sqlite",  # the run history: failure lines, Examples rows, base URL
+    ):
         assert name in features, name
     ctrl_c, stopped = run_interrupted(pytester, planted.api, args, env)
     runs = [features, ctrl_c, stopped, *run_refused(pytester, planted.api, args, env)]
@@ -306,6 +312,7 @@ def test_the_canaries_are_seen_when_redaction_is_off(
             for name, text in junit_channels(features["junit.xml"]).items()
         },
         "Ctrl-C with --full-trace": leaked(ctrl_c["stdout"], values),
+        "run history": leaked(features["reports/history.sqlite"], values),
         "pytest.exit": leaked(stopped["stdout"], values),
     }
     expected = {
@@ -316,6 +323,7 @@ def test_the_canaries_are_seen_when_redaction_is_off(
         "record_property": {"API_PASSWORD"},
         "Ctrl-C with --full-trace": {"API_PASSWORD"},
         "pytest.exit": {"API_TOKEN"},
+        "run history": {"API_PASSWORD", "API_TOKEN", ISSUED},  # failures' first lines
     }
     for channel, names in expected.items():
         assert names <= channels.get(channel, set()), channel

@@ -1,0 +1,129 @@
+"""What a run puts in the history: one :class:`ScenarioResult` per scenario record, the run's
+git commit and branch. No pytest import.
+
+The failure's line is the first line of the failed step's error (or the scenario's own error,
+for a fixture or clean-up that failed), passed once more through the run's redactor: the
+history keeps it for as long as the run is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from client.redaction import Redactor
+from reporting.history import STATUSES, RunFacts, ScenarioResult
+
+FAILURE_LIMIT = 300  # characters of a failure's line kept
+
+
+def example_label(example: Mapping[str, Any] | None) -> str:
+    """An Examples row as ``name=value, ...``: stable when rows are added above it."""
+    if not example:
+        return ""
+    values = example.get("values") or {}
+    if values:
+        return ", ".join(f"{k}={v}" for k, v in values.items())
+    return f"#{int(example.get('index', 0)) + 1}"
+
+
+def _exchanges(record: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    for step in record.get("steps", []):
+        yield from step.get("exchanges", [])
+    yield from record.get("after", [])
+
+
+def failure_line(record: Mapping[str, Any]) -> str | None:
+    if record["status"] == "passed":
+        return None
+    text = next((s["error"] for s in record.get("steps", []) if s.get("error")), None)
+    text = text or record.get("error")
+    if not text:
+        return None
+    line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    return line[:FAILURE_LIMIT] or None
+
+
+def scenario_result(record: Mapping[str, Any], redactor: Redactor | None) -> ScenarioResult:
+    exchanges = list(_exchanges(record))
+    failure = failure_line(record)
+    example = example_label(record.get("example"))
+    if redactor is not None:  # values learned after the record arrived are masked here too
+        failure = None if failure is None else redactor.redact(failure, shapes=False)
+        example = redactor.redact(example, shapes=False) if example else example
+    status = record["status"] if record["status"] in STATUSES else "failed"
+    return ScenarioResult(
+        uri=record["feature"]["uri"],
+        name=record["name"],
+        example=example,
+        status=status,
+        duration=float(record.get("duration") or 0.0),
+        requests=len(exchanges),
+        retried=sum(1 for e in exchanges if e.get("retried")),
+        failure=failure,
+    )
+
+
+def scenario_results(
+    records: Iterable[Mapping[str, Any]], redactor: Redactor | None = None
+) -> list[ScenarioResult]:
+    return [scenario_result(r, redactor) for r in records]
+
+
+def waited(records: Iterable[Mapping[str, Any]]) -> float:
+    return sum(float(e.get("waited") or 0.0) for r in records for e in _exchanges(r))
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(  # noqa: S603 (fixed arguments)
+            ["git", *args],  # noqa: S607 (git from PATH, as a developer runs it)
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = done.stdout.strip()
+    return out if done.returncode == 0 and out else None
+
+
+def git_facts(root: Path) -> tuple[str | None, str | None]:
+    """(commit, branch): CI's variables first (CI checks out a detached HEAD), then git."""
+    env = os.environ
+    commit = env.get("GITHUB_SHA") or env.get("CI_COMMIT_SHA") or _git(root, "rev-parse", "HEAD")
+    branch = (
+        env.get("GITHUB_HEAD_REF")
+        or env.get("GITHUB_REF_NAME")
+        or env.get("CI_COMMIT_REF_NAME")
+        or _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    )
+    return commit, None if branch == "HEAD" else branch
+
+
+def merged_run(
+    blobs: Sequence[Mapping[str, Any]],
+    records: Sequence[Mapping[str, Any]],
+    results: Sequence[ScenarioResult],
+) -> RunFacts:
+    """The run a merge of shards appends: their span of time, the first shard's facts."""
+    facts = next((b["history"] for b in blobs if b.get("history")), None) or {}
+    started = min((b["started"] for b in blobs), default=0.0)
+    finished = max((b["finished"] for b in blobs), default=started)
+    return RunFacts(
+        started=started,
+        duration=finished - started,
+        profile=facts.get("profile") or "default",
+        base_url=", ".join(sorted({b["base_url"] for b in blobs})),
+        commit=facts.get("commit"),
+        branch=facts.get("branch"),
+        retried=sum(r.retried for r in results),
+        waited=waited(records),
+        source="merge",
+        document=facts.get("document"),
+    )
