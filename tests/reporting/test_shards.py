@@ -107,6 +107,9 @@ def test_four_shards_merge_into_the_serial_runs_report(pytester: pytest.Pytester
     together = embedded_data((pytester.path / "merged" / "living-docs.html").read_text())
     assert normalized(together) == normalized(serial)
     assert together["summary"]["scenarios"]["passed"] == 14
+    assert together["run"]["profile"]  # the header's facts survive the merge
+    assert together["run"] == serial["run"]
+    assert together["capabilities"] == serial["capabilities"]
 
     envelopes = ndjson(pytester.path / "merged" / "run.ndjson")
     reference = ndjson(pytester.path / "serial" / "run.ndjson")
