@@ -10,9 +10,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_features(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the feature suite in a pytest subprocess (quiet, no cache), with ``args`` added."""
+    """Run the feature suite in a pytest subprocess (quiet, no cache, and no run history: a
+    bench's runs, faults and all, are not the project's runs), with ``args`` added."""
     suite = str(ROOT / "features" / "shop")
-    command = [sys.executable, "-m", "pytest", suite, "-q", "-p", "no:cacheprovider"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        suite,
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--no-history",
+    ]
     return subprocess.run(  # noqa: S603
         [*command, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
