@@ -126,12 +126,16 @@ def parse_document(text: str) -> Any:
         if text.lstrip().startswith(("{", "[")):
             raise  # JSON by its look: its own error says where
         try:
-            return _json_like(yaml.load(text, Loader=_YamlLoader))  # noqa: S506 (a safe loader)
+            loaded = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 (a safe loader)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
             problem = getattr(err, "problem", None) or "not YAML"
             raise ValueError(f"neither JSON nor YAML: {problem}{where}") from json_error
+        return _json_like(loaded, [len(text) + _ALIAS_ALLOWANCE], set())
+
+
+_ALIAS_ALLOWANCE = 100_000  # values YAML aliases may add beyond what the text itself could hold
 
 
 class _YamlLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
@@ -143,12 +147,24 @@ class _YamlLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no typ
     }
 
 
-def _json_like(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): _json_like(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_json_like(item) for item in value]
-    return value
+def _json_like(value: Any, budget: list[int], open_: set[int]) -> Any:
+    """YAML's data as JSON's. Aliases are copied where they stand, within ``budget`` values
+    (a document of nested aliases, "billion laughs", would otherwise fill the memory), and an
+    alias inside its own anchor (``&a [*a]``) is refused: JSON has no loops."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ValueError("YAML aliases expand to more values than the document could hold")
+    if not isinstance(value, (dict, list)):
+        return value
+    if id(value) in open_:
+        raise ValueError("a YAML alias refers to its own anchor (a loop)")
+    open_.add(id(value))
+    try:
+        if isinstance(value, dict):
+            return {str(k): _json_like(v, budget, open_) for k, v in value.items()}
+        return [_json_like(item, budget, open_) for item in value]
+    finally:
+        open_.discard(id(value))
 
 
 def dump_document(document: Mapping[str, Any]) -> str:

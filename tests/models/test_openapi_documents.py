@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,28 @@ def test_broken_json_keeps_its_own_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(DocumentError) as caught:
         load_document("bad.json", root=tmp_path)
     assert "line 2 column 12" in str(caught.value)
+
+
+def test_a_yaml_alias_bomb_is_refused_in_one_line_without_expanding(tmp_path: Path) -> None:
+    """Nested aliases ("billion laughs"): nine lines that would copy 10**9 values."""
+    lines = ["openapi: 3.0.3", 'a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n")
+    started = time.monotonic()
+    with pytest.raises(DocumentError) as caught:
+        load_document("bomb.yaml", root=tmp_path)
+    assert time.monotonic() - started < 2
+    assert "aliases expand to more values" in str(caught.value)
+
+
+def test_a_yaml_alias_inside_its_own_anchor_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "loop.yaml").write_text("openapi: 3.0.3\npaths: &p\n  /a: *p\n")
+    with pytest.raises(DocumentError) as caught:
+        load_document("loop.yaml", root=tmp_path)
+    assert "refers to its own anchor" in str(caught.value)
+
+
+def test_yaml_aliases_a_document_may_use_are_copied(tmp_path: Path) -> None:
+    text = "openapi: 3.0.3\nx-common: &c {type: string}\nx-use: [*c, *c]\n"
+    (tmp_path / "ok.yaml").write_text(text)
+    assert load_document("ok.yaml", root=tmp_path)["x-use"] == [{"type": "string"}] * 2
