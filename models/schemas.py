@@ -62,7 +62,12 @@ class SchemaModel:
             raise ContractError(self.name, [("(root)", "not JSON", "json")], where) from None
         if self._validator is None:
             self._validator = self._compile()
-        errors = sorted(self._validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+        try:
+            errors = sorted(self._validator.iter_errors(value), key=lambda e: list(e.absolute_path))
+        except RecursionError:  # {"$ref": "#/$defs/A"} inside A: jsonschema follows it forever
+            raise DocumentError(
+                f"{self.origin}: its $ref chain loops (or the answer nests too deep to check)"
+            ) from None
         if errors:
             problems = [(_path(e.absolute_path), reason(e), str(e.validator)) for e in errors]
             raise ContractError(self.name, problems, where)

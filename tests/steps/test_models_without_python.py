@@ -11,9 +11,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from models.openapi import DocumentError
+from models.schemas import json_schema_file
 from tests.conftest import ROOT
 from tests.steps.test_any_api import echo, write
 
@@ -184,3 +187,16 @@ def test_generated_models_older_than_their_document_are_one_warning_with_the_com
             ' regenerate it with make models ARGS="--api echo"'
         ]
     )
+
+
+def test_a_json_schema_whose_ref_loops_is_one_error_naming_the_schema(tmp_path: Path) -> None:
+    """``A`` is ``{"$ref": "#/$defs/A"}``: jsonschema would follow it until RecursionError."""
+    loops = {"$defs": {"A": {"$ref": "#/$defs/A"}, "B": {"$ref": "#/$defs/C"}}}
+    loops["$defs"]["C"] = {"$ref": "#/$defs/B"}
+    path = tmp_path / "loop.json"
+    path.write_text(json.dumps(loops))
+    models = json_schema_file(path, "loop.json")
+    for name in ("A", "B"):
+        with pytest.raises(DocumentError) as caught:
+            models[name].check('{"x": 1}')
+        assert str(caught.value).startswith(f"loop.json#/$defs/{name}: its $ref chain loops")
