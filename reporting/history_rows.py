@@ -36,7 +36,9 @@ def _exchanges(record: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     yield from record.get("after", [])
 
 
-def failure_line(record: Mapping[str, Any]) -> str | None:
+def failure_line(record: Mapping[str, Any], redactor: Redactor | None = None) -> str | None:
+    """The first line of what failed, masked whole before it is cut (a secret learned late is
+    known by its whole forms only: a head left by the cut would stay)."""
     if record["status"] == "passed":
         return None
     text = next((s["error"] for s in record.get("steps", []) if s.get("error")), None)
@@ -44,15 +46,16 @@ def failure_line(record: Mapping[str, Any]) -> str | None:
     if not text:
         return None
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    if redactor is not None:  # values learned after the record arrived are masked here too
+        line = redactor.redact(line, shapes=False)
     return line[:FAILURE_LIMIT] or None
 
 
 def scenario_result(record: Mapping[str, Any], redactor: Redactor | None) -> ScenarioResult:
     exchanges = list(_exchanges(record))
-    failure = failure_line(record)
+    failure = failure_line(record, redactor)
     example = example_label(record.get("example"))
-    if redactor is not None:  # values learned after the record arrived are masked here too
-        failure = None if failure is None else redactor.redact(failure, shapes=False)
+    if redactor is not None:
         example = redactor.redact(example, shapes=False) if example else example
     status = record["status"] if record["status"] in STATUSES else "failed"
     return ScenarioResult(

@@ -248,3 +248,28 @@ def test_the_backfill_names_tests_as_pytest_bdd_does() -> None:
 
     for name in ("Fails in the second run only", "2 items: a €5 total!", "Ünïcode and 'quotes'"):
         assert history_import.python_name(name) == f"test_{make_python_name(name)}"
+
+
+def test_a_late_secret_cut_by_the_failure_limit_leaves_no_head_in_the_history() -> None:
+    """A value the run learned after the scenario (a credential of a later scenario, retired
+    when it ended: only its whole forms are kept) straddles the 300th character of the
+    failure's line: the line is masked before it is cut, not after."""
+    from client.redaction import Redactor
+    from reporting.history_rows import FAILURE_LIMIT, scenario_result
+
+    late = "Zq8Xw7Cv6Bn5Mm4Lk3Jh2Gf1Ds0Aa9Pp8Oo7Ii6Uu5"
+    error = "AssertionError: " + "x" * (FAILURE_LIMIT - 16 - 20) + late + " was not expected"
+    record = {
+        "id": "t::s",
+        "feature": {"uri": "features/a.feature"},
+        "name": "S",
+        "status": "failed",
+        "steps": [{"error": error, "exchanges": []}],
+    }
+    redactor = Redactor()
+    redactor.add(late, "a token the API issued", scoped=True)
+    redactor.retire_scoped()
+    failure = scenario_result(record, redactor).failure
+    assert failure is not None
+    assert late[:12] not in failure
+    assert failure.startswith("AssertionError: xxx")
