@@ -11,6 +11,8 @@ with its fragments, before anything of that scenario is shown.
 
 from __future__ import annotations
 
+CUT = "…"  # what a value cut short ends with in a report
+
 
 class RetiredForms:
     """Whole forms of retired secrets, by their first ``width`` characters."""
@@ -52,4 +54,15 @@ class RetiredForms:
             return None
         candidates = (kept,) if isinstance(kept, str) else kept
         ends = [start + len(f) for f in candidates if text.startswith(f, start)]
-        return max(ends) if ends else None
+        if ends:
+            return max(ends)
+        # a form cut short where the text (or a value in it) was cut: its head is masked too
+        longest = max(len(f) for f in candidates)
+        cut = text[start : start + longest + 1].split(CUT, 1)[0]  # bounded: linear in the text
+        if (
+            len(cut) < longest
+            and start + len(cut) < len(text)
+            and not text.startswith(CUT, start + len(cut))
+        ):
+            return None  # neither the end of the text nor a cut: another text that starts alike
+        return start + len(cut) if any(f.startswith(cut) for f in candidates) else None

@@ -361,3 +361,17 @@ def test_a_run_that_signs_in_per_scenario_keeps_no_fragments_of_past_tokens() ->
     shown = " ".join(tokens)
     assert redactor.redact(shown, shapes=False) == " ".join(["***"] * 300)
     assert redactor.redact("a-setting-password-0123"[:14], shapes=False) == "***"
+
+
+@pytest.mark.parametrize("after", ["…", '…", "next": 1}', ""])
+def test_a_retired_secret_cut_short_by_a_report_leaves_no_head(after: str) -> None:
+    """A value learned in a later scenario is kept by its whole forms once that scenario ends;
+    an earlier report's value cut at its limit (``"V…``) still has the head masked."""
+    redactor = Redactor()
+    late = "Zq8Xw7Cv6Bn5Mm4Lk3Jh2Gf1Ds0Aa9Pp8Oo7Ii6Uu5"
+    redactor.add(late, "a token the API issued", scoped=True)
+    redactor.retire_scoped()
+    text = '{"ref": "' + late[:30] + after
+    shown = redactor.redact(text, shapes=False)
+    assert late[:12] not in shown
+    assert shown == '{"ref": "' + MASK + after
