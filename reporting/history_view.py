@@ -12,6 +12,7 @@ script from compact data (a letter per run), the trends are SVG drawn here. No p
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -295,7 +296,12 @@ def append_and_view(
     runs, this one included. HistoryError when the file cannot be used."""
     with HistoryStore.open(path) as store:
         store.append(run, results, keep=keep)
-        return view_section(store, run.profile)
+        try:
+            return view_section(store, run.profile)
+        except (sqlite3.Error, ValueError, LookupError, TypeError) as err:
+            # a damaged page or a value no api-bdd wrote, found while reading the past runs
+            reason = " ".join(str(err).split()) or type(err).__name__
+            raise HistoryError(f"{path}: cannot read the past runs ({reason})") from None
 
 
 def view_section(store: HistoryStore, profile: str) -> ReportSection:

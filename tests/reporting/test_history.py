@@ -273,3 +273,23 @@ def test_a_late_secret_cut_by_the_failure_limit_leaves_no_head_in_the_history() 
     assert failure is not None
     assert late[:12] not in failure
     assert failure.startswith("AssertionError: xxx")
+
+
+def test_a_history_damaged_inside_is_one_line_and_the_run_goes_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file opens and takes the run, but a past run's row cannot be read back (a damaged
+    page, a value no api-bdd wrote): one line, not an internal error."""
+    history_project(pytester)
+    assert run_number(pytester, monkeypatch, 1).ret == pytest.ExitCode.OK
+    path = pytester.path / HISTORY
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE results SET status = 99")
+    result = run_number(pytester, monkeypatch, 2, "--living-docs-markdown", "summary.md")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the run's own status, unchanged
+    lines = [ln for ln in result.outlines if "run history" in ln]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"api-bdd: no run history: {path}: cannot read the past runs (")
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert (pytester.path / "reports" / "living-docs.html").exists()
+    assert (pytester.path / "summary.md").exists()
