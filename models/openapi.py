@@ -38,6 +38,8 @@ from openapi_core.validation.schemas import (
     oas31_schema_validators_factory,
 )
 
+from client._shapes import redact_shapes
+
 
 class DocumentError(ValueError):
     """An OpenAPI document could not be read, or is not one."""
@@ -100,7 +102,8 @@ def _spec_problem(error: Any) -> str:
     alternatives a ``oneOf`` tried (the one that came closest), on one short line."""
     while error.context:
         error = max(error.context, key=lambda e: (len(e.absolute_path), "'$ref'" not in e.message))
-    message = " ".join(str(error.message).split())
+    # the validator quotes the offending value: a credential in the document is masked by shape
+    message = redact_shapes(" ".join(str(error.message).split()))
     if len(message) > _MESSAGE_LIMIT:
         message = message[: _MESSAGE_LIMIT - 1] + "…"
     pointer = _pointer(error)

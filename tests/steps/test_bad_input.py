@@ -279,3 +279,15 @@ def test_an_examples_table_under_a_description_still_stops_the_run() -> None:
         "      | user | password |\n      | bob  | hunter2  |\n"
     )
     assert find_secrets(text) == [Finding(7, "a value in the 'password' column of a table", True)]
+
+
+def test_an_invalid_openapi_document_quotes_no_credential_it_holds() -> None:
+    """The validator quotes the offending value: a token written where it does not belong is
+    masked by its shape in the start-up error line."""
+    token = "sk_live_51HabcdefghijklmnopQRSTUV0123"
+    with pytest.raises(DocumentError) as raised:
+        check_document({**VALID, "security": f"Bearer {token}"}, "api.json")
+    message = str(raised.value)
+    assert message.startswith("api.json is not valid OpenAPI: at /security: ")
+    assert "is not of type 'array'" in message
+    assert token[:12] not in message
