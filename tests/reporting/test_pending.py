@@ -83,3 +83,19 @@ def test_a_wip_tag_that_is_not_one_name_is_one_usage_line(project: pytest.Pytest
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*api-bdd: --wip-tag 'two words': give one tag name, like wip"])
     assert "Traceback" not in result.stderr.str()
+
+
+def test_a_pending_scenario_is_not_a_failure_in_the_run_history(
+    project: pytest.Pytester,
+) -> None:
+    """The run passed (pending work does not count against it): its history says so too, so
+    the pass rate, "newly failing" and the flaky list are not about work not yet done."""
+    from reporting.history import HistoryStore
+
+    feature(project, WIP.replace("  @later\n", "  @wip\n"))
+    assert project.runpytest_subprocess().ret == pytest.ExitCode.OK
+    with HistoryStore.open(project.path / "reports" / "history.sqlite") as store:
+        [run] = store.runs(None, 9)
+    assert run.counts["failed"] == 0
+    assert run.counts["passed"] == 1
+    assert run.counts["skipped"] == 2
