@@ -105,6 +105,7 @@ class HistoryPlugin:
         self.profile = "default"
         self.records: dict[str, Mapping[str, Any]] = {}
         self.done = False
+        self.interrupted = False
         self.section: ReportSection | None = None
         self.lines: list[str] = []
         self.document: dict[str, Any] | None = None  # the profile's OpenAPI document, if any
@@ -140,12 +141,25 @@ class HistoryPlugin:
             return
         self.done = True
         results = scenario_results(self.records.values(), self.redactor)
+        # an interrupted run is partial: its scenarios that never ran would read as removed
+        # (and as new in the next run), so it is not kept; the view shows the runs before it
+        append = not self.interrupted
         try:
-            self.section = append_and_view(self.path, self.run_facts(results), results, self.keep)
+            self.section = append_and_view(
+                self.path, self.run_facts(results), results, self.keep, append=append
+            )
         except HistoryError as err:
             self.lines.append(f"api-bdd: no run history: {err}")
             return
-        self.lines.append(f"api-bdd: history: this run appended to {self.path}")
+        if append:
+            self.lines.append(f"api-bdd: history: this run appended to {self.path}")
+        else:
+            self.lines.append(
+                f"api-bdd: history: this run was interrupted: not appended to {self.path}"
+            )
+
+    def pytest_keyboard_interrupt(self) -> None:  # Ctrl-C, SIGTERM, pytest.exit
+        self.interrupted = True
 
     def run_facts(self, results: list[ScenarioResult]) -> RunFacts:
         commit, branch = git_facts(self.config.rootpath)

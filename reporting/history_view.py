@@ -290,12 +290,14 @@ def _cell(text: str) -> str:
 
 
 def append_and_view(
-    path: Path, run: RunFacts, results: Sequence[ScenarioResult], keep: int
+    path: Path, run: RunFacts, results: Sequence[ScenarioResult], keep: int, *, append: bool = True
 ) -> ReportSection:
     """Append the run to the history at ``path``, then render the view of its profile's last
-    runs, this one included. HistoryError when the file cannot be used."""
+    runs, this one included (``append=False``: the past runs only). HistoryError when the file
+    cannot be used."""
     with HistoryStore.open(path) as store:
-        store.append(run, results, keep=keep)
+        if append:
+            store.append(run, results, keep=keep)
         try:
             return view_section(store, run.profile)
         except (sqlite3.Error, ValueError, LookupError, TypeError) as err:

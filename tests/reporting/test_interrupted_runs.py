@@ -184,3 +184,22 @@ def test_sigterm_to_the_xdist_controller_reaches_the_worker_that_runs_the_scenar
     result = _terminated_run(pytester.path, received, "-n", "1")
     assert result.returncode == pytest.ExitCode.INTERRUPTED, result.stdout + result.stderr
     _check_every_report(pytester.path, stub, cucumber_json=False)
+
+
+def test_an_interrupted_run_is_not_appended_to_the_run_history(
+    pytester: pytest.Pytester, api: tuple[Stub, threading.Event]
+) -> None:
+    """A run stopped half-way is partial: kept in the history, its scenarios that never ran
+    ('Never reached') would read as removed since the last run, and as new in the next one."""
+    from reporting.history import HistoryStore
+
+    stub, received = api
+    _project(pytester.path, stub.url)
+    result = _terminated_run(pytester.path, received)
+    assert result.returncode == pytest.ExitCode.INTERRUPTED, result.stdout + result.stderr
+    history = pytester.path / "reports" / "history.sqlite"
+    assert f"api-bdd: history: this run was interrupted: not appended to {history}" in (
+        result.stdout
+    )
+    with HistoryStore.open(history) as store:
+        assert store.runs(None, 9) == []
