@@ -18,6 +18,8 @@ XML is one line on stderr and the exit status is 2; the others are still importe
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -27,6 +29,7 @@ from typing import Any
 
 from junitparser import Error, Failure, JUnitXml, JUnitXmlError, Skipped, TestSuite
 
+from client.profiles import load_profiles
 from client.redaction import Redactor
 from reporting.history import HistoryError, HistoryStore, RunFacts, ScenarioResult
 
@@ -113,29 +116,47 @@ def _case_result(case: Any, redactor: Redactor, index: ScenarioIndex) -> Scenari
             status = "failed"
             text = outcome.message or outcome.text or type(outcome).__name__.lower()
             first = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
-            failure = redactor.redact(first[:300]) or None
+            failure = redactor.redact(first)[:300] or None  # masked whole, then cut
             break
         if isinstance(outcome, Skipped):
             status = "skipped"
     return ScenarioResult(
         uri=uri,
         name=name,
-        example=example,
+        example=redactor.redact(example, shapes=False),  # a secret setting in an Examples row
         status=status,
         duration=float(case.time or 0.0),
         failure=failure,
     )
 
 
+SECRET_SETTINGS = ("API_PASSWORD", "API_KEY", "API_TOKEN", "API_CLIENT_SECRET")
+
+
+def secret_settings(profile: str, root: Path) -> list[tuple[str, str | None]]:
+    """(name, value) of the secret settings in the environment: the usual names and those the
+    profile reads (when the project's profiles can be read), as a run knows them."""
+    names = set(SECRET_SETTINGS)
+    with contextlib.suppress(ValueError):  # no such profile, or unreadable: the usual names
+        names.update(load_profiles(root).get(profile).secret_variables())
+    return [(name, os.environ.get(name)) for name in sorted(names)]
+
+
 def read_run(
-    path: Path, profile: str, index: ScenarioIndex | None = None
+    path: Path,
+    profile: str,
+    index: ScenarioIndex | None = None,
+    secrets: Iterable[tuple[str, str | None]] = (),
 ) -> tuple[RunFacts, list[ScenarioResult]]:
-    """One JUnit file as a run; ValueError (one line) when it is not JUnit XML."""
+    """One JUnit file as a run; ValueError (one line) when it is not JUnit XML. ``secrets``:
+    (name, value) of values to mask, as the run's redactor would."""
     try:
         suites = _suites(JUnitXml.fromfile(str(path)))
     except (JUnitXmlError, SyntaxError, ValueError, OSError) as err:
         raise ValueError(f"{path}: not a JUnit XML file ({' '.join(str(err).split())})") from None
     redactor = Redactor()
+    for name, value in secrets:
+        redactor.add(value, name)
     results = {}
     for suite in suites:
         for case in suite:
@@ -173,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     index = scenario_index(args.features, Path.cwd()) if args.features.is_dir() else {}
     runs, status = [], 0
+    secrets = secret_settings(args.profile, Path.cwd())
     for path in args.files:
         try:
-            runs.append(read_run(path, args.profile, index))
+            runs.append(read_run(path, args.profile, index, secrets))
         except ValueError as err:
             print(f"api-bdd: {err}", file=sys.stderr)
             status = 2

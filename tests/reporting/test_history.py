@@ -293,3 +293,26 @@ def test_a_history_damaged_inside_is_one_line_and_the_run_goes_on(
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert (pytester.path / "reports" / "living-docs.html").exists()
     assert (pytester.path / "summary.md").exists()
+
+
+def test_the_backfill_masks_the_secret_settings_of_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old suite ran with the same credentials: its JUnit failure messages and test names
+    may hold them. The import masks the environment's secret settings, as a run does."""
+    password = "Pw9-correct-horse-battery"
+    monkeypatch.setenv("API_PASSWORD", password)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junit-old.xml").write_text(
+        '<?xml version="1.0"?><testsuite name="s" tests="1" timestamp="2026-01-01T00:00:00">'
+        f'<testcase classname="tests.test_login" name="test_login[alice-{password}]">'
+        f'<failure message="login refused for alice with {password}">x</failure>'
+        "</testcase></testsuite>"
+    )
+    assert history_import.main(["import", "junit-old.xml", "--history", "h.sqlite"]) == 0
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        rows = db.execute("SELECT name, example FROM scenarios").fetchall()
+        failures = db.execute("SELECT failure FROM results").fetchall()
+    assert password not in repr(rows)
+    assert password not in repr(failures)
+    assert failures == [("login refused for alice with ***",)]
