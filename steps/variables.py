@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from client.redaction import is_sensitive_name
+
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\(([^()]*)\))?\}")
 GENERATORS = ("uuid", "unique", "now", "env", "secret")
 _REGEX_MARKERS = ('"#regex ', '"##regex ')  # a reference in one is escaped: matched as written
@@ -98,8 +100,11 @@ class Variables:
             value = os.environ.get(argument.strip())
             if value is None:
                 raise VariableError(f"${{env({argument})}}: environment variable is not set")
-            if argument.strip() in self.secret_names:
-                self.on_secret(value, argument.strip())
+            variable = argument.strip()
+            # a credential's name (DB_PASSWORD, SERVICE_TOKEN) is a secret even when the
+            # author wrote env() where secret() was meant: never shown beside the step
+            if variable in self.secret_names or is_sensitive_name(variable):
+                self.on_secret(value, variable)
             return value
         if name == "secret":
             value = self.credentials.get(argument.strip())

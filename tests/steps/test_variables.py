@@ -72,3 +72,17 @@ def test_a_variable_in_a_regex_marker_is_matched_as_written() -> None:
     variables = Variables({"version": "7.1"})
     body = variables.expand_json(r'{"tag": "#regex v${version}-\\d+", "plain": "v${version}"}')
     assert body == {"tag": r"#regex v7\.1-\d+", "plain": "v7.1"}
+
+
+def test_an_environment_variable_named_like_a_credential_is_registered_as_a_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``${env(DB_PASSWORD)}`` where ``${secret(...)}`` was meant: masked all the same, so its
+    value is never shown beside the step; an ordinary name stays an ordinary value."""
+    monkeypatch.setenv("DB_PASSWORD", "db-pw-0123456789")
+    monkeypatch.setenv("SHOP_REGION", "eu-west-1-region")
+    seen: list[str] = []
+    variables = Variables(on_secret=lambda value, name: seen.append(name))
+    assert variables.expand("/x/${env(DB_PASSWORD)}") == "/x/db-pw-0123456789"
+    assert variables.expand("/x/${env(SHOP_REGION)}") == "/x/eu-west-1-region"
+    assert seen == ["DB_PASSWORD"]
