@@ -49,7 +49,7 @@ class AttemptFailed(Exception):
 
 
 class _GaveUp:
-    """tenacity's stop fired; ``why`` says which condition did."""
+    """tenacity's stop fired (its ``retry_error_callback``); the state holds the last attempt."""
 
     def __init__(self, state: tenacity.RetryCallState) -> None:
         self.state = state

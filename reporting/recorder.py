@@ -22,6 +22,7 @@ import pytest
 
 from client import Exchange
 from reporting.bdd import scenario_of, template_of
+from reporting.diagnostics import one_line
 from reporting.pending import is_pending
 from reporting.records import Mask, exchange_record, scenario_record
 
@@ -46,14 +47,6 @@ def _step_record(item: pytest.Item, step: Any) -> dict[str, Any] | None:
         if entry["line"] == step.line_number and entry["text"] == step.name:
             return entry  # type: ignore[no-any-return]
     return None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    lines = text.splitlines()
-    if len(lines) > 1 and lines[1].startswith("assert "):
-        text = lines[0]
-    return f"{type(error).__name__}: {text}"
 
 
 def under_base(url: str, base: str) -> bool:
@@ -165,12 +158,12 @@ class ScenarioRecorder:
     def pytest_bdd_step_error(
         self, request: pytest.FixtureRequest, step: Any, exception: BaseException
     ) -> None:
-        self._finish(request, step, "failed", _first_line(exception))
+        self._finish(request, step, "failed", one_line(exception))
 
     def pytest_bdd_step_func_lookup_error(
         self, request: pytest.FixtureRequest, step: Any, exception: BaseException
     ) -> None:
-        self._finish(request, step, "undefined", _first_line(exception))
+        self._finish(request, step, "undefined", one_line(exception))
 
     def interrupt(self, item: pytest.Item, message: str) -> None:
         """The run was interrupted in this test: the running step fails saying so, and what
