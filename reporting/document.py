@@ -59,25 +59,10 @@ def _feature(uri: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def build_document(
+def _features_and_summary(
     records: list[dict[str, Any]],
-    catalog: list[dict[str, Any]],
-    *,
-    generated_at: str,
-    base_url: str,
-    duration: float,
-    notices: list[str] | None = None,
-    run: Mapping[str, Any] | None = None,
-    operations: Mapping[str, list[str]] | None = None,
-    catalog_source: bool = False,
-) -> dict[str, Any]:
-    """``notices`` say at the top of every output what it lacks (an interrupted run, a merge
-    without some shards); ``run``: what the header says about the run (see
-    ``pytest_api_bdd_run_description``; None: nothing known beyond ``base_url``);
-    ``operations``: per scenario id, the OpenAPI operations it exercised (None: the profile
-    names no document); ``catalog_source``: keep each catalog entry's Python function and file
-    on the page (``--catalog-source``; authors reading the catalog do not need them; the
-    Cucumber Messages always carry them)."""
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The features (by URI, scenarios by line and example row) and the run's counts."""
     by_feature: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
         by_feature[record["feature"]["uri"]].append(record)
@@ -101,6 +86,39 @@ def build_document(
         feature_counts[feature["status"]] += 1
         features.append(feature)
     total = sum(scenario_counts.values())
+    summary = {
+        "features": {s: feature_counts[s] for s in STATUSES},
+        "scenarios": {s: scenario_counts[s] for s in STATUSES},
+        "steps": {s: step_counts[s] for s in STATUSES},
+        "retried_requests": retried,
+        "waited": waited,
+        "total_scenarios": total,
+        "total_label": plural(total, "scenario"),
+        "features_label": plural(len(features), "feature"),
+    }
+    return features, summary
+
+
+def build_document(
+    records: list[dict[str, Any]],
+    catalog: list[dict[str, Any]],
+    *,
+    generated_at: str,
+    base_url: str,
+    duration: float,
+    notices: list[str] | None = None,
+    run: Mapping[str, Any] | None = None,
+    operations: Mapping[str, list[str]] | None = None,
+    catalog_source: bool = False,
+) -> dict[str, Any]:
+    """``notices`` say at the top of every output what it lacks (an interrupted run, a merge
+    without some shards); ``run``: what the header says about the run (see
+    ``pytest_api_bdd_run_description``; None: nothing known beyond ``base_url``);
+    ``operations``: per scenario id, the OpenAPI operations it exercised (None: the profile
+    names no document); ``catalog_source``: keep each catalog entry's Python function and file
+    on the page (``--catalog-source``; authors reading the catalog do not need them; the
+    Cucumber Messages always carry them)."""
+    features, summary = _features_and_summary(records)
     folders = list((run or {}).get("features") or [])
     return {
         "generated_at": generated_at,
@@ -108,16 +126,7 @@ def build_document(
         "duration": duration,
         "notices": list(notices or []),
         "run": dict(run or {}),
-        "summary": {
-            "features": {s: feature_counts[s] for s in STATUSES},
-            "scenarios": {s: scenario_counts[s] for s in STATUSES},
-            "steps": {s: step_counts[s] for s in STATUSES},
-            "retried_requests": retried,
-            "waited": waited,
-            "total_scenarios": total,
-            "total_label": plural(total, "scenario"),
-            "features_label": plural(len(features), "feature"),
-        },
+        "summary": summary,
         "capabilities": capabilities(features, folders, operations),
         "features": features,
         "tags": sorted({t for f in features for t in f["tags_all"]}),
