@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from reporting.record_types import ScenarioRecord, scenario_exchanges
 from reporting.spec import capabilities, common_background, plural
 
 STATUSES = ("passed", "failed", "pending", "undefined", "ambiguous", "skipped")
@@ -26,7 +27,7 @@ def _worst(statuses: list[str]) -> str:
     return "skipped"
 
 
-def _groups(scenarios: list[dict[str, Any]], feature_background: set[int]) -> list[dict[str, Any]]:
+def _groups(scenarios: list[ScenarioRecord], feature_background: set[int]) -> list[dict[str, Any]]:
     """The scenarios by Rule, each Rule with the Background steps of its own."""
     rules: list[dict[str, Any]] = []
     for scenario in scenarios:
@@ -43,7 +44,7 @@ def _groups(scenarios: list[dict[str, Any]], feature_background: set[int]) -> li
     return rules
 
 
-def _feature(uri: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
+def _feature(uri: str, scenarios: list[ScenarioRecord]) -> dict[str, Any]:
     background = common_background(scenarios)
     counts = Counter(s["status"] for s in scenarios)
     return {
@@ -60,10 +61,10 @@ def _feature(uri: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _features_and_summary(
-    records: list[dict[str, Any]],
+    records: list[ScenarioRecord],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The features (by URI, scenarios by line and example row) and the run's counts."""
-    by_feature: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_feature: dict[str, list[ScenarioRecord]] = defaultdict(list)
     for record in records:
         by_feature[record["feature"]["uri"]].append(record)
     features = []
@@ -79,7 +80,7 @@ def _features_and_summary(
         for scenario in scenarios:
             scenario_counts[scenario["status"]] += 1
             step_counts.update(s["status"] for s in scenario["steps"])
-            for exchange in _exchanges(scenario):
+            for exchange in scenario_exchanges(scenario):
                 retried += 1 if exchange["retried"] else 0
                 waited += exchange["waited"]
         feature = _feature(uri, scenarios)
@@ -100,7 +101,7 @@ def _features_and_summary(
 
 
 def build_document(
-    records: list[dict[str, Any]],
+    records: list[ScenarioRecord],
     catalog: list[dict[str, Any]],
     *,
     generated_at: str,
@@ -134,8 +135,3 @@ def build_document(
         "catalog_source": catalog_source,
         "unused_steps": sum(1 for entry in catalog if entry["uses"] == 0),
     }
-
-
-def _exchanges(scenario: dict[str, Any]) -> list[dict[str, Any]]:
-    exchanges: list[dict[str, Any]] = [e for step in scenario["steps"] for e in step["exchanges"]]
-    return exchanges + list(scenario["after"])

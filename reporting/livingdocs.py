@@ -40,6 +40,7 @@ from reporting.document import build_document
 from reporting.history_rows import git_facts
 from reporting.hookspecs import ReportSection
 from reporting.paths import why_unwritable
+from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
@@ -97,7 +98,7 @@ class LivingDocs:
     def __init__(self, config: pytest.Config, redactor: Redactor) -> None:
         self.config = config
         self.redactor = redactor
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, ScenarioRecord] = {}
         self.pending: set[str] = set()  # skeletons from workers whose teardown is still to come
         self.interrupted: str | None = None  # why the run stopped early (Ctrl-C, SIGTERM)
         self.known_at_first_record: int | None = None
@@ -226,7 +227,7 @@ class LivingDocs:
             " after it did not run."
         ]
 
-    def late_redacted(self) -> list[dict[str, Any]]:
+    def late_redacted(self) -> list[ScenarioRecord]:
         """The records, redacted once more when values were learned after they arrived (none
         under xdist; a serial run that signs in per scenario learns a token each time). The
         run's own redactor makes that pass: a second one of the late values alone would hold
@@ -241,7 +242,7 @@ class LivingDocs:
         with everything the run learned: a value the API set may stand in a feature's step."""
         return [self.redactor.redact_value(entry, shapes=False) for entry in self.catalog]
 
-    def document(self, records: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
+    def document(self, records: list[ScenarioRecord], notices: list[str]) -> dict[str, Any]:
         return build_document(
             records,
             self.redacted_catalog(),
@@ -304,7 +305,7 @@ class LivingDocs:
 
         return render_messages(document, read_sources(document, self.config.rootpath), self.started)
 
-    def _data(self, records: list[dict[str, Any]]) -> str:
+    def _data(self, records: list[ScenarioRecord]) -> str:
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
         from reporting import history_plugin, merge  # the writers' libraries load when needed
         from reporting.messages import read_sources

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reporting.hookspecs import ReportSection
+from reporting.record_types import ScenarioRecord
 from reporting.spec import plural
 
 _ICON = {
@@ -21,7 +22,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _all_scenarios(document: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _all_scenarios(document: dict[str, Any]) -> list[tuple[dict[str, Any], ScenarioRecord]]:
     return [
         (feature, scenario)
         for feature in document["features"]
@@ -61,7 +62,7 @@ def _feature_table(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _not_passing(feature: dict[str, Any], scenario: dict[str, Any]) -> str:
+def _not_passing(feature: dict[str, Any], scenario: ScenarioRecord) -> str:
     """One line: the scenario, where it stopped (its first step that did not pass), and why."""
     step = next(
         (s for s in scenario["steps"] if s["status"] in ("failed", "undefined", "ambiguous")),
@@ -79,7 +80,7 @@ def _not_passing(feature: dict[str, Any], scenario: dict[str, Any]) -> str:
     return f"- {icon} {name} — {where} {what}: {_cell(str(error))}"
 
 
-def _passed_after_retries(scenario: dict[str, Any]) -> bool:
+def _passed_after_retries(scenario: ScenarioRecord) -> bool:
     return scenario["status"] == "passed" and any(
         e.get("recovered", e["retried"]) for s in scenario["steps"] for e in s["exchanges"]
     )

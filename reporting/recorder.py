@@ -24,10 +24,11 @@ from client import Exchange
 from reporting.bdd import scenario_of, template_of
 from reporting.diagnostics import one_line
 from reporting.pending import is_pending
+from reporting.record_types import ScenarioRecord, StepRecord
 from reporting.records import Mask, exchange_record, scenario_record
 
-RECORD = pytest.StashKey[dict[str, Any]]()
-CURRENT_STEP = pytest.StashKey[dict[str, Any] | None]()
+RECORD = pytest.StashKey[ScenarioRecord]()
+CURRENT_STEP = pytest.StashKey[StepRecord | None]()
 STEP_STARTED = pytest.StashKey[float]()
 STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # from the steps' pre-flight
 AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
@@ -39,13 +40,13 @@ REPORT_ATTRIBUTE = "api_bdd_scenario"
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 
-def _step_record(item: pytest.Item, step: Any) -> dict[str, Any] | None:
+def _step_record(item: pytest.Item, step: Any) -> StepRecord | None:
     record = item.stash.get(RECORD, None)
     if record is None:
         return None
     for entry in record["steps"]:
         if entry["line"] == step.line_number and entry["text"] == step.name:
-            return entry  # type: ignore[no-any-return]
+            return entry
     return None
 
 
@@ -256,7 +257,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
 
 
-def _mark_expected(record: dict[str, Any], status: Any) -> None:
+def _mark_expected(record: ScenarioRecord, status: Any) -> None:
     """The latest exchange with ``status`` was the answer a step asked for."""
     for step in reversed(record["steps"]):
         for exchange in reversed(step["exchanges"]):
