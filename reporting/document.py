@@ -17,6 +17,9 @@ from typing import Any
 from reporting.record_types import ScenarioRecord, scenario_exchanges
 from reporting.spec import capabilities, common_background, plural
 
+# The shape of the page data (its scenarios are reporting.record_types's records): a change that
+# renames or drops a key bumps it, so a reader of an older page knows it is one.
+PAGE_FORMAT = "api-bdd-page-data/1"
 STATUSES = ("passed", "failed", "pending", "undefined", "ambiguous", "skipped")
 
 
@@ -122,6 +125,7 @@ def build_document(
     features, summary = _features_and_summary(records)
     folders = list((run or {}).get("features") or [])
     return {
+        "format": PAGE_FORMAT,
         "generated_at": generated_at,
         "base_url": base_url,
         "duration": duration,
