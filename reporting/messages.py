@@ -18,12 +18,23 @@ import platform
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from cucumber_messages import Envelope, message_converter
 from gherkin.stream.gherkin_events import GherkinEvents
 
+from reporting.record_types import ExchangeRecord, ScenarioRecord, StepRecord
+
 GHERKIN_MEDIA_TYPE = "text/x.cucumber.gherkin+plain"
+
+
+class _Shown(TypedDict):
+    """What a test step's result is made from: a step's record, or the clean-up as a step."""
+
+    status: str
+    error: str | None
+    duration: float
+    exchanges: list[ExchangeRecord]
 
 
 class _Clock:
@@ -76,9 +87,9 @@ def _meta() -> dict[str, Any]:
     }
 
 
-def _records_by_line(document: dict[str, Any]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+def _records_by_line(document: dict[str, Any]) -> dict[tuple[str, int], list[ScenarioRecord]]:
     """The scenario records by (feature URI, scenario line): an outline's rows share a key."""
-    records: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    records: dict[tuple[str, int], list[ScenarioRecord]] = defaultdict(list)
     for feature in document["features"]:
         for group in feature["groups"]:
             for scenario in group["scenarios"]:
@@ -100,8 +111,8 @@ def _step_definition(entry: Mapping[str, Any], definition_id: str) -> dict[str, 
 
 
 def _record_of(
-    pickle: Mapping[str, Any], records: Mapping[tuple[str, int], list[dict[str, Any]]], ordinal: int
-) -> dict[str, Any] | None:
+    pickle: Mapping[str, Any], records: Mapping[tuple[str, int], list[ScenarioRecord]], ordinal: int
+) -> ScenarioRecord | None:
     """The record of a pickle: the ``ordinal``-th row of its scenario (None: not run)."""
     key = (pickle["uri"], pickle["_line"])
     for record in records.get(key, []):
@@ -110,7 +121,7 @@ def _record_of(
     return None
 
 
-def _step_result(data: Mapping[str, Any]) -> dict[str, Any]:
+def _step_result(data: _Shown) -> dict[str, Any]:
     result: dict[str, Any] = {
         "status": data["status"].upper(),
         "duration": _duration(data["duration"]),
@@ -120,11 +131,16 @@ def _step_result(data: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _shown_step(record: Mapping[str, Any], data: dict[str, Any], blamed: Any) -> dict[str, Any]:
+def _shown_step(record: ScenarioRecord, data: _Shown, blamed: StepRecord | None) -> _Shown:
     """A step's data as the stream shows it: blamed for the scenario's own error, pending in a
     @wip scenario (Cucumber's PENDING)."""
     if blamed is not None and data is blamed:
-        data = {**blamed, "status": "failed", "error": record["error"]}
+        data = {
+            "status": "failed",
+            "error": record["error"],
+            "duration": blamed["duration"],
+            "exchanges": blamed["exchanges"],
+        }
     if record["status"] == "pending" and data["status"] == "failed":
         data = {**data, "status": "pending"}
     return data
@@ -174,11 +190,11 @@ class _Stream:
     def test_case(
         self,
         pickle: Mapping[str, Any],
-        record: dict[str, Any],
+        record: ScenarioRecord,
         definitions: Mapping[str, str],
         hook_id: str | None,
         run_id: str,
-    ) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    ) -> tuple[str, ScenarioRecord, list[dict[str, Any]]]:
         steps = []
         for pickle_step, step in zip(pickle["steps"], record["steps"], strict=False):
             function = step["function"]
@@ -186,7 +202,9 @@ class _Stream:
                 {
                     "id": self.new_id(),
                     "pickleStepId": pickle_step["id"],
-                    "stepDefinitionIds": [definitions[function]] if function in definitions else [],
+                    "stepDefinitionIds": [definitions[function]]
+                    if function is not None and function in definitions
+                    else [],
                     "stepMatchArgumentsLists": [],
                     "_step": step,
                 }
@@ -206,7 +224,7 @@ class _Stream:
         )
         return case_id, record, steps
 
-    def run_case(self, case_id: str, record: dict[str, Any], steps: list[dict[str, Any]]) -> None:
+    def run_case(self, case_id: str, record: ScenarioRecord, steps: list[dict[str, Any]]) -> None:
         started_id = self.new_id()
         self.envelopes.append(
             {
@@ -232,7 +250,7 @@ class _Stream:
             }
         )
 
-    def run_step(self, started_id: str, step_id: str, data: Mapping[str, Any]) -> None:
+    def run_step(self, started_id: str, step_id: str, data: _Shown) -> None:
         where = {"testCaseStartedId": started_id, "testStepId": step_id}
         self.envelopes.append({"testStepStarted": {**where, "timestamp": self.clock.stamp()}})
         for exchange in data["exchanges"]:
@@ -302,7 +320,7 @@ def _notice(text: str, run_id: str) -> dict[str, Any]:
     }
 
 
-def _has_teardown(record: dict[str, Any]) -> bool:
+def _has_teardown(record: ScenarioRecord) -> bool:
     """Whether the scenario's clean-up made requests or failed: then it is an After hook step."""
     return bool(record["after"] or record.get("teardown_error"))
 
@@ -318,7 +336,7 @@ def _cleanup_hook(hook_id: str) -> dict[str, Any]:
     }
 
 
-def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
+def _teardown_step(record: ScenarioRecord) -> _Shown:
     """The clean-up as a step's data: its requests, failed when the teardown failed."""
     error = record.get("teardown_error")
     return {
@@ -329,7 +347,7 @@ def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _blamed_step(record: dict[str, Any]) -> dict[str, Any] | None:
+def _blamed_step(record: ScenarioRecord) -> StepRecord | None:
     """The step a scenario's own error is shown on: a scenario that failed outside its steps (a
     fixture, a crashed worker) has no failed step, and Cucumber's status comes from steps."""
     if record["status"] != "failed" or not record.get("error"):
@@ -350,7 +368,7 @@ def _scenario_lines(gherkin_document: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
-def _attachment(exchange: dict[str, Any], case_started: str, step_id: str) -> dict[str, Any]:
+def _attachment(exchange: ExchangeRecord, case_started: str, step_id: str) -> dict[str, Any]:
     answer = exchange["status"] or "no response"
     return {
         "body": json.dumps(exchange, ensure_ascii=False),
