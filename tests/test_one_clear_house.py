@@ -10,6 +10,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK = ("client", "models", "steps", "reporting", "demo_api")
 LONGEST = 60  # lines of one function, decorators aside
@@ -96,3 +98,19 @@ def test_no_framework_module_keeps_a_private_helper_nobody_uses() -> None:
         for where in _unused_private_globals(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert not unused, "private module names nothing reads:\n" + "\n".join(unused)
+
+
+def test_the_living_docs_and_the_history_read_the_same_git_facts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # One reader of git and CI's variables: on a pull request the page's header and the run
+    # history name the same branch (the PR's), not GitHub's "N/merge" ref for one of them.
+    from reporting.history_rows import git_facts
+    from reporting.livingdocs import git_state
+
+    monkeypatch.setenv("GITHUB_SHA", "0123456789abcdef0123")
+    monkeypatch.setenv("GITHUB_HEAD_REF", "billing-refunds")
+    monkeypatch.setenv("GITHUB_REF_NAME", "12/merge")
+    commit, branch = git_facts(tmp_path)
+    assert git_state(tmp_path) == {"commit": "0123456789ab", "branch": "billing-refunds"}
+    assert (commit, branch) == ("0123456789abcdef0123", "billing-refunds")
