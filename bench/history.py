@@ -22,14 +22,13 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from client.redaction import Redactor
 from reporting.history import HistoryStore, RunFacts, ScenarioResult
 from reporting.history_rows import git_facts, scenario_results, waited
 from reporting.history_view import view_section
 from reporting.html import write_html
-from reporting.livingdocs import redact_values
+from reporting.record_types import ScenarioRecord
 from tests.reporting.generated import generated_document, generated_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +57,7 @@ def fill(path: Path, base: list[ScenarioResult], runs: int) -> None:
             store.append(facts, _varied(base, run), keep=200)
 
 
-def append_like_the_plugin(path: Path, records: list[dict[str, Any]]) -> float:
+def append_like_the_plugin(path: Path, records: list[ScenarioRecord]) -> float:
     started = time.perf_counter()
     redactor = Redactor()
     results = scenario_results(records, redactor)
@@ -72,7 +71,7 @@ def append_like_the_plugin(path: Path, records: list[dict[str, Any]]) -> float:
     return time.perf_counter() - started
 
 
-def write_docs(path: Path | None, records: list[dict[str, Any]], out: Path) -> dict[str, float]:
+def write_docs(path: Path | None, records: list[ScenarioRecord], out: Path) -> dict[str, float]:
     """The living docs of the last run with its History view, as the plugin writes them (with
     ``path`` None: without history, for comparison); seconds by part."""
     redactor = Redactor()
@@ -83,7 +82,8 @@ def write_docs(path: Path | None, records: list[dict[str, Any]], out: Path) -> d
         with HistoryStore.open(path) as store:
             sections.append(view_section(store, "bench"))
     viewed = time.perf_counter()
-    sections = [redact_values(redactor, s) for s in sections]  # as LivingDocs passes each one
+    # as LivingDocs passes each one
+    sections = [redactor.redact_value(s, shapes=False) for s in sections]
     redacted = time.perf_counter()
     document = generated_document(len(records), records)
     with out.open("w", encoding="utf-8") as file:

@@ -74,14 +74,14 @@ class Outcome:
         return self.kind not in NOT_SENT
 
     @property
-    def lost(self) -> bool:
+    def answer_lost(self) -> bool:
         """The request was sent and its answer lost: it may have been applied."""
         return self.kind in SENT_THEN_LOST
 
     @property
-    def unknown(self) -> bool:
+    def outcome_unknown(self) -> bool:
         """Sent, and nothing says whether it was applied: lost, or a gateway's 502/504."""
-        return self.lost or (self.kind == "status" and self.status in GATEWAY_LOST)
+        return self.answer_lost or (self.kind == "status" and self.status in GATEWAY_LOST)
 
     @property
     def label(self) -> str:

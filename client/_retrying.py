@@ -49,7 +49,7 @@ class AttemptFailed(Exception):
 
 
 class _GaveUp:
-    """tenacity's stop fired; ``why`` says which condition did."""
+    """tenacity's stop fired (its ``retry_error_callback``); the state holds the last attempt."""
 
     def __init__(self, state: tenacity.RetryCallState) -> None:
         self.state = state
@@ -90,7 +90,7 @@ class RetryRun:
         self.exhausted = False  # stop fired on a transient answer, which stands as the result
 
     @property
-    def unsure(self) -> bool:
+    def outcome_unknown(self) -> bool:
         """A request that is not safe to repeat had an attempt sent without a known outcome."""
         return self.method not in IDEMPOTENT_METHODS and any(
             a.outcome_unknown for a in self.attempts
@@ -112,12 +112,12 @@ class RetryRun:
         except AttemptFailed as failed:  # the policy would not retry it
             raise self.not_retried(failed) from None
         except ApiClientError as err:  # a body past the deadline or the size limit
-            raise self._unless_unknown(err) from None
+            raise self._unless_outcome_unknown(err) from None
         if isinstance(result, _GaveUp):
             try:
                 return self._give_up(result.state)
             except ApiClientError as err:
-                raise self._unless_unknown(err) from None
+                raise self._unless_outcome_unknown(err) from None
         if self.policy.budget is not None:
             self.policy.budget.succeeded(self.paid)
         return result
@@ -139,7 +139,7 @@ class RetryRun:
     def _record(self, number: int, outcome: Outcome, began: float) -> None:
         elapsed = time.monotonic() - began
         self.attempts.append(
-            Attempt(number, outcome.label, elapsed, outcome_unknown=outcome.unknown)
+            Attempt(number, outcome.label, elapsed, outcome_unknown=outcome.outcome_unknown)
         )
 
     # -- what to retry -----------------------------------------------------------------------
@@ -227,8 +227,8 @@ class RetryRun:
     def not_retried(self, failed: AttemptFailed) -> ApiClientError:
         """The error for a failure that the policy would not retry."""
         where = f"{self.method} {redact_url(self.url)}"
-        earlier_unknown = any(a.outcome_unknown for a in self.attempts[:-1])
-        if failed.outcome.lost and not earlier_unknown:
+        earlier_outcome_unknown = any(a.outcome_unknown for a in self.attempts[:-1])
+        if failed.outcome.answer_lost and not earlier_outcome_unknown:
             return OutcomeUnknownError(
                 f"{self.method} {_path_of(self.url)}: the answer was lost after the request was"
                 f" sent; it may have been applied ({self._why_not_retried()})",
@@ -236,14 +236,14 @@ class RetryRun:
                 url=self.url,
             )
         error = TransportError(f"{where} failed: {failed}", method=self.method, url=self.url)
-        return self._unless_unknown(error)
+        return self._unless_outcome_unknown(error)
 
     def _why_not_retried(self) -> str:
         if self.policy.idempotency_key is None:
             return "the API does not declare an idempotency key, so it was not retried"
         return f"it carried no {self.policy.idempotency_key} header, so it was not retried"
 
-    def _unless_unknown(self, err: ApiClientError) -> ApiClientError:
+    def _unless_outcome_unknown(self, err: ApiClientError) -> ApiClientError:
         """``err``, or an :class:`OutcomeUnknownError` saying so once an attempt was lost.
 
         Whatever later attempts saw (refused: the server died; the budget; the deadline), a
@@ -251,7 +251,7 @@ class RetryRun:
         been applied, and the error must say so.
         """
         first = next((a for a in self.attempts if a.outcome_unknown), None)
-        if not self.unsure or isinstance(err, OutcomeUnknownError) or first is None:
+        if not self.outcome_unknown or isinstance(err, OutcomeUnknownError) or first is None:
             return err
         where = f"{self.method} {redact_url(self.url)}"
         then = str(err).removeprefix(where).lstrip(": ")
@@ -273,7 +273,7 @@ class RetryRun:
     # -- records -----------------------------------------------------------------------------
     def exchange(self, received: Received) -> Exchange:
         response = received.response
-        last_unknown = bool(self.attempts) and self.attempts[-1].outcome_unknown
+        last_outcome_unknown = bool(self.attempts) and self.attempts[-1].outcome_unknown
         exchange = Exchange(
             method=self.method,
             url=self.url,
@@ -287,7 +287,7 @@ class RetryRun:
             elapsed=time.monotonic() - self.start,
             attempts=tuple(self.attempts),
             retries_exhausted=self.exhausted,
-            outcome_unknown=self.unsure and (self.exhausted or last_unknown),
+            outcome_unknown=self.outcome_unknown and (self.exhausted or last_outcome_unknown),
             hops=_hops(received),
             credentials=self.credentials,
             credential_params=self.credential_params,
@@ -299,9 +299,9 @@ class RetryRun:
     def _explain_gone(self, exchange: Exchange) -> tuple[Attempt, ...]:
         """The attempts, the last one saying why its 404 means the DELETE was applied."""
         *before, last = exchange.attempts
-        lost = next(a for a in before if a.outcome_unknown)
+        earlier = next(a for a in before if a.outcome_unknown)
         reason = (
-            f"{last.outcome} after attempt {lost.number} ({lost.outcome}) was sent without a"
+            f"{last.outcome} after attempt {earlier.number} ({earlier.outcome}) was sent without a"
             " known outcome: most likely that attempt deleted it; counted as applied"
         )
         return (*before, replace(last, reason=reason))

@@ -90,6 +90,16 @@ def create_app(
         FaultMiddleware, injector=app.state.faults, connections=app.state.connections
     )
 
+    _meta_routes(app)
+    _auth_routes(app, store)
+    _product_routes(app, store)
+    _order_routes(app, store)
+    return app
+
+
+def _meta_routes(app: FastAPI) -> None:
+    """Health, and the demo-only statistics."""
+
     @app.get("/health", tags=["meta"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
@@ -98,6 +108,10 @@ def create_app(
     async def admin_stats() -> dict[str, Any]:
         """Demo-only: see :func:`shop_stats`."""
         return shop_stats(app)
+
+
+def _auth_routes(app: FastAPI, store: Store) -> None:
+    """Tokens and users."""
 
     @app.post("/auth/token", response_model=TokenOut, tags=["auth"], responses=documented(401, 422))
     async def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
@@ -119,6 +133,10 @@ def create_app(
     )
     async def get_user(user_id: int, _: User) -> UserOut:
         return UserOut(**store.get_user(user_id))
+
+
+def _product_routes(app: FastAPI, store: Store) -> None:
+    """The catalogue."""
 
     @app.post(
         "/products",
@@ -162,6 +180,10 @@ def create_app(
         store.delete_product(product_id)
         return Response(status_code=204)
 
+
+def _order_routes(app: FastAPI, store: Store) -> None:
+    """Orders."""
+
     @app.post(
         "/orders",
         status_code=201,
@@ -202,8 +224,6 @@ def create_app(
     async def cancel_order(order_id: int, _: User) -> Response:
         store.cancel_order(order_id)
         return Response(status_code=204)
-
-    return app
 
 
 def shop_stats(app: FastAPI) -> dict[str, Any]:

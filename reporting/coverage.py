@@ -9,7 +9,7 @@ the terminal summary gives the totals; ``--min-coverage PCT`` fails the run belo
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # openapi-core is imported only when a profile names a docume
     from models.coverage import Coverage
 
 from reporting.hookspecs import ReportSection
+from reporting.record_types import ScenarioRecord, scenario_exchanges
 from reporting.recorder import REPORT_ATTRIBUTE
 
 PLUGIN_NAME = "api-bdd-coverage"
@@ -44,17 +45,10 @@ def enable(config: pytest.Config, document: Mapping[str, Any], base_path: str = 
     return coverage
 
 
-def _scenario_label(record: Mapping[str, Any]) -> str:
-    example = record.get("example")
+def _scenario_label(record: ScenarioRecord) -> str:
+    example = record["example"]
     suffix = f" #{example['index'] + 1}" if example else ""
     return f"{record['name']}{suffix}"
-
-
-def exchanges(record: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    """Every exchange of a scenario record: its steps', then its clean-up's."""
-    for step in record.get("steps", []):
-        yield from step.get("exchanges", [])
-    yield from record.get("after", [])
 
 
 class CoveragePlugin:
@@ -77,7 +71,7 @@ class CoveragePlugin:
         self.scenarios += 1
         label = _scenario_label(record)
         used: set[str] = set()
-        for exchange in exchanges(record):
+        for exchange in scenario_exchanges(record):
             if exchange.get("api") is False:  # not the profile's API (a token server)
                 continue
             self.coverage.record(exchange["method"], exchange["url"], exchange["status"], label)

@@ -14,8 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from reporting.record_types import ScenarioRecord, scenario_exchanges
 from reporting.spec import capabilities, common_background, plural
 
+# The shape of the page data (its scenarios are reporting.record_types's records): a change that
+# renames or drops a key bumps it, so a reader of an older page knows it is one.
+PAGE_FORMAT = "api-bdd-page-data/1"
 STATUSES = ("passed", "failed", "pending", "undefined", "ambiguous", "skipped")
 
 
@@ -26,7 +30,7 @@ def _worst(statuses: list[str]) -> str:
     return "skipped"
 
 
-def _groups(scenarios: list[dict[str, Any]], feature_background: set[int]) -> list[dict[str, Any]]:
+def _groups(scenarios: list[ScenarioRecord], feature_background: set[int]) -> list[dict[str, Any]]:
     """The scenarios by Rule, each Rule with the Background steps of its own."""
     rules: list[dict[str, Any]] = []
     for scenario in scenarios:
@@ -43,7 +47,7 @@ def _groups(scenarios: list[dict[str, Any]], feature_background: set[int]) -> li
     return rules
 
 
-def _feature(uri: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
+def _feature(uri: str, scenarios: list[ScenarioRecord]) -> dict[str, Any]:
     background = common_background(scenarios)
     counts = Counter(s["status"] for s in scenarios)
     return {
@@ -59,8 +63,48 @@ def _feature(uri: str, scenarios: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _features_and_summary(
+    records: list[ScenarioRecord],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The features (by URI, scenarios by line and example row) and the run's counts."""
+    by_feature: dict[str, list[ScenarioRecord]] = defaultdict(list)
+    for record in records:
+        by_feature[record["feature"]["uri"]].append(record)
+    features = []
+    step_counts: Counter[str] = Counter()
+    scenario_counts: Counter[str] = Counter()
+    feature_counts: Counter[str] = Counter()
+    retried, waited = 0, 0.0
+    for uri in sorted(by_feature):
+        scenarios = sorted(
+            by_feature[uri],
+            key=lambda r: (r["line"], -1 if r["example"] is None else r["example"]["index"]),
+        )
+        for scenario in scenarios:
+            scenario_counts[scenario["status"]] += 1
+            step_counts.update(s["status"] for s in scenario["steps"])
+            for exchange in scenario_exchanges(scenario):
+                retried += 1 if exchange["retried"] else 0
+                waited += exchange["waited"]
+        feature = _feature(uri, scenarios)
+        feature_counts[feature["status"]] += 1
+        features.append(feature)
+    total = sum(scenario_counts.values())
+    summary = {
+        "features": {s: feature_counts[s] for s in STATUSES},
+        "scenarios": {s: scenario_counts[s] for s in STATUSES},
+        "steps": {s: step_counts[s] for s in STATUSES},
+        "retried_requests": retried,
+        "waited": waited,
+        "total_scenarios": total,
+        "total_label": plural(total, "scenario"),
+        "features_label": plural(len(features), "feature"),
+    }
+    return features, summary
+
+
 def build_document(
-    records: list[dict[str, Any]],
+    records: list[ScenarioRecord],
     catalog: list[dict[str, Any]],
     *,
     generated_at: str,
@@ -78,46 +122,16 @@ def build_document(
     names no document); ``catalog_source``: keep each catalog entry's Python function and file
     on the page (``--catalog-source``; authors reading the catalog do not need them; the
     Cucumber Messages always carry them)."""
-    by_feature: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for record in records:
-        by_feature[record["feature"]["uri"]].append(record)
-    features = []
-    step_counts: Counter[str] = Counter()
-    scenario_counts: Counter[str] = Counter()
-    feature_counts: Counter[str] = Counter()
-    retried, waited = 0, 0.0
-    for uri in sorted(by_feature):
-        scenarios = sorted(
-            by_feature[uri],
-            key=lambda r: (r["line"], -1 if r["example"] is None else r["example"]["index"]),
-        )
-        for scenario in scenarios:
-            scenario_counts[scenario["status"]] += 1
-            step_counts.update(s["status"] for s in scenario["steps"])
-            for exchange in _exchanges(scenario):
-                retried += 1 if exchange["retried"] else 0
-                waited += exchange["waited"]
-        feature = _feature(uri, scenarios)
-        feature_counts[feature["status"]] += 1
-        features.append(feature)
-    total = sum(scenario_counts.values())
+    features, summary = _features_and_summary(records)
     folders = list((run or {}).get("features") or [])
     return {
+        "format": PAGE_FORMAT,
         "generated_at": generated_at,
         "base_url": base_url,
         "duration": duration,
         "notices": list(notices or []),
         "run": dict(run or {}),
-        "summary": {
-            "features": {s: feature_counts[s] for s in STATUSES},
-            "scenarios": {s: scenario_counts[s] for s in STATUSES},
-            "steps": {s: step_counts[s] for s in STATUSES},
-            "retried_requests": retried,
-            "waited": waited,
-            "total_scenarios": total,
-            "total_label": plural(total, "scenario"),
-            "features_label": plural(len(features), "feature"),
-        },
+        "summary": summary,
         "capabilities": capabilities(features, folders, operations),
         "features": features,
         "tags": sorted({t for f in features for t in f["tags_all"]}),
@@ -125,8 +139,3 @@ def build_document(
         "catalog_source": catalog_source,
         "unused_steps": sum(1 for entry in catalog if entry["uses"] == 0),
     }
-
-
-def _exchanges(scenario: dict[str, Any]) -> list[dict[str, Any]]:
-    exchanges: list[dict[str, Any]] = [e for step in scenario["steps"] for e in step["exchanges"]]
-    return exchanges + list(scenario["after"])

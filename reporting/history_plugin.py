@@ -13,7 +13,6 @@ run's.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from reporting.history import HistoryError, RunFacts, ScenarioResult
 from reporting.history_rows import git_facts, scenario_results, waited
 from reporting.history_view import append_and_view
 from reporting.hookspecs import ReportSection
+from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
 
 DEFAULT_PATH = "reports/history.sqlite"
@@ -103,7 +103,7 @@ class HistoryPlugin:
         self.sharded = sharded
         self.started = time.time()
         self.profile = "default"
-        self.records: dict[str, Mapping[str, Any]] = {}
+        self.records: dict[str, ScenarioRecord] = {}
         self.done = False
         self.interrupted = False
         self.section: ReportSection | None = None

@@ -16,6 +16,7 @@ from typing import Any
 
 from client.redaction import Redactor
 from reporting.history import STATUSES, RunFacts, ScenarioResult
+from reporting.record_types import ScenarioRecord, scenario_exchanges
 
 FAILURE_LIMIT = 300  # characters of a failure's line kept
 # a pending scenario (@wip, failing) does not count against the run: the history keeps it as
@@ -33,19 +34,13 @@ def example_label(example: Mapping[str, Any] | None) -> str:
     return f"#{int(example.get('index', 0)) + 1}"
 
 
-def _exchanges(record: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
-    for step in record.get("steps", []):
-        yield from step.get("exchanges", [])
-    yield from record.get("after", [])
-
-
-def failure_line(record: Mapping[str, Any], redactor: Redactor | None = None) -> str | None:
+def failure_line(record: ScenarioRecord, redactor: Redactor | None = None) -> str | None:
     """The first line of what failed, masked whole before it is cut (a secret learned late is
     known by its whole forms only: a head left by the cut would stay)."""
     if record["status"] == "passed":
         return None
-    text = next((s["error"] for s in record.get("steps", []) if s.get("error")), None)
-    text = text or record.get("error")
+    text = next((s["error"] for s in record["steps"] if s["error"]), None)
+    text = text or record["error"]
     if not text:
         return None
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
@@ -54,10 +49,10 @@ def failure_line(record: Mapping[str, Any], redactor: Redactor | None = None) ->
     return line[:FAILURE_LIMIT] or None
 
 
-def scenario_result(record: Mapping[str, Any], redactor: Redactor | None) -> ScenarioResult:
-    exchanges = list(_exchanges(record))
+def scenario_result(record: ScenarioRecord, redactor: Redactor | None) -> ScenarioResult:
+    exchanges = list(scenario_exchanges(record))
     failure = failure_line(record, redactor)
-    example = example_label(record.get("example"))
+    example = example_label(record["example"])
     if redactor is not None:
         example = redactor.redact(example, shapes=False) if example else example
     status = _STORED.get(record["status"], record["status"])
@@ -67,21 +62,21 @@ def scenario_result(record: Mapping[str, Any], redactor: Redactor | None) -> Sce
         name=record["name"],
         example=example,
         status=status,
-        duration=float(record.get("duration") or 0.0),
+        duration=float(record["duration"] or 0.0),
         requests=len(exchanges),
-        retried=sum(1 for e in exchanges if e.get("retried")),
+        retried=sum(1 for e in exchanges if e["retried"]),
         failure=failure,
     )
 
 
 def scenario_results(
-    records: Iterable[Mapping[str, Any]], redactor: Redactor | None = None
+    records: Iterable[ScenarioRecord], redactor: Redactor | None = None
 ) -> list[ScenarioResult]:
     return [scenario_result(r, redactor) for r in records]
 
 
-def waited(records: Iterable[Mapping[str, Any]]) -> float:
-    return sum(float(e.get("waited") or 0.0) for r in records for e in _exchanges(r))
+def waited(records: Iterable[ScenarioRecord]) -> float:
+    return sum(float(e["waited"] or 0.0) for r in records for e in scenario_exchanges(r))
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -115,7 +110,7 @@ def git_facts(root: Path) -> tuple[str | None, str | None]:
 
 def merged_run(
     blobs: Sequence[Mapping[str, Any]],
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[ScenarioRecord],
     results: Sequence[ScenarioResult],
 ) -> RunFacts:
     """The run a merge of shards appends: their span of time, the first shard's facts."""

@@ -35,6 +35,7 @@ from reporting.history import (
 )
 from reporting.history_svg import line_chart, stacked_bars
 from reporting.hookspecs import ReportSection
+from reporting.record_types import ScenarioRecord
 
 WINDOW = 30  # runs a view looks back over, the current one included
 LETTERS = "pfuas-"  # a letter per status code (see reporting.history.STATUSES); -: not run
@@ -315,7 +316,7 @@ def view_section(store: HistoryStore, profile: str) -> ReportSection:
 
 def append_merged(
     blobs: Sequence[Mapping[str, Any]],
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[ScenarioRecord],
     path: Path,
     keep: int,
 ) -> list[ReportSection]:

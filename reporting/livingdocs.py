@@ -24,7 +24,6 @@ import contextlib
 import json
 import os
 import stat
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,8 +37,10 @@ from client.redaction import Redactor
 from reporting import interrupt, shard
 from reporting.catalog import build_catalog
 from reporting.document import build_document
+from reporting.history_rows import git_facts
 from reporting.hookspecs import ReportSection
 from reporting.paths import why_unwritable
+from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
@@ -97,7 +98,7 @@ class LivingDocs:
     def __init__(self, config: pytest.Config, redactor: Redactor) -> None:
         self.config = config
         self.redactor = redactor
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, ScenarioRecord] = {}
         self.pending: set[str] = set()  # skeletons from workers whose teardown is still to come
         self.interrupted: str | None = None  # why the run stopped early (Ctrl-C, SIGTERM)
         self.known_at_first_record: int | None = None
@@ -226,7 +227,7 @@ class LivingDocs:
             " after it did not run."
         ]
 
-    def late_redacted(self) -> list[dict[str, Any]]:
+    def late_redacted(self) -> list[ScenarioRecord]:
         """The records, redacted once more when values were learned after they arrived (none
         under xdist; a serial run that signs in per scenario learns a token each time). The
         run's own redactor makes that pass: a second one of the late values alone would hold
@@ -234,14 +235,14 @@ class LivingDocs:
         records = list(self.records.values())
         if self.redactor.generation <= (self.known_at_first_record or 0):
             return records
-        return [redact_values(self.redactor, r) for r in records]
+        return [self.redactor.redact_value(r, shapes=False) for r in records]
 
     def redacted_catalog(self) -> list[dict[str, Any]]:
         """The step catalog, its example lines (taken from the features as written) redacted
         with everything the run learned: a value the API set may stand in a feature's step."""
-        return [redact_values(self.redactor, entry) for entry in self.catalog]
+        return [self.redactor.redact_value(entry, shapes=False) for entry in self.catalog]
 
-    def document(self, records: list[dict[str, Any]], notices: list[str]) -> dict[str, Any]:
+    def document(self, records: list[ScenarioRecord], notices: list[str]) -> dict[str, Any]:
         return build_document(
             records,
             self.redacted_catalog(),
@@ -251,7 +252,7 @@ class LivingDocs:
             base_url=self.base_url(),
             duration=time.time() - self.started,
             notices=notices,
-            run=redact_values(self.redactor, self.run_description()),
+            run=self.redactor.redact_value(self.run_description(), shapes=False),
             operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
             catalog_source=bool(self.config.getoption("catalog_source")),
         )
@@ -262,7 +263,9 @@ class LivingDocs:
             return  # no report file on xdist workers: the controller writes it
         answers = self.config.hook.pytest_api_bdd_report_sections(config=self.config)
         # known values only: shape rules would cut through the sections' markup
-        self.sections = [redact_values(self.redactor, s) for answer in answers for s in answer]
+        self.sections = [
+            self.redactor.redact_value(s, shapes=False) for answer in answers for s in answer
+        ]
         junit = _junit(self.config)
         if junit is not None:
             for section in self.sections:
@@ -302,7 +305,7 @@ class LivingDocs:
 
         return render_messages(document, read_sources(document, self.config.rootpath), self.started)
 
-    def _data(self, records: list[dict[str, Any]]) -> str:
+    def _data(self, records: list[ScenarioRecord]) -> str:
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
         from reporting import history_plugin, merge  # the writers' libraries load when needed
         from reporting.messages import read_sources
@@ -317,7 +320,7 @@ class LivingDocs:
             base_url=self.base_url(),
             shard=None if self.sharding is None else self.sharding.record(shard.resolve_run()),
             history=history_plugin.shard_facts(self.config),
-            run=redact_values(self.redactor, self.run_description()),
+            run=self.redactor.redact_value(self.run_description(), shapes=False),
             operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
         )
         return json.dumps(data, ensure_ascii=False)
@@ -347,47 +350,16 @@ class LivingDocs:
             terminalreporter.write_line(line, red=True, bold=True)
 
 
-def redact_values(redactor: Redactor, value: Any) -> Any:
-    """Known values masked in every string of plain data (no shape rules: the data was
-    redacted by shape where it was recorded)."""
-    if isinstance(value, str):
-        return redactor.redact(value, shapes=False)
-    if isinstance(value, dict):
-        return {k: redact_values(redactor, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_values(redactor, v) for v in value]
-    return value
-
-
 def git_state(root: Path) -> dict[str, str]:
-    """The commit and branch of the project, when it is a git checkout (CI's variables first:
-    a CI checkout is often a detached HEAD)."""
-    commit = os.environ.get("GITHUB_SHA") or os.environ.get("CI_COMMIT_SHA")
-    branch = os.environ.get("GITHUB_REF_NAME") or os.environ.get("CI_COMMIT_REF_NAME")
-    if not commit:
-        commit = _git(root, "rev-parse", "HEAD")
-    if not branch:
-        branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+    """The commit (short) and branch of the project, when it is a git checkout: what the run
+    history stores (:func:`~reporting.history_rows.git_facts`), so the two never disagree."""
+    commit, branch = git_facts(root)
     state = {}
     if commit:
         state["commit"] = commit[:12]
-    if branch and branch != "HEAD":
+    if branch:
         state["branch"] = branch
     return state
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(  # noqa: S603 - a fixed git command, no shell
-            ["git", "-C", str(root), *args],  # noqa: S607 - git from PATH, as a user runs it
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 def _junit(config: pytest.Config) -> Any:

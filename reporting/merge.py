@@ -33,12 +33,13 @@ from reporting.html import render_html
 from reporting.markdown import render_markdown
 from reporting.merge_check import FORMAT, Blob, MergeError, check_shards, read_blob
 from reporting.messages import render_messages
+from reporting.record_types import ScenarioRecord
 
 __all__ = ["FORMAT", "MergeError", "blob", "main", "merge"]
 
 
 def blob(
-    document_records: list[dict[str, Any]],
+    document_records: list[ScenarioRecord],
     catalog: list[dict[str, Any]],
     sources: dict[str, str],
     sections: list[ReportSection],
@@ -118,8 +119,9 @@ def _label(shard: dict[str, Any] | None) -> str:
     return "-" if shard is None else f"{shard['index']}/{shard['total']}"
 
 
-def merged_records(blobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    records: dict[str, dict[str, Any]] = {}
+def merged_records(blobs: list[dict[str, Any]]) -> list[ScenarioRecord]:
+    """Every shard's records (checked by :mod:`reporting.merge_check`), the last one of an id."""
+    records: dict[str, ScenarioRecord] = {}
     for data in blobs:
         for record in data["records"]:
             records[record["id"]] = record

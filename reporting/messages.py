@@ -18,12 +18,23 @@ import platform
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from cucumber_messages import Envelope, message_converter
 from gherkin.stream.gherkin_events import GherkinEvents
 
+from reporting.record_types import ExchangeRecord, ScenarioRecord, StepRecord
+
 GHERKIN_MEDIA_TYPE = "text/x.cucumber.gherkin+plain"
+
+
+class _Shown(TypedDict):
+    """What a test step's result is made from: a step's record, or the clean-up as a step."""
+
+    status: str
+    error: str | None
+    duration: float
+    exchanges: list[ExchangeRecord]
 
 
 class _Clock:
@@ -58,108 +69,150 @@ def read_sources(document: dict[str, Any], rootpath: Path) -> dict[str, str]:
     return {uri: (rootpath / uri).read_text(encoding="utf-8") for uri in sorted(uris)}
 
 
-def build_envelopes(
-    document: dict[str, Any], sources: Mapping[str, str], started: float
-) -> list[dict[str, Any]]:
-    events = GherkinEvents(
-        GherkinEvents.Options(print_source=True, print_ast=True, print_pickles=True)
-    )
-    new_id = events.id_generator.get_next_id
-    envelopes: list[dict[str, Any]] = [
-        {
-            "meta": {
-                "protocolVersion": _version("cucumber-messages"),
-                "implementation": {
-                    "name": "api-bdd",
-                    "version": _version("api-bdd"),
-                },  # "unknown" from a checkout
-                "runtime": {
-                    "name": platform.python_implementation(),
-                    "version": platform.python_version(),
-                },
-                "os": {"name": platform.system(), "version": platform.release()},
-                "cpu": {"name": platform.machine()},
-            }
+def _meta() -> dict[str, Any]:
+    return {
+        "meta": {
+            "protocolVersion": _version("cucumber-messages"),
+            "implementation": {
+                "name": "api-bdd",
+                "version": _version("api-bdd"),
+            },  # "unknown" from a checkout
+            "runtime": {
+                "name": platform.python_implementation(),
+                "version": platform.python_version(),
+            },
+            "os": {"name": platform.system(), "version": platform.release()},
+            "cpu": {"name": platform.machine()},
         }
-    ]
-    records: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    }
+
+
+def _records_by_line(document: dict[str, Any]) -> dict[tuple[str, int], list[ScenarioRecord]]:
+    """The scenario records by (feature URI, scenario line): an outline's rows share a key."""
+    records: dict[tuple[str, int], list[ScenarioRecord]] = defaultdict(list)
     for feature in document["features"]:
         for group in feature["groups"]:
             for scenario in group["scenarios"]:
                 records[(feature["uri"], scenario["line"])].append(scenario)
-    pickles: list[dict[str, Any]] = []
-    for feature in document["features"]:
-        text = sources[feature["uri"]]
-        source = {"source": {"uri": feature["uri"], "data": text, "mediaType": GHERKIN_MEDIA_TYPE}}
-        scenario_lines: dict[str, int] = {}
-        for raw in events.enum(source):  # type: ignore[arg-type]
-            event: dict[str, Any] = dict(raw)
-            envelopes.append(event)
-            if "gherkinDocument" in event:
-                for scenario_id, line in _scenario_lines(event["gherkinDocument"]):
-                    scenario_lines[scenario_id] = line
-            if "pickle" in event:
-                pickle = dict(event["pickle"])
-                pickle["_line"] = scenario_lines[pickle["astNodeIds"][0]]
-                pickles.append(pickle)
+    return records
 
-    definitions: dict[str, str] = {}
-    for entry in document["catalog"]:
-        definition_id = new_id()
-        definitions.setdefault(entry["function"], definition_id)
-        envelopes.append(
-            {
-                "stepDefinition": {
-                    "id": definition_id,
-                    "pattern": {"source": entry["pattern"], "type": "CUCUMBER_EXPRESSION"},
-                    "sourceReference": {
-                        "uri": entry.get("uri") or entry["function"],
-                        **({"location": {"line": entry["line"]}} if entry.get("line") else {}),
-                    },
-                }
-            }
+
+def _step_definition(entry: Mapping[str, Any], definition_id: str) -> dict[str, Any]:
+    return {
+        "stepDefinition": {
+            "id": definition_id,
+            "pattern": {"source": entry["pattern"], "type": "CUCUMBER_EXPRESSION"},
+            "sourceReference": {
+                "uri": entry.get("uri") or entry["function"],
+                **({"location": {"line": entry["line"]}} if entry.get("line") else {}),
+            },
+        }
+    }
+
+
+def _record_of(
+    pickle: Mapping[str, Any], records: Mapping[tuple[str, int], list[ScenarioRecord]], ordinal: int
+) -> ScenarioRecord | None:
+    """The record of a pickle: the ``ordinal``-th row of its scenario (None: not run)."""
+    key = (pickle["uri"], pickle["_line"])
+    for record in records.get(key, []):
+        if (record["example"]["index"] if record["example"] else 0) == ordinal:
+            return record
+    return None
+
+
+def _step_result(data: _Shown) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "status": data["status"].upper(),
+        "duration": _duration(data["duration"]),
+    }
+    if data["error"]:
+        result["message"] = data["error"]
+    return result
+
+
+def _shown_step(record: ScenarioRecord, data: _Shown, blamed: StepRecord | None) -> _Shown:
+    """A step's data as the stream shows it: blamed for the scenario's own error, pending in a
+    @wip scenario (Cucumber's PENDING)."""
+    if blamed is not None and data is blamed:
+        data = {
+            "status": "failed",
+            "error": record["error"],
+            "duration": blamed["duration"],
+            "exchanges": blamed["exchanges"],
+        }
+    if record["status"] == "pending" and data["status"] == "failed":
+        data = {**data, "status": "pending"}
+    return data
+
+
+class _Stream:
+    """The envelopes of one run, in order, with the ids and the clock they share."""
+
+    def __init__(self, started: float) -> None:
+        self.events = GherkinEvents(
+            GherkinEvents.Options(print_source=True, print_ast=True, print_pickles=True)
         )
+        self.new_id = self.events.id_generator.get_next_id
+        self.envelopes: list[dict[str, Any]] = [_meta()]
+        self.clock = _Clock(started)
+        self.success = True
 
-    hook_id = None  # the clean-up's After hook, declared when a scenario has one
-    if any(_has_teardown(r) for found in records.values() for r in found):
-        hook_id = new_id()
-        envelopes.append(_cleanup_hook(hook_id))
-    clock = _Clock(started)
-    run_id = new_id()
-    envelopes.append({"testRunStarted": {"id": run_id, "timestamp": clock.stamp()}})
-    notices = list(document.get("notices", []))
-    for notice in notices:  # what the run lacks, first thing after it started
-        envelopes.append({"attachment": _notice(notice, run_id)})
-    cases = []
-    seen: dict[tuple[str, int], int] = defaultdict(int)
-    for pickle in pickles:
-        key = (pickle["uri"], pickle["_line"])
-        ordinal = seen[key]
-        seen[key] += 1
-        candidates = [
-            r
-            for r in records.get(key, [])
-            if (r["example"]["index"] if r["example"] else 0) == ordinal
-        ]
-        if not candidates:
-            continue  # deselected or not run: no test case
-        record = candidates[0]
+    def gherkin(self, document: dict[str, Any], sources: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Each feature's source, document and pickles; the pickles, each with its line."""
+        pickles: list[dict[str, Any]] = []
+        for feature in document["features"]:
+            text = sources[feature["uri"]]
+            source = {
+                "source": {"uri": feature["uri"], "data": text, "mediaType": GHERKIN_MEDIA_TYPE}
+            }
+            scenario_lines: dict[str, int] = {}
+            for raw in self.events.enum(source):  # type: ignore[arg-type]
+                event: dict[str, Any] = dict(raw)
+                self.envelopes.append(event)
+                if "gherkinDocument" in event:
+                    scenario_lines.update(_scenario_lines(event["gherkinDocument"]))
+                if "pickle" in event:
+                    pickle = dict(event["pickle"])
+                    pickle["_line"] = scenario_lines[pickle["astNodeIds"][0]]
+                    pickles.append(pickle)
+        return pickles
+
+    def definitions(self, catalog: list[dict[str, Any]]) -> dict[str, str]:
+        """The step definitions; each function's first definition id."""
+        definitions: dict[str, str] = {}
+        for entry in catalog:
+            definition_id = self.new_id()
+            definitions.setdefault(entry["function"], definition_id)
+            self.envelopes.append(_step_definition(entry, definition_id))
+        return definitions
+
+    def test_case(
+        self,
+        pickle: Mapping[str, Any],
+        record: ScenarioRecord,
+        definitions: Mapping[str, str],
+        hook_id: str | None,
+        run_id: str,
+    ) -> tuple[str, ScenarioRecord, list[dict[str, Any]]]:
         steps = []
         for pickle_step, step in zip(pickle["steps"], record["steps"], strict=False):
             function = step["function"]
             steps.append(
                 {
-                    "id": new_id(),
+                    "id": self.new_id(),
                     "pickleStepId": pickle_step["id"],
-                    "stepDefinitionIds": [definitions[function]] if function in definitions else [],
+                    "stepDefinitionIds": [definitions[function]]
+                    if function is not None and function in definitions
+                    else [],
                     "stepMatchArgumentsLists": [],
                     "_step": step,
                 }
             )
         if hook_id is not None and _has_teardown(record):
-            steps.append({"id": new_id(), "hookId": hook_id, "_step": _teardown_step(record)})
-        case_id = new_id()
-        envelopes.append(
+            steps.append({"id": self.new_id(), "hookId": hook_id, "_step": _teardown_step(record)})
+        case_id = self.new_id()
+        self.envelopes.append(
             {
                 "testCase": {
                     "id": case_id,
@@ -169,76 +222,92 @@ def build_envelopes(
                 }
             }
         )
-        cases.append((case_id, record, steps))
+        return case_id, record, steps
 
-    success = True
-    for case_id, record, steps in cases:
-        started_id = new_id()
-        envelopes.append(
+    def run_case(self, case_id: str, record: ScenarioRecord, steps: list[dict[str, Any]]) -> None:
+        started_id = self.new_id()
+        self.envelopes.append(
             {
                 "testCaseStarted": {
                     "id": started_id,
                     "testCaseId": case_id,
                     "attempt": 0,
-                    "timestamp": clock.stamp(),
+                    "timestamp": self.clock.stamp(),
                 }
             }
         )
         blamed = _blamed_step(record)
         for step in steps:
-            data = step["_step"]
-            if blamed is not None and data is blamed:
-                data = {**blamed, "status": "failed", "error": record["error"]}
-            if record["status"] == "pending" and data["status"] == "failed":
-                data = {**data, "status": "pending"}  # a @wip scenario: Cucumber's PENDING
-            envelopes.append(
-                {
-                    "testStepStarted": {
-                        "testCaseStartedId": started_id,
-                        "testStepId": step["id"],
-                        "timestamp": clock.stamp(),
-                    }
-                }
-            )
-            for exchange in data["exchanges"]:
-                envelopes.append({"attachment": _attachment(exchange, started_id, step["id"])})
-            clock.advance(data["duration"])
-            result: dict[str, Any] = {
-                "status": data["status"].upper(),
-                "duration": _duration(data["duration"]),
-            }
-            if data["error"]:
-                result["message"] = data["error"]
-            success = success and data["status"] in ("passed", "skipped", "pending")
-            envelopes.append(
-                {
-                    "testStepFinished": {
-                        "testCaseStartedId": started_id,
-                        "testStepId": step["id"],
-                        "testStepResult": result,
-                        "timestamp": clock.stamp(),
-                    }
-                }
-            )
-        success = success and record["status"] in ("passed", "skipped", "pending")
-        envelopes.append(
+            self.run_step(started_id, step["id"], _shown_step(record, step["_step"], blamed))
+        self.success = self.success and record["status"] in ("passed", "skipped", "pending")
+        self.envelopes.append(
             {
                 "testCaseFinished": {
                     "testCaseStartedId": started_id,
-                    "timestamp": clock.stamp(),
+                    "timestamp": self.clock.stamp(),
                     "willBeRetried": False,
                 }
             }
         )
-    finished: dict[str, Any] = {
-        "testRunStartedId": run_id,
-        "timestamp": clock.stamp(),
-        "success": success and not notices,
-    }
-    if notices:
-        finished["message"] = " ".join(notices)
-    envelopes.append({"testRunFinished": finished})
-    return envelopes
+
+    def run_step(self, started_id: str, step_id: str, data: _Shown) -> None:
+        where = {"testCaseStartedId": started_id, "testStepId": step_id}
+        self.envelopes.append({"testStepStarted": {**where, "timestamp": self.clock.stamp()}})
+        for exchange in data["exchanges"]:
+            self.envelopes.append({"attachment": _attachment(exchange, started_id, step_id)})
+        self.clock.advance(data["duration"])
+        result = _step_result(data)
+        self.success = self.success and data["status"] in ("passed", "skipped", "pending")
+        self.envelopes.append(
+            {
+                "testStepFinished": {
+                    **where,
+                    "testStepResult": result,
+                    "timestamp": self.clock.stamp(),
+                }
+            }
+        )
+
+    def finish(self, run_id: str, notices: list[str]) -> None:
+        finished: dict[str, Any] = {
+            "testRunStartedId": run_id,
+            "timestamp": self.clock.stamp(),
+            "success": self.success and not notices,
+        }
+        if notices:
+            finished["message"] = " ".join(notices)
+        self.envelopes.append({"testRunFinished": finished})
+
+
+def build_envelopes(
+    document: dict[str, Any], sources: Mapping[str, str], started: float
+) -> list[dict[str, Any]]:
+    """The run's envelopes: Gherkin's, the step definitions, then each test case as it ran."""
+    stream = _Stream(started)
+    records = _records_by_line(document)
+    pickles = stream.gherkin(document, sources)
+    definitions = stream.definitions(document["catalog"])
+    hook_id = None  # the clean-up's After hook, declared when a scenario has one
+    if any(_has_teardown(r) for found in records.values() for r in found):
+        hook_id = stream.new_id()
+        stream.envelopes.append(_cleanup_hook(hook_id))
+    run_id = stream.new_id()
+    stream.envelopes.append({"testRunStarted": {"id": run_id, "timestamp": stream.clock.stamp()}})
+    notices = list(document.get("notices", []))
+    for notice in notices:  # what the run lacks, first thing after it started
+        stream.envelopes.append({"attachment": _notice(notice, run_id)})
+    cases = []
+    seen: dict[tuple[str, int], int] = defaultdict(int)
+    for pickle in pickles:
+        key = (pickle["uri"], pickle["_line"])
+        record = _record_of(pickle, records, seen[key])
+        seen[key] += 1
+        if record is not None:  # None: deselected or not run, no test case
+            cases.append(stream.test_case(pickle, record, definitions, hook_id, run_id))
+    for case in cases:
+        stream.run_case(*case)
+    stream.finish(run_id, notices)
+    return stream.envelopes
 
 
 def _notice(text: str, run_id: str) -> dict[str, Any]:
@@ -251,7 +320,7 @@ def _notice(text: str, run_id: str) -> dict[str, Any]:
     }
 
 
-def _has_teardown(record: dict[str, Any]) -> bool:
+def _has_teardown(record: ScenarioRecord) -> bool:
     """Whether the scenario's clean-up made requests or failed: then it is an After hook step."""
     return bool(record["after"] or record.get("teardown_error"))
 
@@ -267,7 +336,7 @@ def _cleanup_hook(hook_id: str) -> dict[str, Any]:
     }
 
 
-def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
+def _teardown_step(record: ScenarioRecord) -> _Shown:
     """The clean-up as a step's data: its requests, failed when the teardown failed."""
     error = record.get("teardown_error")
     return {
@@ -278,7 +347,7 @@ def _teardown_step(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _blamed_step(record: dict[str, Any]) -> dict[str, Any] | None:
+def _blamed_step(record: ScenarioRecord) -> StepRecord | None:
     """The step a scenario's own error is shown on: a scenario that failed outside its steps (a
     fixture, a crashed worker) has no failed step, and Cucumber's status comes from steps."""
     if record["status"] != "failed" or not record.get("error"):
@@ -299,7 +368,7 @@ def _scenario_lines(gherkin_document: dict[str, Any]) -> list[tuple[str, int]]:
     return out
 
 
-def _attachment(exchange: dict[str, Any], case_started: str, step_id: str) -> dict[str, Any]:
+def _attachment(exchange: ExchangeRecord, case_started: str, step_id: str) -> dict[str, Any]:
     answer = exchange["status"] or "no response"
     return {
         "body": json.dumps(exchange, ensure_ascii=False),

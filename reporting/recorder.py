@@ -22,11 +22,13 @@ import pytest
 
 from client import Exchange
 from reporting.bdd import scenario_of, template_of
+from reporting.diagnostics import one_line
 from reporting.pending import is_pending
+from reporting.record_types import ScenarioRecord, StepRecord
 from reporting.records import Mask, exchange_record, scenario_record
 
-RECORD = pytest.StashKey[dict[str, Any]]()
-CURRENT_STEP = pytest.StashKey[dict[str, Any] | None]()
+RECORD = pytest.StashKey[ScenarioRecord]()
+CURRENT_STEP = pytest.StashKey[StepRecord | None]()
 STEP_STARTED = pytest.StashKey[float]()
 STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # from the steps' pre-flight
 AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
@@ -38,22 +40,14 @@ REPORT_ATTRIBUTE = "api_bdd_scenario"
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 
-def _step_record(item: pytest.Item, step: Any) -> dict[str, Any] | None:
+def _step_record(item: pytest.Item, step: Any) -> StepRecord | None:
     record = item.stash.get(RECORD, None)
     if record is None:
         return None
     for entry in record["steps"]:
         if entry["line"] == step.line_number and entry["text"] == step.name:
-            return entry  # type: ignore[no-any-return]
+            return entry
     return None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    lines = text.splitlines()
-    if len(lines) > 1 and lines[1].startswith("assert "):
-        text = lines[0]
-    return f"{type(error).__name__}: {text}"
 
 
 def under_base(url: str, base: str) -> bool:
@@ -165,12 +159,12 @@ class ScenarioRecorder:
     def pytest_bdd_step_error(
         self, request: pytest.FixtureRequest, step: Any, exception: BaseException
     ) -> None:
-        self._finish(request, step, "failed", _first_line(exception))
+        self._finish(request, step, "failed", one_line(exception))
 
     def pytest_bdd_step_func_lookup_error(
         self, request: pytest.FixtureRequest, step: Any, exception: BaseException
     ) -> None:
-        self._finish(request, step, "undefined", _first_line(exception))
+        self._finish(request, step, "undefined", one_line(exception))
 
     def interrupt(self, item: pytest.Item, message: str) -> None:
         """The run was interrupted in this test: the running step fails saying so, and what
@@ -263,7 +257,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
 
 
-def _mark_expected(record: dict[str, Any], status: Any) -> None:
+def _mark_expected(record: ScenarioRecord, status: Any) -> None:
     """The latest exchange with ``status`` was the answer a step asked for."""
     for step in reversed(record["steps"]):
         for exchange in reversed(step["exchanges"]):

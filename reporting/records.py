@@ -3,23 +3,8 @@
 Built in the process that runs the scenario, carried on the TestReport (JSON-safe, so xdist
 carries it), redacted there, and read on the controller. No pytest import.
 
-A scenario record::
-
-    {"id": nodeid, "feature": {...}, "rule": {...} | None, "keyword", "name", "line", "tags",
-     "description", "example": {"index", "values"} | None, "status", "duration",
-     "steps": [{"keyword", "text", "outline_text", "outline_docstring", "line", "type",
-                "background", "datatable", "docstring", "status", "duration", "error", "function",
-                "values": [{"name", "value", "remembered"}], "exchanges": [...]}],
-     "after": [exchanges made after the last step: clean-up],
-     "teardown_error": why the scenario's teardown (its clean-up) failed | None,
-     "interrupted": why the run stopped in this scenario (Ctrl-C, SIGTERM) | None}
-
-Statuses are Cucumber's: passed, failed, skipped, undefined, ambiguous; and "pending", a
-scenario tagged as written ahead of the API (``@wip``) that does not pass yet. An exchange
-has ``expected`` set when a step asked for its status (a 404 after a delete) or when it is a
-clean-up that found nothing left to undo: the page does not paint it as a failure.
-``outline_text``, ``outline_docstring``: a Scenario Outline's step and doc string as written,
-``<placeholders>`` and all (None outside outlines).
+The records' types, and the JSON shape they serialise to, are in
+:mod:`reporting.record_types`; the builders here are the only places a record is made.
 """
 
 from __future__ import annotations
@@ -33,11 +18,19 @@ import re
 import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from client import Exchange
 from client.redaction import MASK, is_sensitive_name, redact_json
+from reporting.record_types import (
+    ExchangeRecord,
+    FeatureRecord,
+    HopRecord,
+    RuleRecord,
+    ScenarioRecord,
+    StepRecord,
+)
 
 BODY_LIMIT = 16 * 1024  # characters of a body kept in a report
 Mask = Callable[[str], str]  # the run's redactor: known secrets masked
@@ -48,7 +41,7 @@ _ENV_FOR_FIELD = {"password": "API_PASSWORD", "username": "API_USERNAME"}
 _SKIP_CURL_HEADERS = {"content-length", "accept-encoding", "connection", "user-agent"}
 
 
-def feature_record(feature: Any, rootpath: str) -> dict[str, Any]:
+def feature_record(feature: Any, rootpath: str) -> FeatureRecord:
     return {
         "uri": os.path.relpath(feature.filename, rootpath),
         "keyword": feature.keyword,
@@ -64,6 +57,54 @@ def _datatable(step: Any) -> list[list[str]] | None:
     return None if table is None else [[str(v) for v in row] for row in table.raw()]
 
 
+def _background_lines(scenario: Any) -> set[int]:
+    """The lines of the steps the feature's and the rule's backgrounds contribute."""
+    rule = scenario.rule
+    lines: set[int] = set()
+    for background in (scenario.feature.background, rule.background if rule else None):
+        if background is not None:
+            lines |= {s.line_number for s in background.steps}
+    return lines
+
+
+def _step_records(
+    scenario: Any, written: list[Any], functions: list[str | None]
+) -> list[StepRecord]:
+    """Each step, not yet run; ``written``: an outline's steps as written (else empty)."""
+    background_lines = _background_lines(scenario)
+    return [
+        {
+            "keyword": step.keyword.strip(),
+            "text": step.name,
+            "outline_text": written[index].name if index < len(written) else None,
+            "outline_docstring": written[index].docstring if index < len(written) else None,
+            "line": step.line_number,
+            "type": step.type,
+            "background": step.line_number in background_lines,
+            "datatable": _datatable(step),
+            "docstring": step.docstring,
+            "status": "skipped",
+            "duration": 0.0,
+            "error": None,
+            "function": functions[index] if index < len(functions) else None,
+            "values": [],
+            "exchanges": [],
+        }
+        for index, step in enumerate(scenario.steps)
+    ]
+
+
+def _rule_record(rule: Any) -> RuleRecord | None:
+    if rule is None:
+        return None
+    return {
+        "keyword": rule.keyword,
+        "name": rule.name,
+        "description": (rule.description or "").strip("\n"),
+        "tags": sorted(rule.tags),
+    }
+
+
 def scenario_record(
     nodeid: str,
     scenario: Any,
@@ -72,46 +113,13 @@ def scenario_record(
     example_index: int | None,
     example_values: dict[str, str] | None,
     functions: list[str | None],
-) -> dict[str, Any]:
+) -> ScenarioRecord:
     """The skeleton of a scenario run: every step, not yet run."""
     written = list(template.steps) if example_index is not None else []
-    rule = scenario.rule
-    background_lines = set()
-    for background in (scenario.feature.background, rule.background if rule else None):
-        if background is not None:
-            background_lines |= {s.line_number for s in background.steps}
-    steps = []
-    for index, step in enumerate(scenario.steps):
-        steps.append(
-            {
-                "keyword": step.keyword.strip(),
-                "text": step.name,
-                "outline_text": written[index].name if index < len(written) else None,
-                "outline_docstring": written[index].docstring if index < len(written) else None,
-                "line": step.line_number,
-                "type": step.type,
-                "background": step.line_number in background_lines,
-                "datatable": _datatable(step),
-                "docstring": step.docstring,
-                "status": "skipped",
-                "duration": 0.0,
-                "error": None,
-                "function": functions[index] if index < len(functions) else None,
-                "values": [],
-                "exchanges": [],
-            }
-        )
     return {
         "id": nodeid,
         "feature": feature_record(scenario.feature, rootpath),
-        "rule": None
-        if rule is None
-        else {
-            "keyword": rule.keyword,
-            "name": rule.name,
-            "description": (rule.description or "").strip("\n"),
-            "tags": sorted(rule.tags),
-        },
+        "rule": _rule_record(scenario.rule),
         "keyword": template.keyword,
         "name": scenario.name,
         "line": scenario.line_number,
@@ -123,7 +131,7 @@ def scenario_record(
         "status": "skipped",
         "duration": 0.0,
         "error": None,  # set when the scenario failed outside its steps (a fixture, clean-up)
-        "steps": steps,
+        "steps": _step_records(scenario, written, functions),
         "after": [],
         "teardown_error": None,
         "interrupted": None,
@@ -258,9 +266,9 @@ def _curl_url(exchange: Exchange, names: Mapping[str, str]) -> str:
 _DOUBLE_QUOTED = str.maketrans({c: f"\\{c}" for c in '$`"\\'})
 
 
-def _hop_records(exchange: Exchange, names: Mapping[str, str]) -> list[dict[str, Any]]:
+def _hop_records(exchange: Exchange, names: Mapping[str, str]) -> list[HopRecord]:
     """Each hop of a redirect chain with the cURL command that repeats that hop as sent."""
-    records: list[dict[str, Any]] = exchange.to_dict()["hops"]
+    records: list[HopRecord] = exchange.to_dict()["hops"]
     for record, hop in zip(records, exchange.hops, strict=True):
         sent = replace(
             exchange,
@@ -284,21 +292,29 @@ def curl_variables(command: str) -> dict[str, str]:
 
 def exchange_record(
     exchange: Exchange, names: Mapping[str, str] | None = None, mask: Mask | None = None
-) -> dict[str, Any]:
+) -> ExchangeRecord:
     """An exchange as report data: headers and bodies redacted by name, bodies masked by
     ``mask`` (known secrets) and then cut."""
-    data = exchange.to_dict()
     request_type = next(
         (v for k, v in exchange.request_headers.items() if k.lower() == "content-type"), ""
     )
-    data["request_body"], cut_request = _body_text(exchange.request_body, request_type, mask)
-    data["response_body"], cut_response = _body_text(exchange.body, exchange.content_type, mask)
-    data["truncated"] = cut_request or cut_response
-    data["retried"] = exchange.retried
-    data["expected"] = False
-    data["waited"] = round(exchange.waited, 6)
+    request_body, cut_request = _body_text(exchange.request_body, request_type, mask)
+    response_body, cut_response = _body_text(exchange.body, exchange.content_type, mask)
     reuse = "json" in request_type and not cut_request
-    data["curl"] = curl_command(exchange, data["request_body"] if reuse else None, names)
-    data["curl_variables"] = curl_variables(data["curl"])
-    data["hops"] = _hop_records(exchange, names or {})
-    return data
+    curl = curl_command(exchange, request_body if reuse else None, names)
+    # the client's own serialisation (its keys first, in order), the report's bodies and facts
+    return cast(
+        ExchangeRecord,
+        {
+            **exchange.to_dict(),
+            "request_body": request_body,
+            "response_body": response_body,
+            "hops": _hop_records(exchange, names or {}),
+            "truncated": cut_request or cut_response,
+            "retried": exchange.retried,
+            "expected": False,
+            "waited": round(exchange.waited, 6),
+            "curl": curl,
+            "curl_variables": curl_variables(curl),
+        },
+    )

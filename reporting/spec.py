@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from reporting.record_types import ScenarioRecord, StepRecord
+
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """``1 scenario``, ``2 scenarios``, ``0 scenarios`` (``many``: an irregular plural)."""
@@ -37,10 +39,10 @@ def capability_of(uri: str, folders: list[str]) -> str:
     return posixpath.dirname(path) or "."
 
 
-def common_background(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def common_background(scenarios: list[ScenarioRecord]) -> list[dict[str, Any]]:
     """The feature's own Background: the background steps every scenario starts with (a Rule's
     Background adds steps after them, see ``document._groups``)."""
-    shared: list[dict[str, Any]] | None = None
+    shared: list[StepRecord] | None = None
     for scenario in scenarios:
         steps = [s for s in scenario["steps"] if s["background"]]
         if shared is None:
@@ -54,7 +56,7 @@ def common_background(scenarios: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [_written(s) for s in shared or []]
 
 
-def _written(step: Mapping[str, Any]) -> dict[str, Any]:
+def _written(step: StepRecord) -> dict[str, Any]:
     """A Background step as written, without any one scenario's results."""
     return {
         "keyword": step["keyword"],

@@ -70,7 +70,7 @@ class Context:
     prepared: PreparedRequest = field(default_factory=PreparedRequest)
     cleanups: list[Cleanup] = field(default_factory=list)
     # requests that may have been applied although no answer said so (clean-up cannot undo them)
-    unknown_outcomes: list[str] = field(default_factory=list)
+    outcome_unknown_requests: list[str] = field(default_factory=list)
     # the scenario's cookies: empty at its start, emptied by "I am anonymous"
     cookies: CookieJar = field(default_factory=CookieJar, repr=False)
     # where a cookie the API set goes to be masked like a token (the redactor)
@@ -148,7 +148,7 @@ class Context:
                 cookies=self.cookies,
             )
         except OutcomeUnknownError as err:
-            self.unknown_outcomes.append(f"{err.method} {err.url}")
+            self.outcome_unknown_requests.append(f"{err.method} {err.url}")
             raise
         finally:
             self._mask_cookies()
@@ -287,7 +287,7 @@ def finish(request: pytest.FixtureRequest, context: Context, keep_data: bool) ->
     failures, doubts = context.run_cleanups()
     doubts.extend(
         f"{request} may have been applied (its answer was lost), and nothing undoes it"
-        for request in context.unknown_outcomes
+        for request in context.outcome_unknown_requests
     )
     if doubts:
         request.node.warn(

@@ -46,8 +46,6 @@ def _number(
 
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "expected seconds, a number > 0")
 _count = _number(int, lambda v: v >= 0, "expected a whole number >= 0")
-_rate = _number(float, lambda v: 0.0 <= v <= 1.0, "expected a share between 0 and 1")
-_seed = _number(int, lambda v: True, "expected a whole number")
 
 
 def _flag(text: str) -> bool:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from steps.author import given, step, then, when
+from steps.author import given, then, when
 from steps.context import Context, StepUsageError
 from steps.expect import (
     compile_path,
@@ -573,4 +573,4 @@ def poll_table(
     poll(ctx, method, path, seconds, rows["until"], rows.get("fail if"), every)
 
 
-__all__ = ["condition_problems", "holds", "step"]
+__all__ = ["condition_problems", "holds"]

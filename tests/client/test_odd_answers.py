@@ -25,8 +25,9 @@ def test_json_nested_100000_deep_is_recorded_cut_without_a_recursion_error(deep:
     record = exchange_record(deep)
     assert record["status"] == 200
     assert record["truncated"] is True
-    assert record["response_body"].startswith("[" * BODY_LIMIT)
-    assert record["response_body"].endswith(f"cut at {BODY_LIMIT} characters")
+    body = record["response_body"] or ""
+    assert body.startswith("[" * BODY_LIMIT)
+    assert body.endswith(f"cut at {BODY_LIMIT} characters")
 
 
 def test_json_nested_100000_deep_is_not_json_a_step_can_read_in_one_line(

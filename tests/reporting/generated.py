@@ -13,12 +13,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from client.redaction import Redactor
 from reporting.document import build_document
 from reporting.html import render_html
-from reporting.livingdocs import redact_values
+from reporting.record_types import ScenarioRecord
 
 PER_FEATURE = 25
 STEPS = (
@@ -98,8 +98,8 @@ def _steps(n: int, failed: bool) -> list[dict[str, Any]]:
     return steps
 
 
-def generated_records(count: int) -> list[dict[str, Any]]:
-    records = []
+def generated_records(count: int) -> list[ScenarioRecord]:
+    records: list[dict[str, Any]] = []
     for n in range(count):
         feature_no = n // PER_FEATURE
         uri = f"features/area{feature_no % 10}/feature{feature_no:04d}.feature"
@@ -129,10 +129,10 @@ def generated_records(count: int) -> list[dict[str, Any]]:
                 "after": [_exchange(n, "DELETE", f"/products/{n}", 204)],
             }
         )
-    return records
+    return cast(list[ScenarioRecord], records)
 
 
-def generated_document(count: int, records: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def generated_document(count: int, records: list[ScenarioRecord] | None = None) -> dict[str, Any]:
     catalog = [
         {"type": "given", "pattern": text, "function": function, "doc": "", "uses": count}
         for _, text, function in STEPS
@@ -158,7 +158,7 @@ def write_html(count: int, out: Path, *, late_secret: bool = False) -> dict[str,
         redactor.add("a-token-learned-after-the-records-1234", "a late token")
     generated = time.perf_counter()
     if redactor.known > known:  # as the plugin does: the run's redactor, once more
-        records = [redact_values(redactor, r) for r in records]
+        records = [redactor.redact_value(r, shapes=False) for r in records]
     redacted = time.perf_counter()
     document = generated_document(count, records)
     built = time.perf_counter()

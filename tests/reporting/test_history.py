@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import cast
 
 import pytest
 import yaml  # type: ignore[import-untyped]  # pyyaml ships no types; no stubs in the lock
@@ -256,16 +257,24 @@ def test_a_late_secret_cut_by_the_failure_limit_leaves_no_head_in_the_history() 
     failure's line: the line is masked before it is cut, not after."""
     from client.redaction import Redactor
     from reporting.history_rows import FAILURE_LIMIT, scenario_result
+    from reporting.record_types import ScenarioRecord
 
     late = "Zq8Xw7Cv6Bn5Mm4Lk3Jh2Gf1Ds0Aa9Pp8Oo7Ii6Uu5"
     error = "AssertionError: " + "x" * (FAILURE_LIMIT - 16 - 20) + late + " was not expected"
-    record = {
-        "id": "t::s",
-        "feature": {"uri": "features/a.feature"},
-        "name": "S",
-        "status": "failed",
-        "steps": [{"error": error, "exchanges": []}],
-    }
+    record = cast(
+        "ScenarioRecord",  # the keys scenario_result reads; the rest does not matter here
+        {
+            "id": "t::s",
+            "feature": {"uri": "features/a.feature"},
+            "name": "S",
+            "status": "failed",
+            "example": None,
+            "error": None,
+            "duration": 0.0,
+            "after": [],
+            "steps": [{"error": error, "exchanges": []}],
+        },
+    )
     redactor = Redactor()
     redactor.add(late, "a token the API issued", scoped=True)
     redactor.retire_scoped()

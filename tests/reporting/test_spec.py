@@ -9,6 +9,7 @@ import pytest
 
 from reporting.document import build_document
 from reporting.markdown import render_markdown
+from reporting.record_types import ScenarioRecord
 from reporting.spec import capability_of, plural, title
 from tests.conftest import ROOT, Shop, feature, run_repo
 from tests.reporting.test_living_docs import embedded_data
@@ -27,8 +28,8 @@ def _step(line: int, text: str, background: bool) -> dict[str, Any]:
     }
 
 
-def _record(uri: str, line: int, rule: str | None, steps: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
+def _record(uri: str, line: int, rule: str | None, steps: list[dict[str, Any]]) -> ScenarioRecord:
+    return {  # type: ignore[typeddict-item]  # the keys the spec reads, no more
         "id": f"{uri}::{line}",
         "feature": {"uri": uri, "keyword": "Feature", "name": uri, "description": "", "tags": []},
         "rule": None if rule is None else {"keyword": "Rule", "name": rule, "tags": []},
