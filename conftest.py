@@ -23,7 +23,7 @@ pytest_plugins = [
     "steps.catalog",
     "steps.contracts",
     "steps.about",
-    # each profile's domain steps, steps/<api>/ (the demo shop's: steps.shop)
+    # each profile's domain steps, steps/<api>/ (the demo shop's: steps/shop/)
     *suite_plugins(Path(__file__).parent),
     "reporting.diagnostics",
     "reporting.plugin",

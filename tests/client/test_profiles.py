@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from client.profiles import NoAuth, ProfileError, load_profiles
+from client.profiles import NoAuth, ProfileError, load_profiles, run_arguments
 
 EXAMPLES = "api-bdd.examples.toml"
 
@@ -140,3 +140,18 @@ def test_a_profile_defined_in_both_files_is_one_line_naming_both(tmp_path: Path)
         "profile 'a' is defined in both api-bdd.toml ([profiles.a]) and pyproject.toml"
         " ([tool.api-bdd.profiles.a]): keep one of them"
     )
+
+
+def test_make_features_runs_every_profile_the_default_first_each_with_its_living_docs(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        'default = "billing"\n[profiles.shop]\nbase_url = "embedded:shop"\n'
+        '[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n',
+        "api-bdd.toml",
+    )
+    assert run_arguments(load_profiles(tmp_path)) == [
+        "--api billing",
+        "--api shop --living-docs reports/shop/living-docs.html",
+    ]
