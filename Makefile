@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
 
-.PHONY: run test chromium lint typecheck unit features bench models lock clean
+.PHONY: run test chromium lint typecheck unit features bench models lock clean new-api remove-examples
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,28 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+## unit: the framework's own tests (UNIT="tests/x.py ..." runs some of them)
+UNIT ?= tests
 unit: $(STAMP)
-	$(PY) -m pytest tests -n 2 $(ARGS)
+	$(PY) -m pytest $(UNIT) -n 2 $(ARGS)
 
-## features: every profile's features, each against its own API (one living-docs file each)
+## features: every profile's features, each against its own API (one living-docs file each: the
+## default profile's reports/living-docs.html, another's reports/NAME/living-docs.html)
 features: $(STAMP)
-	$(PY) -m pytest features --api shop -n 2 $(ARGS)
-	$(PY) -m pytest features --api httpbin -n 2 --living-docs reports/httpbin/living-docs.html $(ARGS)
+	@$(PY) -m client.profiles | while read -r profile; do \
+		echo "$(PY) -m pytest features $$profile -n 2 $(ARGS)"; \
+		$(PY) -m pytest features $$profile -n 2 $(ARGS) || exit 1; \
+	done
+
+## new-api: your API's profile (in api-bdd.toml) and first features (features/NAME/), all passing
+## the pre-flight: make new-api NAME=billing BASE_URL=https://... [OPENAPI=path/or/url]
+new-api: $(STAMP)
+	$(PY) -m steps.scaffold --name "$(NAME)" --base-url "$(BASE_URL)" $(if $(OPENAPI),--openapi "$(OPENAPI)")
+
+## remove-examples: delete the example suites (the shop's and httpbin's features and profiles);
+## the framework, its tests and the embedded demo API stay
+remove-examples:
+	rm -rf features/shop features/httpbin api-bdd.examples.toml
 
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)

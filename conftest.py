@@ -1,12 +1,17 @@
 """Composition root: which plugins make up api-bdd. Behaviour lives in the modules named here.
 
 The step packages are registered for assert rewriting first, so their ``assert`` statements
-explain themselves whatever imports them first.
+explain themselves whatever imports them first. Each profile's domain steps (``steps/<api>/``)
+are found from the profiles, so adding or removing an API suite never edits this file.
 """
+
+from pathlib import Path
 
 import pytest
 
 pytest.register_assert_rewrite("steps", "reporting")
+
+from steps.suites import suite_plugins  # noqa: E402 (after the rewrite registration above)
 
 pytest_plugins = [
     "steps.options",
@@ -18,13 +23,8 @@ pytest_plugins = [
     "steps.catalog",
     "steps.contracts",
     "steps.about",
-    # the demo shop's domain steps (an example suite on the same machinery)
-    "steps.shop.state",
-    "steps.shop.errors",
-    "steps.shop.auth",
-    "steps.shop.users",
-    "steps.shop.catalogue",
-    "steps.shop.orders",
+    # each profile's domain steps, steps/<api>/ (the demo shop's: steps/shop/)
+    *suite_plugins(Path(__file__).parent),
     "reporting.diagnostics",
     "reporting.plugin",
     "reporting.pending",  # @wip scenarios: pending, not failed (unless --strict-wip)

@@ -1,4 +1,8 @@
-"""Benchmarks: outside the default test run; each prints ratios measured side by side."""
+"""Benchmarks: outside the default test run; each prints ratios measured side by side.
+
+Owns ``python -m bench NAME`` (``make bench``). May import every package of ours, the demo API
+included: it measures them from the outside, and nothing imports it.
+"""
 
 from __future__ import annotations
 

@@ -38,9 +38,10 @@ import requests
 from bench import run_features
 from demo_api import DemoServer, SeedUser, create_app
 from demo_api.mutations import MUTATIONS, apply
-from models import Product, ProductPage, StrictModel, parse
+from models import StrictModel, parse
 from models.generate import ROOT as MODELS_ROOT
 from models.openapi import Conformance, load_document
+from models.shop import Product, ProductPage
 
 COLUMNS = {"full": "fail", "seed-style": "off"}
 _STEP_LINE = re.compile(r"^\S+\.feature:\d+\s")

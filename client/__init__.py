@@ -1,7 +1,13 @@
 """Transport layer: the pooled, retrying HTTP client and the records of what it exchanged.
 
-No pytest here (nor ``steps``, ``reporting`` or ``demo_api``): the client is usable from any
-Python program, and the reporting plugin reaches it only through listeners.
+Owns the client (pooled session, retry policy, auth schemes, redirects, deadline, redaction of
+what it records) and the configuration it runs by: the API profiles (:mod:`client.profiles`,
+read from ``api-bdd.toml``) and the environment's credentials and connection settings
+(:mod:`client.settings`).
+
+Imports nothing of ours, and never pytest (nor ``steps``, ``reporting`` or ``demo_api``): the
+client is usable from any Python program, and the reporting plugin reaches it only through
+listeners.
 """
 
 from __future__ import annotations

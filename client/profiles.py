@@ -1,8 +1,9 @@
 """API profiles: which API a suite runs against, how it authenticates, which features it owns.
 
-Read with pydantic-settings' TOML sources from the ``[tool.api-bdd]`` table of
-``pyproject.toml`` and from an ``api-bdd.toml`` beside it: the profiles of both are available
-(one name in both files is an error naming both). A profile file holds no secret: only the
+Read with pydantic-settings' TOML sources from ``api-bdd.toml`` (the team's profiles), from
+``api-bdd.examples.toml`` (the example suites' profiles, gone after ``make remove-examples``)
+and from the ``[tool.api-bdd]`` table of ``pyproject.toml``: the profiles of all are available
+(one name in two files is an error naming both). A profile file holds no secret: only the
 *names* of the environment variables that do::
 
     [tool.api-bdd]
@@ -247,8 +248,15 @@ class Profiles(_Config):
         ]
 
 
+# the files of profiles, in the order their defaults count: the team's, the examples', then
+# pyproject.toml's [tool.api-bdd] table (a project that keeps everything in one file)
+TEAM_FILE = "api-bdd.toml"
+EXAMPLES_FILE = "api-bdd.examples.toml"
+_OWN_FILES = (TEAM_FILE, EXAMPLES_FILE)
+
+
 def _prefix(source: str) -> str:
-    return "" if source == "api-bdd.toml" else "tool.api-bdd."
+    return "" if source in _OWN_FILES else "tool.api-bdd."
 
 
 def _describe(err: ValidationError, source: str, profile: str) -> str:
@@ -269,16 +277,20 @@ class _ProfileFile(BaseSettings):
 
 
 def _tables(root: Path) -> list[tuple[dict[str, Any], str]]:
-    """The ``[tool.api-bdd]`` tables of ``api-bdd.toml`` then ``pyproject.toml``, those present."""
-    own, project = root / "api-bdd.toml", root / "pyproject.toml"
+    """The ``[tool.api-bdd]`` tables of ``api-bdd.toml``, ``api-bdd.examples.toml`` then
+    ``pyproject.toml``, those present."""
     found: list[tuple[dict[str, Any], str]] = []
-    if own.is_file():  # its tables at the top ([profiles.NAME]) or as in pyproject.toml
-        with own.open("rb") as fh:
+    for name in _OWN_FILES:
+        own = root / name
+        if not own.is_file():
+            continue
+        with own.open("rb") as fh:  # its tables at the top ([profiles.NAME]) or as in pyproject
             header = ("tool", "api-bdd") if "tool" in tomllib.load(fh) else None
         source: PydanticBaseSettingsSource = TomlConfigSettingsSource(
             _ProfileFile, toml_file=own, toml_table_header=header
         )
         found.append((source(), own.name))
+    project = root / "pyproject.toml"
     if project.is_file():
         found.append((PyprojectTomlConfigSettingsSource(_ProfileFile, project)(), project.name))
     return found
@@ -322,9 +334,10 @@ def _combine(tables: list[tuple[dict[str, Any], str]]) -> tuple[dict[str, Profil
 def load_profiles(root: Path) -> Profiles:
     """Read the profiles under ``root``; :class:`ProfileError` says what is wrong in one line.
 
-    The profiles of ``api-bdd.toml`` and of ``pyproject.toml``'s ``[tool.api-bdd]`` are all
-    available; one name in both files is an error. The default is the one ``api-bdd.toml``
-    names, else ``pyproject.toml``'s, else the first profile. A project without any profile
+    The profiles of ``api-bdd.toml``, ``api-bdd.examples.toml`` and of ``pyproject.toml``'s
+    ``[tool.api-bdd]`` are all available; one name in two files is an error. The default is the
+    one ``api-bdd.toml`` names, else the examples', else ``pyproject.toml``'s, else the first
+    profile. A project without any profile
     gets one, ``default``, whose base URL must come from ``--base-url`` and whose features are
     under ``features/``.
     """
@@ -342,3 +355,24 @@ def load_profiles(root: Path) -> Profiles:
         table = f" [{_prefix(said)[:-1]}]" if _prefix(said) else ""
         raise ProfileError(f"{said}:{table} default = {default!r} is not a profile")
     return Profiles(default=default, profiles=profiles, source=source)
+
+
+def run_arguments(profiles: Profiles) -> list[str]:
+    """The pytest arguments that run each profile's features, the default first: its living
+    docs in ``reports/living-docs.html``, another's in ``reports/NAME/living-docs.html``."""
+    names = [profiles.default, *(n for n in profiles.profiles if n != profiles.default)]
+    return [
+        f"--api {name}" + ("" if name == profiles.default else f" --living-docs {_docs(name)}")
+        for name in names
+    ]
+
+
+def _docs(name: str) -> str:
+    return f"reports/{name}/living-docs.html"
+
+
+if __name__ == "__main__":  # `make features`: one line of pytest arguments per profile
+    try:
+        print("\n".join(run_arguments(load_profiles(Path.cwd()))))
+    except ProfileError as err:
+        raise SystemExit(f"api-bdd: {err}") from None

@@ -1,8 +1,13 @@
 """The shop API the features run against when no base URL is given.
 
-A real HTTP server (FastAPI on uvicorn) over a real SQLite database. Nothing in ``client/``,
-``models/`` or ``steps/`` imports this package: only the plugin that starts it and its own
-tests do, so the test-side contract stays independent of the implementation.
+A real HTTP server (FastAPI on uvicorn) over a real SQLite database; also httpbin's loopback
+server (:mod:`demo_api.httpbin_plugin`). Both stay when ``make remove-examples`` removes the
+example suites: the framework's own tests run against them.
+
+Imports nothing of ours. Nothing in ``client/``, ``models/``, ``steps/`` or ``reporting/``
+imports this package: only the plugins that start it (answering
+``pytest_api_bdd_start_api``), the benchmarks and its own tests do, so the test-side contract
+stays independent of the implementation.
 
 The names below load on first use (PEP 562): a run whose profile has a URL, or an xdist worker
 that never starts the shop, does not pay for importing FastAPI and uvicorn.

@@ -4,6 +4,13 @@ A step is a function registered with ``@given``/``@when``/``@then``/``@step`` an
 pattern; it asks for ``ctx`` (the scenario's :class:`Context`) and sends requests with
 ``ctx.send`` (the exchange becomes the step's evidence, ``undo=`` registers its clean-up).
 The expectation helpers fail in one line that says what came back.
+
+The package owns the glue between Gherkin and HTTP: the step index and its dispatcher, the
+generic vocabulary, the pre-flight, the scenario context, the run's options
+(:mod:`steps.options`) and fixtures, and ``make new-api`` (:mod:`steps.scaffold`). Each
+profile's business steps are a subpackage named as the profile (``steps/shop/``), loaded for
+it by :mod:`steps.suites`. May import :mod:`client` and :mod:`models`, never ``reporting``
+(they meet through hooks) nor ``demo_api`` (an embedded API answers a hook).
 """
 
 from __future__ import annotations

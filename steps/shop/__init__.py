@@ -6,4 +6,16 @@ strict models of :mod:`models.shop`. The shop's own state (the product and order
 about) lives in :class:`~steps.shop.state.Shop`, not in the generic context. Delete this
 package, ``features/shop``, ``models/shop.py``, ``demo_api`` and the profile, and what remains
 is a framework for your API.
+
+The composition root loads this package because a profile is named ``shop``
+(:func:`steps.suites.suite_plugins`); the package names its modules here.
 """
+
+pytest_plugins = [
+    "steps.shop.state",
+    "steps.shop.errors",
+    "steps.shop.auth",
+    "steps.shop.users",
+    "steps.shop.catalogue",
+    "steps.shop.orders",
+]

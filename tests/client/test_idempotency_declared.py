@@ -12,7 +12,7 @@ import pytest
 from client import ApiClient, OutcomeUnknownError, RetryPolicy
 from client.profiles import ProfileError, load_profiles
 from tests.client.test_retrying import Sleeps, created, reset, script, status
-from tests.conftest import ROOT
+from tests.conftest import SUITES_PROFILES
 from tests.stub_server import Stub
 
 
@@ -87,8 +87,9 @@ def test_an_unkeyed_post_is_not_retried_on_an_answer_that_may_follow_processing(
     assert len(stub.state.seen) == 1
 
 
-def test_the_shop_profile_declares_its_idempotency_key_and_httpbin_none() -> None:
-    profiles = load_profiles(ROOT)
+def test_the_shop_profile_declares_its_idempotency_key_and_httpbin_none(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(SUITES_PROFILES)
+    profiles = load_profiles(tmp_path)
     assert profiles.get("shop").idempotency_key == "Idempotency-Key"
     assert profiles.get("httpbin").idempotency_key is None
 

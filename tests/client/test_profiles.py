@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from client.profiles import BasicAuth, NoAuth, PasswordGrant, ProfileError, load_profiles
-from tests.conftest import ROOT
+from client.profiles import NoAuth, ProfileError, load_profiles, run_arguments
+
+EXAMPLES = "api-bdd.examples.toml"
 
 
 def write(tmp_path: Path, text: str, name: str = "pyproject.toml") -> Path:
@@ -15,16 +16,28 @@ def write(tmp_path: Path, text: str, name: str = "pyproject.toml") -> Path:
     return tmp_path
 
 
-def test_the_repository_profiles_are_the_shop_by_default_and_httpbin() -> None:
-    profiles = load_profiles(ROOT)
-    shop = profiles.get(None)
-    assert shop.name == "shop"
-    assert shop.embedded == "shop"
-    assert isinstance(shop.auth, PasswordGrant)
-    assert shop.auth.fresh_per_scenario
-    httpbin = profiles.get("httpbin")
-    assert isinstance(httpbin.auth, BasicAuth)
-    assert httpbin.features == ("features/httpbin",)
+def test_the_examples_profiles_file_is_read_and_the_teams_default_wins(tmp_path: Path) -> None:
+    write(tmp_path, 'default = "shop"\n[profiles.shop]\nbase_url = "embedded:shop"\n', EXAMPLES)
+    assert load_profiles(tmp_path).default == "shop"
+    write(tmp_path, '[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n', "api-bdd.toml")
+    assert load_profiles(tmp_path).default == "shop"  # no default of its own: the examples'
+    write(
+        tmp_path,
+        'default = "billing"\n[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n',
+        "api-bdd.toml",
+    )
+    profiles = load_profiles(tmp_path)
+    assert (profiles.default, sorted(profiles.profiles)) == ("billing", ["billing", "shop"])
+    assert profiles.get("shop").table == f"[profiles.shop] in {EXAMPLES}"
+
+
+def test_a_profile_in_both_the_teams_file_and_the_examples_file_is_one_error(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, '[profiles.shop]\nbase_url = "embedded:shop"\n', EXAMPLES)
+    write(tmp_path, '[profiles.shop]\nbase_url = "http://127.0.0.1:9"\n', "api-bdd.toml")
+    with pytest.raises(ProfileError, match=f"both api-bdd.toml .* and {EXAMPLES}"):
+        load_profiles(tmp_path)
 
 
 def test_a_profile_without_auth_needs_none(tmp_path: Path) -> None:
@@ -127,3 +140,18 @@ def test_a_profile_defined_in_both_files_is_one_line_naming_both(tmp_path: Path)
         "profile 'a' is defined in both api-bdd.toml ([profiles.a]) and pyproject.toml"
         " ([tool.api-bdd.profiles.a]): keep one of them"
     )
+
+
+def test_make_features_runs_every_profile_the_default_first_each_with_its_living_docs(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        'default = "billing"\n[profiles.shop]\nbase_url = "embedded:shop"\n'
+        '[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n',
+        "api-bdd.toml",
+    )
+    assert run_arguments(load_profiles(tmp_path)) == [
+        "--api billing",
+        "--api shop --living-docs reports/shop/living-docs.html",
+    ]

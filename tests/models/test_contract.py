@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from models import ContractError, Order, Problem, Product, ProductPage, Token, User, parse
+from models import ContractError, parse
+from models.shop import Order, Problem, Product, ProductPage, Token, User
 
 PRODUCT: dict[str, Any] = {
     "id": 7,

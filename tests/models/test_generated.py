@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from demo_api import create_app
-from models import ContractError, Product, parse
+from models import ContractError, parse
 from models.generate import ROOT, main, profile_target, render
 from models.openapi import dump_document, load_document
+from models.shop import Product
 from models.shop_generated import ProductOut
 
 DOCUMENT = "models/shop.openapi.json"

@@ -11,7 +11,7 @@ from reporting.document import build_document
 from reporting.markdown import render_markdown
 from reporting.record_types import ScenarioRecord
 from reporting.spec import capability_of, plural, title
-from tests.conftest import ROOT, Shop, feature, run_repo
+from tests.conftest import Shop, feature, run_repo
 from tests.reporting.test_living_docs import embedded_data
 
 
@@ -112,7 +112,7 @@ def test_another_profiles_catalog_has_neither_the_shops_steps_nor_pytest_bdds_in
     pytester: pytest.Pytester,
 ) -> None:
     page = pytester.path / "httpbin.html"
-    result = run_repo(pytester, ROOT / "features" / "httpbin", "--living-docs", page)
+    result = run_repo(pytester, "features/httpbin", "--living-docs", page)
     assert result.ret == pytest.ExitCode.OK
     catalog = embedded_data(page.read_text())["catalog"]
     patterns = {entry["pattern"] for entry in catalog}
@@ -125,7 +125,7 @@ def test_another_profiles_catalog_has_neither_the_shops_steps_nor_pytest_bdds_in
 
 def test_the_catalog_names_python_functions_when_asked(pytester: pytest.Pytester) -> None:
     page = pytester.path / "httpbin.html"
-    run_repo(pytester, ROOT / "features" / "httpbin", "--living-docs", page, "--catalog-source")
+    run_repo(pytester, "features/httpbin", "--living-docs", page, "--catalog-source")
     html = page.read_text()
     catalog = {e["pattern"]: e for e in embedded_data(html)["catalog"]}
     assert catalog["I am signed in"]["function"] == "steps.vocabulary.signed_in"

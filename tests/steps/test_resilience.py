@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import ROOT, run_repo
+from tests.conftest import run_repo
 from tests.steps.test_running_the_features import SHOP_SCENARIOS
 
 TRANSIENT = [
@@ -26,7 +26,7 @@ def test_transient_faults_pass_with_every_retry_listed_and_in_junit(
     pytester: pytest.Pytester,
 ) -> None:
     junit = pytester.path / "junit.xml"
-    result = run_repo(pytester, ROOT / "features" / "shop", *TRANSIENT, "--junitxml", junit)
+    result = run_repo(pytester, "features/shop", *TRANSIENT, "--junitxml", junit)
     result.assert_outcomes(passed=SHOP_SCENARIOS)
     out = result.stdout.str()
     assert "api-bdd: requests that needed retries" in out
@@ -50,7 +50,7 @@ def test_transient_faults_pass_with_every_retry_listed_and_in_junit(
 
 
 def test_the_same_faults_fail_scenarios_with_retries_off(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "features" / "shop", *TRANSIENT, "--retries", "0")
+    result = run_repo(pytester, "features/shop", *TRANSIENT, "--retries", "0")
     assert result.parseoutcomes().get("failed", 0) >= 3
     assert "passed after retries" not in result.stdout.str()
 
@@ -60,7 +60,7 @@ def test_an_api_that_fails_everything_ends_fast_saying_it_looks_down(
 ) -> None:
     result = run_repo(
         pytester,
-        ROOT / "features" / "shop",
+        "features/shop",
         "--demo-fault-rate",
         "1.0",
         "--demo-fault-mix",
@@ -93,7 +93,7 @@ def test_a_permanent_500_fails_on_the_first_attempt(pytester: pytest.Pytester) -
     pytester.makepyfile(always500=PERMANENT_500)
     result = run_repo(
         pytester,
-        ROOT / "features" / "shop" / "products" / "catalogue.feature",
+        "features/shop/products/catalogue.feature",
         "-p",
         "always500",
         "-k",

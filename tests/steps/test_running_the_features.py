@@ -46,7 +46,7 @@ demo_api.app.ProductOut = {"add": WithDiscount, "remove": WithoutStock}[os.envir
 
 
 def test_features_pass_against_the_embedded_api(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "features" / "shop")
+    result = run_repo(pytester, "features/shop")
     result.assert_outcomes(passed=SHOP_SCENARIOS)
 
 
@@ -80,7 +80,7 @@ def test_a_changed_product_response_fails_naming_the_field(
     the strict model does."""
     pytester.makepyfile(drift=DRIFT_PLUGIN)
     monkeypatch.setenv("DRIFT", drift)
-    catalogue = ROOT / "features" / "shop" / "products" / "catalogue.feature"
+    catalogue = "features/shop/products/catalogue.feature"
     result = run_repo(pytester, "-p", "drift", catalogue, "--conformance", conformance)
     outcomes = result.parseoutcomes()
     assert outcomes.get("failed", 0) >= 2  # every scenario that reads a product back
@@ -88,7 +88,7 @@ def test_a_changed_product_response_fails_naming_the_field(
 
 
 def test_smoke_tag_selects_the_smoke_scenarios(pytester: pytest.Pytester) -> None:
-    result = run_repo(pytester, ROOT / "features" / "shop", "-m", "smoke")
+    result = run_repo(pytester, "features/shop", "-m", "smoke")
     result.assert_outcomes(passed=4, deselected=SHOP_SCENARIOS - 4)
 
 
@@ -99,7 +99,7 @@ def test_features_pass_against_a_standalone_api_given_by_base_url(
     monkeypatch.setenv("API_PASSWORD", "a-password-only-this-test-knows")
     with start_standalone(tmp_path, dict(os.environ)) as api:
         result = run_repo(
-            pytester, ROOT / "features" / "shop", "--base-url", api.url, "-p", "xdist", "-n", "2"
+            pytester, "features/shop", "--base-url", api.url, "-p", "xdist", "-n", "2"
         )
     result.assert_outcomes(passed=SHOP_SCENARIOS)
     assert "a-password-only-this-test-knows" not in result.stdout.str()
@@ -112,7 +112,7 @@ def test_a_missing_password_fails_the_signing_in_step_in_one_line_naming_it(
     monkeypatch.delenv("API_PASSWORD", raising=False)
     monkeypatch.delenv("API_TOKEN", raising=False)
     monkeypatch.setenv("PYTEST_BASE_URL", "http://127.0.0.1:9")
-    result = run_repo(pytester, ROOT / "features" / "shop" / "users", "-k", "own_profile")
+    result = run_repo(pytester, "features/shop/users", "-k", "own_profile")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -151,7 +151,7 @@ def test_a_bad_setting_is_one_usage_error_line(
 ) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    result = run_repo(pytester, ROOT / "features" / "shop", *args)
+    result = run_repo(pytester, "features/shop", *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([expected])
     assert len([line for line in result.stderr.lines if line.strip()]) == 1
@@ -162,7 +162,7 @@ def test_an_exported_api_token_does_not_reach_an_embedded_run(
 ) -> None:
     monkeypatch.setenv("API_TOKEN", "a-token-for-another-api-entirely")
     monkeypatch.setenv("API_PASSWORD", "a-password-for-another-api")
-    result = run_repo(pytester, ROOT / "features" / "shop" / "users")
+    result = run_repo(pytester, "features/shop/users")
     result.assert_outcomes(passed=2)
 
 
@@ -178,7 +178,7 @@ def test_an_exported_api_token_does_not_reach_an_embedded_run(
 def test_a_bad_base_url_is_one_line_before_any_test(
     pytester: pytest.Pytester, url: str, expected: str
 ) -> None:
-    result = run_repo(pytester, ROOT / "features" / "shop", "--base-url", url)
+    result = run_repo(pytester, "features/shop", "--base-url", url)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([expected])
     assert len([line for line in result.stderr.lines if line.strip()]) == 1

@@ -17,7 +17,8 @@ import pytest
 from pydantic import BaseModel
 from pytest_bdd import then, when
 
-from models import ContractError, Product, parse
+from models import ContractError, parse
+from models.shop import Product
 from steps import Context
 
 log = logging.getLogger("canary")
