@@ -36,6 +36,7 @@ import pytest
 
 from client.redaction import Redactor
 from reporting import interrupt, shard
+from reporting._pytest_private import junit_writer
 from reporting.catalog import build_catalog
 from reporting.document import build_document
 from reporting.hookspecs import ReportSection
@@ -263,7 +264,7 @@ class LivingDocs:
         answers = self.config.hook.pytest_api_bdd_report_sections(config=self.config)
         # known values only: shape rules would cut through the sections' markup
         self.sections = [redact_values(self.redactor, s) for answer in answers for s in answer]
-        junit = _junit(self.config)
+        junit = junit_writer(self.config)
         if junit is not None:
             for section in self.sections:
                 for name, value in section["properties"].items():
@@ -385,13 +386,6 @@ def _git(root: Path, *args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
-
-
-def _junit(config: pytest.Config) -> Any:
-    """pytest's JUnit writer, when --junitxml is on (the object record_testsuite_property uses)."""
-    from _pytest.junitxml import xml_key  # no public way to add a testsuite property at the end
-
-    return config.stash.get(xml_key, None)
 
 
 def _path(value: str | None) -> Path | None:
