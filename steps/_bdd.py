@@ -61,20 +61,15 @@ def steps_of(item: pytest.Item) -> Any:
 
 
 def forget(item: pytest.Item) -> None:
-    """Let go of what collection kept on the item for its own use (the rendered scenario, the
-    patterns its steps matched): thousands of items would keep them to the end of the run."""
-    for key in (_SCENARIO, PATTERNS_USED):
-        if key in item.stash:
-            del item.stash[key]
+    """Let go of the rendered scenario kept on the item: thousands of items would keep it to
+    the end of the run (asked again, :func:`steps_of` renders it again)."""
+    if _SCENARIO in item.stash:
+        del item.stash[_SCENARIO]
 
 
 def name_of(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
-
-# (line, patterns of the definitions matching the step) for each step of the item's scenario:
-# what the pre-flight found, for the step catalog's counts
-PATTERNS_USED = pytest.StashKey[list[tuple[int, list[str]]]]()
 
 _DEFINITIONS = pytest.StashKey[dict[str, list[StepFunctionContext]]]()
 

@@ -197,6 +197,6 @@ def pytest_collection(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    for item in session.items:  # every plugin has read them by now (the catalog last)
+    for item in session.items:  # a plugin asking later renders the scenario again
         _bdd.forget(item)
     gc.freeze()

@@ -43,7 +43,6 @@ from steps.variables import Variables
 
 PROFILES = pytest.StashKey[Profiles]()
 PROFILE = pytest.StashKey[Profile]()
-_CREDENTIALS = pytest.StashKey[Mapping[str, str]]()
 EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started for this worker, if any
 
 
@@ -112,7 +111,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PROFILES] = profiles
     config.stash[PROFILE] = profile
     if profile.embedded is None:  # the environment's credentials are the run's
-        config.stash[_CREDENTIALS] = os.environ
         for name in profile.secret_variables():
             if os.environ.get(name):
                 announce_secret(config, SecretStr(os.environ[name]), name)
@@ -212,12 +210,23 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
             announce_secret(config, SecretStr(value), variable)
         else:
             announce_credential(config, value, variable)
-    config.stash[_CREDENTIALS] = dict(started.credentials)
     config.stash[EMBEDDED_API] = started
     try:
         yield started.url
     finally:
         started.stop()
+
+
+@pytest.fixture(scope="session")
+def api_credentials(
+    base_url: str, api_profile: Profile, request: pytest.FixtureRequest
+) -> Mapping[str, str]:
+    """The run's credentials by variable name: the environment's, or (an embedded API) only
+    those the started API was seeded with, which is why it asks for ``base_url``."""
+    if api_profile.embedded is None:
+        return os.environ
+    started = request.config.stash.get(EMBEDDED_API, None)
+    return {} if started is None else dict(started.credentials)
 
 
 @pytest.fixture(scope="session")
@@ -261,7 +270,10 @@ def api_client(
 
 @pytest.fixture(scope="session")
 def authenticator(
-    request: pytest.FixtureRequest, api_client: ApiClient, api_profile: Profile
+    request: pytest.FixtureRequest,
+    api_client: ApiClient,
+    api_profile: Profile,
+    api_credentials: Mapping[str, str],
 ) -> Authenticator:
     """Signs requests in for the profile; tokens are kept per worker until they expire."""
     config = request.config
@@ -272,7 +284,7 @@ def authenticator(
     def on_credential(value: str, name: str) -> None:
         announce_credential(config, value, name)
 
-    credentials = config.stash[_CREDENTIALS]
+    credentials = api_credentials
     hint = "export it; never commit it to a file"
     if api_profile.embedded is not None:
         offered = ", ".join(sorted(credentials)) or "none"
@@ -292,6 +304,7 @@ def ctx(
     authenticator: Authenticator,
     api_profile: Profile,
     live_document_changes: list[dict[str, Any]],
+    api_credentials: Mapping[str, str],
 ) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
     config = request.config
@@ -312,7 +325,7 @@ def ctx(
         run_id=secrets.token_hex(2),
         on_secret=on_secret,
         secret_names=frozenset(api_profile.secret_variables()),
-        credentials=config.stash[_CREDENTIALS],
+        credentials=api_credentials,
         on_use=on_use,
     )
     context = Context(
