@@ -95,11 +95,13 @@ def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path] | None:
     """The feature files this run collects (the profile's), for checks that read them."""
 
 
-@pytest.hookspec
+@pytest.hookspec(historic=True)
 def pytest_api_bdd_openapi_document(
     config: pytest.Config, document: dict[str, Any], base_path: str
 ) -> None:
-    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage."""
+    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage.
+    Historic, like ``pytest_api_bdd_secret``: a plugin registered later (by another plugin's
+    ``pytest_configure``) still receives it."""
 
 
 @pytest.hookspec
