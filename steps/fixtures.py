@@ -70,6 +70,10 @@ def announce_credential(config: pytest.Config, value: str, name: str) -> None:
 
 
 def profile_of(config: pytest.Config) -> Profile:
+    """The profile this run tests: chosen once, by whichever plugin asks first (so no plugin
+    depends on this one's ``pytest_configure`` having run before its own)."""
+    if PROFILE not in config.stash:
+        _choose(config)
     return config.stash[PROFILE]
 
 
@@ -95,6 +99,10 @@ def _chosen_profile(config: pytest.Config, profiles: Profiles) -> Profile:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    profile_of(config)  # a bad profile is a usage error before anything else runs
+
+
+def _choose(config: pytest.Config) -> None:
     try:
         profiles = load_profiles(config.rootpath)
         profile = _chosen_profile(config, profiles)

@@ -212,3 +212,25 @@ def test_a_plugin_registered_at_configure_time_still_receives_the_openapi_docume
     pytester.makepyfile(late_listener=DOCUMENT_PLUGIN)
     result = pytester.runpytest_subprocess("-p", "late_listener", "-s", "-p", "no:randomly")
     assert any(line.startswith("the late listener got ") for line in result.stdout.lines)
+
+
+EARLY_READER = """
+import pytest
+
+from steps.fixtures import profile_of
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    print("the early reader sees the profile", profile_of(config).name)
+"""
+
+
+def test_a_plugin_configured_before_the_steps_plugin_can_ask_for_the_profile(
+    pytester: pytest.Pytester,
+) -> None:
+    # registered last, its tryfirst pytest_configure runs before the steps plugin's
+    project(pytester, [*plugin_names(), "early_reader"])
+    pytester.makepyfile(early_reader=EARLY_READER)
+    result = pytester.runpytest_subprocess("-s", "-p", "no:randomly")
+    assert "the early reader sees the profile orders" in result.stdout.lines
