@@ -225,6 +225,28 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
         started.stop()
 
 
+class Credentials(Mapping[str, str]):
+    """The run's credentials by variable name, read through to ``source`` (the environment
+    stays live). Its repr names where they come from, never a value: pytest's ``--debug``
+    trace prints every fixture's value."""
+
+    def __init__(self, source: Mapping[str, str], where: str) -> None:
+        self._source = source
+        self._where = where
+
+    def __getitem__(self, name: str) -> str:
+        return self._source[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __repr__(self) -> str:
+        return f"<credentials: {self._where}>"
+
+
 @pytest.fixture(scope="session")
 def api_credentials(
     base_url: str, api_profile: Profile, request: pytest.FixtureRequest
@@ -232,9 +254,10 @@ def api_credentials(
     """The run's credentials by variable name: the environment's, or (an embedded API) only
     those the started API was seeded with, which is why it asks for ``base_url``."""
     if api_profile.embedded is None:
-        return os.environ
+        return Credentials(os.environ, "the environment")
     started = request.config.stash.get(EMBEDDED_API, None)
-    return {} if started is None else dict(started.credentials)
+    offered = {} if started is None else dict(started.credentials)
+    return Credentials(offered, f"the embedded API {api_profile.embedded}")
 
 
 @pytest.fixture(scope="session")

@@ -96,3 +96,12 @@ def test_the_run_credentials_are_a_fixture_any_test_or_plugin_can_ask_for(
         """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_the_credentials_fixture_shows_where_they_come_from_never_a_value() -> None:
+    from steps.fixtures import Credentials
+
+    credentials = Credentials({"API_PASSWORD": "hunter2-canary"}, "the environment")
+    assert credentials["API_PASSWORD"] == "hunter2-canary"
+    assert dict(credentials) == {"API_PASSWORD": "hunter2-canary"}
+    assert repr(credentials) == "<credentials: the environment>"  # --debug prints fixtures
