@@ -1,7 +1,9 @@
 """What pytest-bdd knows about an item: its rendered scenario.
 
 pytest-bdd keeps this in process-local registries (they do not cross xdist), so it is read in
-the process that collected the item and turned into plain data there.
+the process that collected the item and turned into plain data there. Every pytest-bdd
+internal reporting uses (the template registry, the outline row's parameter name) is read
+here and nowhere else in ``reporting``; ``tests/test_private_names.py`` has a test per name.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from typing import Any
 
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+# pytest-bdd's parameter holding an outline row (``{column: value}``) in an item's callspec
+EXAMPLE = "_pytest_bdd_example"
 
 
 def template_of(item: pytest.Item) -> Any:
@@ -22,5 +27,13 @@ def scenario_of(item: pytest.Item) -> Any:
     if template is None:
         return None
     callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    example = callspec.params.get(EXAMPLE, {}) if callspec else {}
     return template.render(example)
+
+
+def example_of(item: pytest.Item) -> tuple[int, dict[str, str]] | None:
+    """The item's outline row as (its index among the rows, its values), or None."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or EXAMPLE not in callspec.params:
+        return None
+    return callspec.indices[EXAMPLE], callspec.params[EXAMPLE]

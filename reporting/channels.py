@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import pytest
 
 from client.redaction import Redactor
+from reporting._pytest_private import trace_writer
 from reporting.uncaptured import UncapturedOutput
 
 T = TypeVar("T")
@@ -112,7 +113,7 @@ def guard_trace(config: pytest.Config, redactor: Redactor) -> None:
     root = config.trace.root
     guard = config.stash.get(TRACE, None)
     if guard is None:
-        write: Callable[[str], object] | None = getattr(root, "_writer", None)  # pluggy: private
+        write = trace_writer(root)
         if write is None:
             if config.option.debug:  # the trace file's writer is not where it was: fail closed
                 Path(config.option.debug).unlink(missing_ok=True)

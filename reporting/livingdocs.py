@@ -35,6 +35,7 @@ import pytest
 
 from client.redaction import Redactor
 from reporting import interrupt, shard
+from reporting._pytest_private import junit_writer
 from reporting.catalog import build_catalog
 from reporting.document import build_document
 from reporting.history_rows import git_facts
@@ -266,7 +267,7 @@ class LivingDocs:
         self.sections = [
             self.redactor.redact_value(s, shapes=False) for answer in answers for s in answer
         ]
-        junit = _junit(self.config)
+        junit = junit_writer(self.config)
         if junit is not None:
             for section in self.sections:
                 for name, value in section["properties"].items():
@@ -360,13 +361,6 @@ def git_state(root: Path) -> dict[str, str]:
     if branch:
         state["branch"] = branch
     return state
-
-
-def _junit(config: pytest.Config) -> Any:
-    """pytest's JUnit writer, when --junitxml is on (the object record_testsuite_property uses)."""
-    from _pytest.junitxml import xml_key  # no public way to add a testsuite property at the end
-
-    return config.stash.get(xml_key, None)
 
 
 def _path(value: str | None) -> Path | None:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from client import Exchange
-from reporting.bdd import scenario_of, template_of
+from reporting.bdd import example_of, scenario_of, template_of
 from reporting.diagnostics import one_line
 from reporting.pending import is_pending
 from reporting.record_types import ScenarioRecord, StepRecord
@@ -78,11 +78,7 @@ class ScenarioRecorder:
         scenario = scenario_of(item)
         if scenario is None:
             return
-        callspec = getattr(item, "callspec", None)
-        index = values = None
-        if callspec is not None and "_pytest_bdd_example" in callspec.params:
-            index = callspec.indices["_pytest_bdd_example"]
-            values = callspec.params["_pytest_bdd_example"]
+        index, values = example_of(item) or (None, None)
         item.stash[RECORD] = scenario_record(
             item.nodeid,
             scenario,

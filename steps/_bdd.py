@@ -3,6 +3,11 @@
 What an item's scenario is, and, for steps written with pytest-bdd's own decorators rather
 than api-bdd's, which of those definitions match: they are found once per module (usually
 there are none), so the pre-flight's cost does not grow with api-bdd's step library.
+
+Every pytest-bdd internal the steps use (its registries, its ``compat`` functions, the outline
+row's parameter name, ``FeatureParser._parse_feature_file``) is read here and nowhere else in
+``steps``; ``tests/test_private_names.py`` has a test per name that names it when an upgrade
+removes it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ from pytest_bdd.parser import FeatureParser
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
+from steps._pytest import fixture_manager
 from steps.dispatch import run_indexed_step
+
+# pytest-bdd's parameter holding an outline row (``{column: value}``) in an item's callspec
+EXAMPLE = "_pytest_bdd_example"
 
 
 def template_of(item: pytest.Item) -> Any:
@@ -34,7 +43,7 @@ def scenario_of(item: pytest.Item) -> Any:
     if template is None:
         return None
     callspec = getattr(item, "callspec", None)
-    example = callspec.params.get("_pytest_bdd_example", {}) if callspec else {}
+    example = callspec.params.get(EXAMPLE, {}) if callspec else {}
     return template.render(example)
 
 
@@ -44,7 +53,7 @@ def steps_of(item: pytest.Item) -> Any:
     no outline row fills it in (the same steps, nothing to render), otherwise the rendered
     scenario, kept until :func:`forget` (the pre-flight and the catalog both ask)."""
     callspec = getattr(item, "callspec", None)
-    if callspec is None or "_pytest_bdd_example" not in callspec.params:
+    if callspec is None or EXAMPLE not in callspec.params:
         return template_of(item)
     if _SCENARIO not in item.stash:
         item.stash[_SCENARIO] = scenario_of(item)
@@ -52,20 +61,15 @@ def steps_of(item: pytest.Item) -> Any:
 
 
 def forget(item: pytest.Item) -> None:
-    """Let go of what collection kept on the item for its own use (the rendered scenario, the
-    patterns its steps matched): thousands of items would keep them to the end of the run."""
-    for key in (_SCENARIO, PATTERNS_USED):
-        if key in item.stash:
-            del item.stash[key]
+    """Let go of the rendered scenario kept on the item: thousands of items would keep it to
+    the end of the run (asked again, :func:`steps_of` renders it again)."""
+    if _SCENARIO in item.stash:
+        del item.stash[_SCENARIO]
 
 
 def name_of(func: Any) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
-
-# (line, patterns of the definitions matching the step) for each step of the item's scenario:
-# what the pre-flight found, for the step catalog's counts
-PATTERNS_USED = pytest.StashKey[list[tuple[int, list[str]]]]()
 
 _DEFINITIONS = pytest.StashKey[dict[str, list[StepFunctionContext]]]()
 
@@ -76,7 +80,7 @@ def raw_definitions(item: pytest.Item) -> list[StepFunctionContext]:
     cache = item.config.stash.setdefault(_DEFINITIONS, {})
     parent = item.parent.nodeid if item.parent is not None else ""
     if parent not in cache:
-        manager = item.session._fixturemanager
+        manager = fixture_manager(item.session)
         seen: dict[int, StepFunctionContext] = {}
         for name in get_fixture_names(fixturemanager=manager):
             for fixturedef in getfixturedefs(manager, name, item) or []:

@@ -11,7 +11,9 @@ pytest fixture (``ctx``, the scenario context, is the one most steps need).
 ``preflight`` checks a step before any request (see :class:`~steps.registry.PreflightStep`);
 ``sets`` names the variables the step sets (so the pre-flight knows them): an argument's name
 (``sets="name"``: the variable the step text names) or a variable's own name
-(``sets=("order_id",)``).
+(``sets=("order_id",)``). ``expects_status`` names the argument of a check that holds the
+status(es) it expects (``@then("the response status is {status:d}", expects_status="status")``):
+a request followed by checks expecting a 429, 502, 503 or 504 is then sent once, not retried.
 """
 
 from __future__ import annotations
@@ -25,10 +27,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _define(
-    kind: str, pattern: str, preflight: PreflightCheck | None, sets: str | tuple[str, ...]
+    kind: str,
+    pattern: str,
+    preflight: PreflightCheck | None,
+    sets: str | tuple[str, ...],
+    expects_status: str | None = None,
 ) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        REGISTRY.define(kind, pattern, func, preflight=preflight, sets=sets)
+        REGISTRY.define(
+            kind, pattern, func, preflight=preflight, sets=sets, expects_status=expects_status
+        )
         return func
 
     return decorate
@@ -49,10 +57,15 @@ def when(
 
 
 def then(
-    pattern: str, *, preflight: PreflightCheck | None = None, sets: str | tuple[str, ...] = ()
+    pattern: str,
+    *,
+    preflight: PreflightCheck | None = None,
+    sets: str | tuple[str, ...] = (),
+    expects_status: str | None = None,
 ) -> Callable[[F], F]:
-    """A step that checks an outcome."""
-    return _define("then", pattern, preflight, sets)
+    """A step that checks an outcome (``expects_status``: the argument holding the status(es)
+    it expects, for a status check)."""
+    return _define("then", pattern, preflight, sets, expects_status)
 
 
 def step(

@@ -20,6 +20,7 @@ import pytest
 
 from steps import _bdd
 from steps.fixtures import PROFILES, profile_of
+from steps.preflight import patterns_used
 from steps.registry import REGISTRY
 
 _PARAMETER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
@@ -71,16 +72,16 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
         scenario = _bdd.steps_of(item)
         if scenario is None:
             continue
-        written = {s.line_number: s for s in scenario.steps}
-        for line, patterns in item.stash.get(_bdd.PATTERNS_USED, []):
-            key = (scenario.feature.filename, line)
+        filename = scenario.feature.filename
+        for step in scenario.steps:
+            key = (filename, step.line_number)
             if key in seen:
                 continue
             seen.add(key)
+            patterns = patterns_used(session.config, filename, step.line_number, step.name)
             uses.update(patterns)
-            step = written.get(line)
             for pattern in patterns:
-                if step is not None and pattern not in examples:
+                if pattern not in examples:
                     # "And I ..." reads as an example only after its Given/When/Then
                     keyword = _KEYWORD.get(step.type, step.keyword.strip())
                     examples[pattern] = f"{keyword} {step.name}"

@@ -22,6 +22,7 @@ from pytest_bdd.exceptions import NoScenariosFound
 
 from client.profiles import Profile
 from steps import _bdd
+from steps._pytest import BuiltModule
 from steps.fixtures import profile_of
 
 
@@ -86,10 +87,10 @@ def belongs(config: pytest.Config, profile: Profile, path: Path) -> bool:
     )
 
 
-class FeatureModule(pytest.Module):
+class FeatureModule(BuiltModule):
     """A ``.feature`` file collected as a module of its scenarios."""
 
-    def _getobj(self) -> types.ModuleType:
+    def build(self) -> types.ModuleType:
         module = types.ModuleType(f"api_bdd_features.{self.path.stem}")
         module.__file__ = str(self.path)
         module.__dict__["_feature_path"] = str(self.path)
@@ -196,6 +197,6 @@ def pytest_collection(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    for item in session.items:  # every plugin has read them by now (the catalog last)
+    for item in session.items:  # a plugin asking later renders the scenario again
         _bdd.forget(item)
     gc.freeze()

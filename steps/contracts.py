@@ -68,8 +68,8 @@ def _document(config: pytest.Config, profile: Profile) -> dict[str, Any]:
     except DocumentError as err:
         raise pytest.UsageError(f"api-bdd: profile {profile.name}: {err}") from None
     config.stash[DOCUMENT] = document
-    config.hook.pytest_api_bdd_openapi_document(
-        config=config, document=document, base_path=base_path(profile)
+    config.hook.pytest_api_bdd_openapi_document.call_historic(
+        kwargs={"config": config, "document": document, "base_path": base_path(profile)}
     )
     stale = stale_models(profile, document, config.rootpath)
     if stale is not None:

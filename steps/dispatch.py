@@ -14,7 +14,6 @@ announced through pytest-bdd's hooks as pytest-bdd's runner announces them.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -95,12 +94,18 @@ def call_definition(
 # pytest-bdd's reports, api-bdd's recorder and any plugin see what they see from pytest-bdd.
 # Scenarios with a step written with pytest-bdd's decorators (or an undefined or ambiguous one)
 # keep pytest-bdd's runner. pytest's public ``pytest_pyfunc_call`` hook is the seam.
-INDEXED = pytest.StashKey[bool]()  # set by the pre-flight on items from feature files
+_INDEXED = pytest.StashKey[bool]()
+
+
+def run_from_index(item: pytest.Item, indexed: bool) -> None:
+    """The pre-flight found every step of ``item`` (a scenario of a feature file) in the index
+    and none in pytest-bdd's own definitions: its steps are run here."""
+    item.stash[_INDEXED] = indexed
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
-    if not pyfuncitem.stash.get(INDEXED, False):
+    if not pyfuncitem.stash.get(_INDEXED, False):
         return None
     __tracebackhide__ = True
     from steps._bdd import scenario_of  # it imports this module
@@ -160,22 +165,11 @@ def _run_step(
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 
 
-def _expected_statuses(step: Any) -> set[int]:
-    """The statuses a status check step expects (empty for any other step)."""
-    matches = REGISTRY.find(step.name)
-    if len(matches) != 1:
-        return set()
-    arguments = matches[0].arguments
-    if "status" in arguments and isinstance(arguments["status"], int):
-        return {arguments["status"]}
-    if "statuses" in arguments:
-        return {int(s) for s in re.findall(r"\d{3}", str(arguments["statuses"]))}
-    return set()
-
-
 def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: Any) -> None:
     """A request whose following checks expect a 429/502/503/504 is sent once: retrying it
-    would only spend the run's retry budget on the very answer the scenario wants."""
+    would only spend the run's retry budget on the very answer the scenario wants. A check
+    says which statuses it expects by its definition's ``expects_status``, not by how its
+    parameter happens to be named."""
     matches = REGISTRY.find(step.name)
     if len(matches) != 1 or matches[0].definition.kind == "then":
         return  # the keyword does not matter: "Given I GET /x" sends a request too
@@ -187,6 +181,7 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: 
         found = REGISTRY.find(following.name)
         if len(found) != 1 or found[0].definition.kind != "then":
             break
-        if _expected_statuses(following) & TRANSIENT_STATUSES:
+        expected = found[0].definition.statuses_expected(found[0].arguments)
+        if expected & TRANSIENT_STATUSES:
             request.getfixturevalue("ctx").next_without_retries = True
             return

@@ -43,7 +43,6 @@ from steps.variables import Variables
 
 PROFILES = pytest.StashKey[Profiles]()
 PROFILE = pytest.StashKey[Profile]()
-_CREDENTIALS = pytest.StashKey[Mapping[str, str]]()
 EMBEDDED_API = pytest.StashKey[StartedApi]()  # the API started for this worker, if any
 
 
@@ -71,6 +70,10 @@ def announce_credential(config: pytest.Config, value: str, name: str) -> None:
 
 
 def profile_of(config: pytest.Config) -> Profile:
+    """The profile this run tests: chosen once, by whichever plugin asks first (so no plugin
+    depends on this one's ``pytest_configure`` having run before its own)."""
+    if PROFILE not in config.stash:
+        _choose(config)
     return config.stash[PROFILE]
 
 
@@ -96,6 +99,10 @@ def _chosen_profile(config: pytest.Config, profiles: Profiles) -> Profile:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    profile_of(config)  # a bad profile is a usage error before anything else runs
+
+
+def _choose(config: pytest.Config) -> None:
     try:
         profiles = load_profiles(config.rootpath)
         profile = _chosen_profile(config, profiles)
@@ -115,7 +122,6 @@ def pytest_configure(config: pytest.Config) -> None:
         kwargs={"config": config, "name": profile.name}
     )
     if profile.embedded is None:  # the environment's credentials are the run's
-        config.stash[_CREDENTIALS] = os.environ
         for name in profile.secret_variables():
             if os.environ.get(name):
                 announce_secret(config, SecretStr(os.environ[name]), name)
@@ -215,12 +221,46 @@ def base_url(request: pytest.FixtureRequest) -> Iterator[str]:
             announce_secret(config, SecretStr(value), variable)
         else:
             announce_credential(config, value, variable)
-    config.stash[_CREDENTIALS] = dict(started.credentials)
     config.stash[EMBEDDED_API] = started
     try:
         yield started.url
     finally:
         started.stop()
+
+
+class Credentials(Mapping[str, str]):
+    """The run's credentials by variable name, read through to ``source`` (the environment
+    stays live). Its repr names where they come from, never a value: pytest's ``--debug``
+    trace prints every fixture's value."""
+
+    def __init__(self, source: Mapping[str, str], where: str) -> None:
+        self._source = source
+        self._where = where
+
+    def __getitem__(self, name: str) -> str:
+        return self._source[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._source)
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __repr__(self) -> str:
+        return f"<credentials: {self._where}>"
+
+
+@pytest.fixture(scope="session")
+def api_credentials(
+    base_url: str, api_profile: Profile, request: pytest.FixtureRequest
+) -> Mapping[str, str]:
+    """The run's credentials by variable name: the environment's, or (an embedded API) only
+    those the started API was seeded with, which is why it asks for ``base_url``."""
+    if api_profile.embedded is None:
+        return Credentials(os.environ, "the environment")
+    started = request.config.stash.get(EMBEDDED_API, None)
+    offered = {} if started is None else dict(started.credentials)
+    return Credentials(offered, f"the embedded API {api_profile.embedded}")
 
 
 @pytest.fixture(scope="session")
@@ -264,7 +304,10 @@ def api_client(
 
 @pytest.fixture(scope="session")
 def authenticator(
-    request: pytest.FixtureRequest, api_client: ApiClient, api_profile: Profile
+    request: pytest.FixtureRequest,
+    api_client: ApiClient,
+    api_profile: Profile,
+    api_credentials: Mapping[str, str],
 ) -> Authenticator:
     """Signs requests in for the profile; tokens are kept per worker until they expire."""
     config = request.config
@@ -275,7 +318,7 @@ def authenticator(
     def on_credential(value: str, name: str) -> None:
         announce_credential(config, value, name)
 
-    credentials = config.stash[_CREDENTIALS]
+    credentials = api_credentials
     hint = "export it; never commit it to a file"
     if api_profile.embedded is not None:
         offered = ", ".join(sorted(credentials)) or "none"
@@ -295,6 +338,7 @@ def ctx(
     authenticator: Authenticator,
     api_profile: Profile,
     live_document_changes: list[dict[str, Any]],
+    api_credentials: Mapping[str, str],
 ) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
     config = request.config
@@ -315,7 +359,7 @@ def ctx(
         run_id=secrets.token_hex(2),
         on_secret=on_secret,
         secret_names=frozenset(api_profile.secret_variables()),
-        credentials=config.stash[_CREDENTIALS],
+        credentials=api_credentials,
         on_use=on_use,
     )
     context = Context(

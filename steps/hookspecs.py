@@ -101,11 +101,13 @@ def pytest_api_bdd_profile(config: pytest.Config, name: str) -> None:
     from other profiles'. Historic: a plugin registered later is called too."""
 
 
-@pytest.hookspec
+@pytest.hookspec(historic=True)
 def pytest_api_bdd_openapi_document(
     config: pytest.Config, document: dict[str, Any], base_path: str
 ) -> None:
-    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage."""
+    """The profile's OpenAPI document was read (at configure time): e.g. to keep coverage.
+    Historic, like ``pytest_api_bdd_secret``: a plugin registered later (by another plugin's
+    ``pytest_configure``) still receives it."""
 
 
 @pytest.hookspec

@@ -30,7 +30,7 @@ from pytest_bdd.feature import get_feature
 from steps import _bdd
 from steps.collect import FeatureModule, feature_files, symlink_loops
 from steps.contracts import model_catalogue
-from steps.dispatch import INDEXED
+from steps.dispatch import run_from_index
 from steps.fixtures import profile_of
 from steps.keywords import description_typos, mend
 from steps.registry import REGISTRY, PreflightStep
@@ -282,6 +282,26 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
             yield from _matched(config, scenario, step, matches[0], known)
 
 
+# The patterns of the definitions matching each step as the pre-flight found them, by (feature
+# file, line, text as rendered): the step catalog counts them. Kept for the session (one entry
+# per distinct step text, not per item), so no plugin has to read them before another forgets.
+_PATTERNS = pytest.StashKey[dict[tuple[str, int, str], list[str]]]()
+
+
+def _remember_patterns(
+    config: pytest.Config, filename: str, used: list[tuple[int, str, list[str]]]
+) -> None:
+    known = config.stash.setdefault(_PATTERNS, {})
+    for line, text, patterns in used:
+        known.setdefault((filename, line, text), patterns)
+
+
+def patterns_used(config: pytest.Config, filename: str, line: int, text: str) -> list[str]:
+    """The patterns of the definitions the pre-flight found for the step at ``line`` of
+    ``filename`` reading ``text`` (none when it did not check it)."""
+    return config.stash.get(_PATTERNS, {}).get((filename, line, text), [])
+
+
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:
     """Each step's function, the problems found, and the first (line, status) for the report."""
     config = item.config
@@ -290,7 +310,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     functions: list[str | None] = []
     problems: list[str] = []
     first: tuple[int, str] | None = None
-    used: list[tuple[int, list[str]]] = []
+    used: list[tuple[int, str, list[str]]] = []
     indexed = True
     definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
     for step in scenario.steps:
@@ -299,7 +319,7 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
         matches = REGISTRY.find(step.name)
         raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
         patterns = [m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw))
-        used.append((step.line_number, patterns))
+        used.append((step.line_number, step.name, patterns))
         indexed = indexed and len(matches) == 1 and not raw
         count = len(matches) + len(raw)
         if count == 1:
@@ -318,10 +338,10 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
         problems.extend(f"{at} {p}" for p in _variables(step, known))
         if len(matches) == 1:
             problems.extend(_matched(config, scenario, step, matches[0], known))
-    item.stash[_bdd.PATTERNS_USED] = used
+    _remember_patterns(config, scenario.feature.filename, used)
     # every step in the index, none of pytest-bdd's: the scenario can skip pytest-bdd's lookup
     # (only a scenario of a feature file: a hand-written @scenario test has a body of its own)
-    item.stash[INDEXED] = isinstance(item.parent, FeatureModule) and indexed
+    run_from_index(item, isinstance(item.parent, FeatureModule) and indexed)
     return functions, problems, first
 
 

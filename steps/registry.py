@@ -83,6 +83,18 @@ class StepDefinition:
     preflight: PreflightCheck | None = None
     # variables this step sets: an argument's name (the variable it names) or a variable's name
     sets: tuple[str, ...] = ()
+    # the argument holding the status(es) this check expects (an int, or text whose 3-digit
+    # numbers are statuses), or None: the step checks no status
+    expects_status: str | None = None
+
+    def statuses_expected(self, arguments: Mapping[str, Any]) -> set[int]:
+        """The statuses this step expects, given its arguments (empty: it checks none)."""
+        if self.expects_status is None:
+            return set()
+        value = arguments[self.expects_status]
+        if isinstance(value, int):
+            return {value}
+        return {int(s) for s in re.findall(r"\d{3}", str(value))}
 
     @functools.cached_property
     def function(self) -> str:
@@ -126,6 +138,7 @@ class StepRegistry:
         *,
         preflight: PreflightCheck | None = None,
         sets: str | tuple[str, ...] = (),
+        expects_status: str | None = None,
     ) -> StepDefinition:
         parser = parselib.compile(pattern, extra_types=TYPES, case_sensitive=True)
         names = tuple(parser.named_fields)
@@ -133,6 +146,11 @@ class StepRegistry:
         missing = [n for n in names if n not in params]
         if missing:
             raise TypeError(f"{func.__qualname__} has no parameter for {{{missing[0]}}}")
+        if expects_status is not None and expects_status not in names:
+            raise TypeError(
+                f"{func.__qualname__}: expects_status={expects_status!r} names no {{field}}"
+                f" of {pattern!r}"
+            )
         fixtures = tuple(
             n
             for n, p in params.items()
@@ -148,6 +166,7 @@ class StepRegistry:
             wants=frozenset(n for n in RESERVED if n in params),
             preflight=preflight,
             sets=(sets,) if isinstance(sets, str) else tuple(sets),
+            expects_status=expects_status,
         )
         for existing in self.definitions:
             if existing.pattern == pattern:

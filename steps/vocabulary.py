@@ -230,14 +230,14 @@ def register_cleanup(ctx: Context, method: str, path: str) -> None:
 # -- checking the response -----------------------------------------------------------------
 
 
-@then("the response status is {status:d}")
+@then("the response status is {status:d}", expects_status="status")
 def status_is(ctx: Context, status: int) -> None:
     """The last response's status code."""
     expect_status(ctx.last, status)
     ctx.expected()
 
 
-@then("the response status is one of {statuses}")
+@then("the response status is one of {statuses}", expects_status="statuses")
 def status_is_one_of(ctx: Context, statuses: str) -> None:
     """One of a comma-separated list of status codes: ``200, 204``."""
     try:

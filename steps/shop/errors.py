@@ -16,14 +16,14 @@ def expect_problem(exchange: Exchange, status: int) -> Problem:
     return problem
 
 
-@then("the request is refused with status {status:d}")
+@then("the request is refused with status {status:d}", expects_status="status")
 def request_refused(ctx: Context, status: int) -> None:
     """The last request answered ``status`` with a problem body (refused: 401, 403)."""
     expect_problem(ctx.last, status)
     ctx.expected()
 
 
-@then("the request fails with status {status:d}")
+@then("the request fails with status {status:d}", expects_status="status")
 def request_failed(ctx: Context, status: int) -> None:
     """The last request answered ``status`` with a problem body."""
     expect_problem(ctx.last, status)

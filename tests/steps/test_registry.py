@@ -81,3 +81,48 @@ def test_a_json_value_is_never_a_bare_word() -> None:
     assert [m.definition.pattern for m in registry.find("the field a is absent")] == [
         "the field {path:Path} is absent"
     ]
+
+
+# -- which statuses a check expects: declared, not guessed from a parameter's name ------------
+def test_a_check_whose_parameter_is_named_status_expects_no_status_unless_it_says_so() -> None:
+    registry = StepRegistry()
+    define(registry, "the order's fulfilment status is {status:d}")
+    (match,) = registry.find("the order's fulfilment status is 503")
+    assert match.definition.statuses_expected(match.arguments) == set()
+
+
+def test_a_check_declares_the_argument_holding_the_statuses_it_expects() -> None:
+    registry = StepRegistry()
+
+    def answered(ctx: object, code: int) -> None:
+        return None
+
+    def one_of(ctx: object, codes: str) -> None:
+        return None
+
+    registry.define("then", "the API answered {code:d}", answered, expects_status="code")
+    registry.define("then", "the API answered one of {codes}", one_of, expects_status="codes")
+    (single,) = registry.find("the API answered 503")
+    (several,) = registry.find("the API answered one of 200, 429 or 503")
+    assert single.definition.statuses_expected(single.arguments) == {503}
+    assert several.definition.statuses_expected(several.arguments) == {200, 429, 503}
+
+
+def test_the_vocabulary_s_status_checks_declare_what_they_expect() -> None:
+    import steps.vocabulary  # noqa: F401  # defines the generic steps
+    from steps.registry import REGISTRY
+
+    (match,) = REGISTRY.find("the response status is 503")
+    assert match.definition.statuses_expected(match.arguments) == {503}
+
+
+def test_expects_status_naming_no_field_of_the_pattern_is_refused_in_one_line() -> None:
+    with pytest.raises(TypeError, match=r"expects_status='status' names no \{field\}"):
+        define_expecting(StepRegistry(), "the API answered {code:d}", "status")
+
+
+def define_expecting(registry: StepRegistry, pattern: str, argument: str) -> None:
+    def answered(ctx: object, code: int) -> None:
+        return None
+
+    registry.define("then", pattern, answered, expects_status=argument)
