@@ -178,6 +178,9 @@ def test_reports_and_results_are_the_same_whatever_order_the_plugins_load_in(
         project(pytester, plugins)
         for name in REPORTS.values():  # the Markdown summary is appended to, as CI's are
             (pytester.path / name).unlink(missing_ok=True)
+        # and the run history grows by a run each time: each order starts from none
+        for kept in (pytester.path / "reports").glob("history.sqlite*"):
+            kept.unlink()
         options = [part for flag, name in REPORTS.items() for part in (flag, name)]
         result = pytester.runpytest_subprocess(*options, "-p", "no:randomly")
         runs[order] = (result.parseoutcomes(), reports(pytester))
