@@ -102,7 +102,7 @@ def load_in_chromium(page_path: Path, drawn: str) -> float:
     by its script) and the page has loaded."""
     from playwright.sync_api import sync_playwright
 
-    from tests.reporting.test_living_docs_browser import ARGS, CHROMIUM
+    from tests.reporting.chromium import ARGS, CHROMIUM
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

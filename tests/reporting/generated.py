@@ -178,7 +178,7 @@ def browser_timings(path: Path) -> dict[str, float]:
     """Open the page in Debian's Chromium: first paint, load, and one filter, in seconds."""
     from playwright.sync_api import sync_playwright
 
-    from tests.reporting.test_living_docs_browser import ARGS, CHROMIUM
+    from tests.reporting.chromium import ARGS, CHROMIUM
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

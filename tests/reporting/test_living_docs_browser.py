@@ -2,38 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from reporting.html import LAZY_ABOVE, render_html
 from tests.reporting.generated import generated_document
 from tests.reporting.test_living_docs import run_sample
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# As root on a closed network: no sandbox, no GPU, no background traffic, no first-run work.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    with sync_playwright() as p:  # each launch gets a fresh temporary profile from Playwright
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

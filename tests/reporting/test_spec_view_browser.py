@@ -18,7 +18,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ROOT
-from tests.reporting.test_living_docs_browser import ARGS, CHROMIUM
 
 SAMPLE = Path(__file__).parent / "spec_sample"
 
@@ -68,18 +67,6 @@ def spec_run(
         check=False,
     )
     return root, done
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
