@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -204,13 +205,18 @@ def test_get_is_retried_after_a_reset_and_a_cut_body(stub: Stub, sleeps: Sleeps)
 
 
 def test_read_timeout_is_retried_for_get(stub: Stub, sleeps: Sleeps) -> None:
-    script(stub, "/x", lambda h: time.sleep(0.3))
+    held = threading.Event()  # the first request gets no answer until the test is done
+    script(stub, "/x", lambda h: held.wait(10))
     client = ApiClient(
         stub.url,
-        timeouts=Timeouts(read=0.1),
+        # wide enough that the second attempt is answered in time on a loaded CI machine
+        timeouts=Timeouts(read=1.0),
         retry_policy=RetryPolicy(sleep=sleeps, rand=lambda: 0.0),
     )
-    exchange = client.get("/x")
+    try:
+        exchange = client.get("/x")
+    finally:
+        held.set()
     assert [a.outcome for a in exchange.attempts] == ["read-timeout", "200"]
 
 

@@ -42,7 +42,7 @@ class Faulty:
 
 @pytest.fixture
 def faulty(tmp_path: Path) -> Iterator[Faulty]:
-    plan = FaultPlan(rate=0.0, retry_after=3, stall=0.6)
+    plan = FaultPlan(rate=0.0, retry_after=3, stall=2.0)  # stalls outlast the clients' 1 s read
     app = create_app(tmp_path / "shop.sqlite3", [USER], faults=plan)
     with DemoServer(app) as server:
         yield Faulty(server, app.state.faults, [])
@@ -93,7 +93,7 @@ def test_status_faults_are_retried_for_a_get(
     ],
 )
 def test_socket_faults_are_retried_for_a_get(faulty: Faulty, kind: str, seen: str) -> None:
-    client = faulty.client(read=0.3)
+    client = faulty.client(read=1.0)  # a stall outlasts it; the retry has 1 s on a busy machine
     pid = product(client)
     faulty.injector.schedule(kind)
     exchange = client.get(f"/products/{pid}")
@@ -105,7 +105,7 @@ def test_socket_faults_are_retried_for_a_get(faulty: Faulty, kind: str, seen: st
 def test_a_keyed_post_whose_answer_is_lost_is_replayed_not_repeated(
     faulty: Faulty, kind: str
 ) -> None:
-    client = faulty.client(read=0.3)
+    client = faulty.client(read=1.0)  # a stall outlasts it; the retry has 1 s on a busy machine
     pid = product(client)
     faulty.injector.schedule(kind)
     exchange = client.post("/orders", json={"product_id": pid, "quantity": 3})
@@ -213,7 +213,7 @@ def test_resetting_an_unknown_connection_is_a_no_op_not_a_crash() -> None:
 def test_a_keyed_delete_whose_answer_is_lost_gets_the_first_answer_replayed(
     faulty: Faulty, kind: str
 ) -> None:
-    client = faulty.client(read=0.3)
+    client = faulty.client(read=1.0)  # a stall outlasts it; the retry has 1 s on a busy machine
     pid = product(client)
     order = client.post("/orders", json={"product_id": pid, "quantity": 3}).json()["id"]
     faulty.injector.schedule(kind)
