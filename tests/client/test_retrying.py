@@ -206,7 +206,11 @@ def test_get_is_retried_after_a_reset_and_a_cut_body(stub: Stub, sleeps: Sleeps)
 
 def test_read_timeout_is_retried_for_get(stub: Stub, sleeps: Sleeps) -> None:
     held = threading.Event()  # the first request gets no answer until the test is done
-    script(stub, "/x", lambda h: held.wait(10))
+
+    def hold(handler: StubHandler) -> None:
+        held.wait(10)
+
+    script(stub, "/x", hold)
     client = ApiClient(
         stub.url,
         # wide enough that the second attempt is answered in time on a loaded CI machine
