@@ -24,6 +24,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,7 @@ class HistoryStore:
             raise HistoryError(_one_line(path, err)) from None
         store = cls(path, db)
         try:
-            store._prepare()
+            store._prepare_within(time.monotonic() + timeout)
         except sqlite3.Error as err:
             db.close()
             raise HistoryError(_one_line(path, err)) from None
@@ -121,6 +122,23 @@ class HistoryStore:
             db.close()
             raise
         return store
+
+    def _prepare_within(self, deadline: float) -> None:
+        """:meth:`_prepare`, again while the file answers "busy" and ``deadline`` allows. In WAL
+        mode SQLite answers SQLITE_BUSY without waiting on its busy handler while the last
+        connection of another process is closing (it cleans up the WAL and shared-memory files
+        under an exclusive lock) or recovering: SQLite's WAL documentation says to retry."""
+        pause = 0.01
+        while True:
+            try:
+                self._prepare()
+                return
+            except sqlite3.OperationalError as err:
+                busy = getattr(err, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
     def _prepare(self) -> None:
         self._check_identity()  # before anything writes: another program's file stays as it was
