@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.reporting.chromium import Watched
 from tests.reporting.test_history import history_project, run_number
 
 FLAKY = "features/history.feature: Fails in the second run only"
@@ -21,15 +22,11 @@ def history_page(
     for number in (1, 2, 3):
         run_number(pytester, monkeypatch, number)
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+    watched = Watched(page)
     page.goto((pytester.path / "reports" / "living-docs.html").as_uri())
     yield page
-    assert errors == []
-    assert [r for r in requests if not r.startswith("file:")] == []  # self-contained
+    assert watched.errors == []
+    assert watched.outside() == []  # self-contained
     page.close()
 
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from reporting.html import LAZY_ABOVE, render_html
+from tests.reporting.chromium import Watched
 from tests.reporting.generated import generated_document
 from tests.reporting.test_living_docs import run_sample
 
@@ -17,14 +18,10 @@ from tests.reporting.test_living_docs import run_sample
 def page(browser: Browser, pytester: pytest.Pytester) -> Iterator[tuple[Page, list[str]]]:
     run_sample(pytester)
     page = browser.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
+    watched = Watched(page)
     page.goto((pytester.path / "reports" / "living-docs.html").as_uri())
-    yield page, errors
-    assert [r for r in requests if not r.startswith("file:")] == []  # self-contained
+    yield page, watched.errors
+    assert watched.outside() == []  # self-contained
     page.close()
 
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ROOT
+from tests.reporting.chromium import Watched
 
 SAMPLE = Path(__file__).parent / "spec_sample"
 
@@ -77,15 +78,11 @@ def page(
     # tall enough for the whole page: features off screen skip rendering (content-visibility),
     # and an element that is not rendered has no innerText
     opened = browser.new_page(viewport={"width": 1280, "height": 6000})
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    requests: list[str] = []
-    opened.on("request", lambda r: requests.append(r.url))
+    watched = Watched(opened)
     opened.goto((root / "reports" / "living-docs.html").as_uri())
     yield opened
-    assert errors == []
-    assert [r for r in requests if not r.startswith("file:")] == []  # self-contained
+    assert watched.errors == []
+    assert watched.outside() == []  # self-contained
     opened.close()
 
 
