@@ -60,10 +60,12 @@ features: $(STAMP)
 new-api: $(STAMP)
 	$(PY) -m steps.scaffold --name "$(NAME)" --base-url "$(BASE_URL)" $(if $(OPENAPI),--openapi "$(OPENAPI)")
 
-## remove-examples: delete the example suites (the shop's and httpbin's features and profiles);
-## the framework, its tests and the embedded demo API stay
+## remove-examples: delete the example suites: the shop's and httpbin's features, the shop's
+## steps and models, and their profiles; the framework, its tests and benches (which run their own
+## copy, tests/suites/) and the embedded demo APIs stay
 remove-examples:
-	rm -rf features/shop features/httpbin api-bdd.examples.toml
+	rm -rf features/shop features/httpbin steps/shop api-bdd.examples.toml
+	rm -f models/shop.py models/shop_generated.py models/shop.openapi.json
 
 bench: $(STAMP)
 	$(PY) -m bench $(ARGS)

@@ -41,7 +41,7 @@ from demo_api.mutations import MUTATIONS, apply
 from models import StrictModel, parse
 from models.generate import ROOT as MODELS_ROOT
 from models.openapi import Conformance, load_document
-from models.shop import Product, ProductPage
+from tests.suites.shop.models.shop import Product, ProductPage
 
 COLUMNS = {"full": "fail", "seed-style": "off"}
 _STEP_LINE = re.compile(r"^\S+\.feature:\d+\s")
@@ -184,7 +184,7 @@ class Timed:
 def time_checks(count: int) -> None:
     """The conformance check per response, beside a model parse and a GET round trip."""
     user = SeedUser("bench-timing", secrets.token_urlsafe(24))
-    document = load_document("models/shop.openapi.json", MODELS_ROOT)
+    document = load_document("tests/suites/shop/models/shop.openapi.json", MODELS_ROOT)
     started = time.perf_counter()
     checker = Conformance(document)
     loaded = time.perf_counter() - started

@@ -13,6 +13,7 @@ and from the ``[tool.api-bdd]`` table of ``pyproject.toml``: the profiles of all
     base_url = "embedded:shop"     # started on loopback by the plugin that serves "shop"
     features = ["features/shop"]
     models = "models"              # the module the "matches the "X" model" step looks in
+    steps = "steps.shop"           # its domain steps' package (default: steps/NAME/, if any)
     auth = { scheme = "oauth2-password", token_url = "/auth/token" }
 
 ``base_url`` is ``http(s)://host[:port][/path]`` or ``embedded:NAME``; ``--base-url`` (or
@@ -150,6 +151,8 @@ class Profile(_Config):
     features: tuple[str, ...] = ()
     auth: AuthConfig = Field(default_factory=NoAuth)
     models: str | None = None
+    # the package of the profile's domain steps; None: ``steps/<name>/`` when there is one
+    steps: str | None = None
     openapi: str | None = None
     # a JSON Schema file (JSON or YAML) whose schemas are models by name: see models.schemas
     json_schema: str | None = None

@@ -22,6 +22,7 @@ from steps import _bdd
 from steps.fixtures import PROFILES, profile_of
 from steps.preflight import patterns_used
 from steps.registry import REGISTRY
+from steps.suites import steps_package
 
 _PARAMETER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
 _KEYWORD = {"given": "Given", "when": "When", "then": "Then"}
@@ -55,12 +56,14 @@ def _entry(
 
 
 def _other_profiles_packages(config: pytest.Config) -> tuple[str, ...]:
-    """The step packages of the other profiles (``steps.shop.`` when running httpbin)."""
+    """The step packages of the other profiles (``steps.shop.`` when running httpbin), each
+    profile's own ``steps`` package or ``steps.<name>``."""
     profiles = config.stash.get(PROFILES, None)
     if profiles is None:
         return ()
-    own = profile_of(config).name
-    return tuple(f"steps.{name}." for name in profiles.profiles if name != own)
+    own = steps_package(profile_of(config))
+    others = {steps_package(profile) for profile in profiles.profiles.values()} - {own}
+    return tuple(sorted(f"{package}." for package in others))
 
 
 def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from demo_api import DemoServer, SeedUser, create_app
+from tests.suites import PROFILES, write_project
 
 pytest_plugins = ["pytester"]
 
@@ -64,45 +65,19 @@ def shop(tmp_path: Path) -> Iterator[Shop]:
         yield Shop(server.url, user, clock, http)
 
 
-# The framework's own copy of the example suites' features (tests/suites/shop, /httpbin) and
-# profiles: its tests run them against the embedded APIs whether or not the examples are still
-# in features/ (make remove-examples deletes those).
-SUITES = ROOT / "tests" / "suites"
-SUITES_PROFILES = f"""
-[tool.api-bdd]
-default = "shop"
-[tool.api-bdd.profiles.shop]
-base_url = "embedded:shop"
-features = ["features/shop"]
-models = "models.shop"
-openapi = "{ROOT}/models/shop.openapi.json"
-openapi_live = "/openapi.json"
-auth = {{ scheme = "oauth2-password", token_url = "/auth/token", fresh_per_scenario = true }}
-idempotency_key = "Idempotency-Key"
-[tool.api-bdd.profiles.httpbin]
-base_url = "embedded:httpbin"
-features = ["features/httpbin"]
-auth = {{ scheme = "basic", username_env = "HTTPBIN_USER", password_env = "HTTPBIN_PASSWORD" }}
-variables = {{ user = "demo-user" }}
-"""
+# The framework's own copy of the example suites (tests/suites: features, the shop's steps and
+# models, their profiles): its tests run them against the embedded APIs whether or not the
+# examples are still in features/, steps/shop/ and models/shop* (make remove-examples deletes
+# those).
+SUITES_PROFILES = PROFILES
 
 
 def run_repo(pytester: pytest.Pytester, *args: str | Path) -> pytest.RunResult:
     """pytest over the example suites (``features/shop``, ``features/httpbin``, from
-    :data:`SUITES`) with this repository's plugins and settings, run from a scratch directory."""
+    :mod:`tests.suites`) with this repository's plugins and settings, run from a scratch
+    directory."""
     if not (pytester.path / "features").exists():
-        shutil.copy(ROOT / "conftest.py", pytester.path / "conftest.py")
-        shutil.copytree(SUITES, pytester.path / "features")
-        pytester.makepyprojecttoml(
-            f"""
-            [tool.pytest.ini_options]
-            pythonpath = ["{ROOT}"]
-            bdd_features_base_dir = "features/"
-            addopts = ["--strict-markers", "--strict-config", "-p", "no:legacypath"]
-            xfail_strict = true
-            {SUITES_PROFILES}
-            """
-        )
+        write_project(pytester.path)
     return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args)
 
 
@@ -112,7 +87,8 @@ default = "shop"
 [tool.api-bdd.profiles.shop]
 base_url = "embedded:shop"
 features = ["features"]
-models = "models.shop"
+models = "tests.suites.shop.models.shop"
+steps = "tests.suites.shop.steps"
 auth = { scheme = "oauth2-password", token_url = "/auth/token", fresh_per_scenario = true }
 """
 

@@ -14,7 +14,7 @@ from demo_api.mutations import MUTATIONS, apply
 from models.generate import ROOT
 from models.openapi import Conformance, Violation, load_document
 
-CONFORMANCE = Conformance(load_document("models/shop.openapi.json", ROOT))
+CONFORMANCE = Conformance(load_document("tests/suites/shop/models/shop.openapi.json", ROOT))
 
 
 def tour(url: str, user: SeedUser) -> Iterator[requests.Response]:

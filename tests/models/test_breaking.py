@@ -14,7 +14,7 @@ from models.breaking import Change, compare, main, render_text
 from models.generate import ROOT
 from models.openapi import load_document
 
-SHOP = load_document("models/shop.openapi.json", ROOT)
+SHOP = load_document("tests/suites/shop/models/shop.openapi.json", ROOT)
 Edit = Callable[[dict[str, Any]], None]
 
 

@@ -18,7 +18,7 @@ from models.openapi import (
     load_document,
 )
 
-DOCUMENT = load_document("models/shop.openapi.json", ROOT)
+DOCUMENT = load_document("tests/suites/shop/models/shop.openapi.json", ROOT)
 JSON = {"Content-Type": "application/json"}
 PROBLEM = {"Content-Type": "application/problem+json"}
 SECRET = "sk_live_do-not-print-me-0123456789"

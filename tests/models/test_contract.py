@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from models import ContractError, parse
-from models.shop import Order, Problem, Product, ProductPage, Token, User
+from tests.suites.shop.models.shop import Order, Problem, Product, ProductPage, Token, User
 
 PRODUCT: dict[str, Any] = {
     "id": 7,

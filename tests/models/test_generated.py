@@ -12,11 +12,11 @@ from demo_api import create_app
 from models import ContractError, parse
 from models.generate import ROOT, main, profile_target, render
 from models.openapi import dump_document, load_document
-from models.shop import Product
-from models.shop_generated import ProductOut
+from tests.suites.shop.models.shop import Product
+from tests.suites.shop.models.shop_generated import ProductOut
 
-DOCUMENT = "models/shop.openapi.json"
-MODULE = ROOT / "models" / "shop_generated.py"
+DOCUMENT = "tests/suites/shop/models/shop.openapi.json"
+MODULE = ROOT / "tests" / "suites" / "shop" / "models" / "shop_generated.py"
 REFRESH = (
     "python -m demo_api --port 8000 & then "
     'make models ARGS="--api shop --from http://127.0.0.1:8000/openapi.json"'
@@ -33,7 +33,7 @@ def test_the_committed_models_are_a_fresh_generation() -> None:
     fresh = render(load_document(DOCUMENT, ROOT), DOCUMENT, MODULE)
     assert fresh == MODULE.read_text(encoding="utf-8"), (
         f"{MODULE.name} differs from a fresh generation: python -m models.generate"
-        f" {DOCUMENT} models/shop_generated.py"
+        f" {DOCUMENT} tests/suites/shop/models/shop_generated.py"
     )
 
 

@@ -50,7 +50,7 @@ def test_ambiguous_step_is_reported_with_both_definitions(project: pytest.Pytest
     result.stdout.fnmatch_lines(
         [
             "features/shop.feature:7: ambiguous step 'When I order 2 of the product' matches"
-            " extra_steps.order_two_my_way, steps.shop.orders.order_product"
+            " extra_steps.order_two_my_way, tests.suites.shop.steps.orders.order_product"
         ]
     )
 

@@ -15,7 +15,7 @@ from models.openapi import load_document
 from reporting.contract_sections import breaking_section, coverage_section
 from tests.conftest import bdd_project
 
-SHOP = load_document("models/shop.openapi.json", ROOT)
+SHOP = load_document("tests/suites/shop/models/shop.openapi.json", ROOT)
 SAMPLE = Path(__file__).parent / "coverage_sample"
 BASE = "http://127.0.0.1:8000"
 

@@ -101,7 +101,7 @@ def project(pytester: pytest.Pytester, plugins: list[str]) -> None:
         base_url = "http://127.0.0.1:9"
         features = ["features"]
         auth = {{ scheme = "bearer", token_env = "ORDER_TOKEN" }}
-        openapi = "{ROOT}/models/shop.openapi.json"
+        openapi = "{ROOT}/tests/suites/shop/models/shop.openapi.json"
         """
     )
 

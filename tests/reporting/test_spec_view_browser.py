@@ -33,8 +33,9 @@ default = "shop"
 [tool.api-bdd.profiles.shop]
 base_url = "embedded:shop"
 features = ["features"]
-models = "models.shop"
-openapi = "{ROOT}/models/shop.openapi.json"
+models = "tests.suites.shop.models.shop"
+steps = "tests.suites.shop.steps"
+openapi = "{ROOT}/tests/suites/shop/models/shop.openapi.json"
 conformance = "off"
 auth = {{ scheme = "oauth2-password", token_url = "/auth/token", fresh_per_scenario = true }}
 """

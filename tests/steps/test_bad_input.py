@@ -25,7 +25,8 @@ VALID: dict[str, Any] = {
 def _with_profile_key(project: pytest.Pytester, line: str) -> None:
     pyproject = project.path / "pyproject.toml"
     text = pyproject.read_text()
-    pyproject.write_text(text.replace('models = "models.shop"', f'models = "models.shop"\n{line}'))
+    models = 'models = "tests.suites.shop.models.shop"'
+    pyproject.write_text(text.replace(models, f"{models}\n{line}"))
 
 
 def _health(project: pytest.Pytester, name: str = "health.feature") -> None:

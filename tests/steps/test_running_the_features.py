@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_repo
+from tests.conftest import run_repo
 from tests.standalone import start_standalone
+from tests.suites import SUITES
 
 SHOP_SCENARIOS = 24  # the scenarios (outline rows included) in features/shop
 
@@ -220,7 +221,7 @@ def look_up(ctx: Context) -> None:
 def test_the_living_docs_list_how_the_running_api_differs_from_its_document(
     project: pytest.Pytester,
 ) -> None:
-    document = json.loads((ROOT / "models" / "shop.openapi.json").read_text())
+    document = json.loads((SUITES / "shop" / "models" / "shop.openapi.json").read_text())
     document["paths"]["/legacy-export"] = {
         "get": {"operationId": "legacy_export", "responses": {"200": {"description": "a file"}}}
     }
@@ -228,8 +229,8 @@ def test_the_living_docs_list_how_the_running_api_differs_from_its_document(
     pyproject = (project.path / "pyproject.toml").read_text()
     (project.path / "pyproject.toml").write_text(
         pyproject.replace(
-            'models = "models.shop"',
-            'models = "models.shop"\nopenapi = "committed.openapi.json"\n'
+            'models = "tests.suites.shop.models.shop"',
+            'models = "tests.suites.shop.models.shop"\nopenapi = "committed.openapi.json"\n'
             'openapi_live = "/openapi.json"',
         )
     )

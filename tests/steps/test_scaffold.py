@@ -169,12 +169,23 @@ def test_without_a_document_the_reachability_scenario_asks_the_root_and_passes(
 
 
 def test_a_profiles_step_package_is_loaded_without_an_edit_of_conftest(tmp_path: Path) -> None:
+    steps = tmp_path / "steps"
+    (steps / "billing").mkdir(parents=True)
+    (steps / "billing" / "__init__.py").write_text("")
     (tmp_path / "api-bdd.toml").write_text(
-        '[profiles.shop]\nbase_url = "embedded:shop"\n'
         '[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n'
+        '[profiles.stock]\nbase_url = "http://127.0.0.1:9"\n'
     )
-    assert suite_plugins(tmp_path) == ["steps.shop"]  # billing has no steps/billing/ here
-    (tmp_path / "api-bdd.toml").write_text('[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n')
-    assert suite_plugins(tmp_path) == []
-    (tmp_path / "api-bdd.toml").write_text("[profiles.shop\n")
-    assert suite_plugins(tmp_path) == []  # the options plugin says what is wrong, in one line
+    assert suite_plugins(tmp_path, steps) == ["steps.billing"]  # stock has no steps/stock/
+    (tmp_path / "api-bdd.toml").write_text('[profiles.stock]\nbase_url = "http://127.0.0.1:9"\n')
+    assert suite_plugins(tmp_path, steps) == []
+    (tmp_path / "api-bdd.toml").write_text("[profiles.stock\n")
+    assert suite_plugins(tmp_path, steps) == []  # the options plugin says what is wrong
+
+
+def test_a_profile_names_the_package_of_its_steps(tmp_path: Path) -> None:
+    (tmp_path / "api-bdd.toml").write_text(
+        '[profiles.shop]\nbase_url = "embedded:shop"\nsteps = "tests.suites.shop.steps"\n'
+        '[profiles.shop2]\nbase_url = "embedded:shop"\nsteps = "tests.suites.shop.steps"\n'
+    )
+    assert suite_plugins(tmp_path) == ["tests.suites.shop.steps"]  # each package once

@@ -10,4 +10,4 @@ from reporting.coverage import enable
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    enable(config, load_document("models/shop.openapi.json", ROOT))
+    enable(config, load_document("tests/suites/shop/models/shop.openapi.json", ROOT))

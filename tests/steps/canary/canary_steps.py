@@ -18,8 +18,8 @@ from pydantic import BaseModel
 from pytest_bdd import then, when
 
 from models import ContractError, parse
-from models.shop import Product
 from steps import Context
+from tests.suites.shop.models.shop import Product
 
 log = logging.getLogger("canary")
 

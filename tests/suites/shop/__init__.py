@@ -1,0 +1,1 @@
+"""The framework tests' copy of the demo shop's suite: features, steps and models."""

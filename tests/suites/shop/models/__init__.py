@@ -1,0 +1,1 @@
+"""The framework tests' copy of the shop's models (``models/shop*``), named by their profiles."""

@@ -1,0 +1,21 @@
+"""The demo shop's domain steps: one example suite built on the generic machinery.
+
+They use what any step author uses (``from steps import ...``): ``ctx.send`` for requests (the
+exchange becomes the evidence, ``undo=`` registers the clean-up), the expectation helpers, the
+strict models of :mod:`tests.suites.shop.models.shop`. The shop's own state (the product and order a scenario is
+about) lives in :class:`~tests.suites.shop.steps.state.Shop`, not in the generic context. Delete this
+package, ``features/shop``, ``tests/suites/shop/models/shop.py``, ``demo_api`` and the profile, and what remains
+is a framework for your API.
+
+The composition root loads this package because a profile is named ``shop``
+(:func:`steps.suites.suite_plugins`); the package names its modules here.
+"""
+
+pytest_plugins = [
+    "tests.suites.shop.steps.state",
+    "tests.suites.shop.steps.errors",
+    "tests.suites.shop.steps.auth",
+    "tests.suites.shop.steps.users",
+    "tests.suites.shop.steps.catalogue",
+    "tests.suites.shop.steps.orders",
+]
