@@ -4,8 +4,10 @@ repository" says, in a scratch copy of this working tree.
 ``make remove-examples``, ``make new-api`` against a billing API on loopback, ``make run`` and
 ``make test``; then a newer api-bdd is merged and touches only framework-owned files. The copy
 shares this checkout's virtual environment (``make -o STAMP`` keeps make from rebuilding it) and
-its mypy cache; ``make test`` runs in full but for its unit step, which runs ``UNIT``: the tests
-that read the repository's own profiles and features (the rest build their own projects).
+its mypy cache; ``make test`` runs in full (lint, type-check, every profile's features) but for
+its unit step, which runs ``UNIT``. That the rest of the framework's tests stand without the
+examples is shown cheaply: every test module of the copy is collected (imported) after the
+removal, and ``tests/test_examples_apart.py`` (in ``UNIT``) finds no use of an example in them.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ from pathlib import Path
 from tests.conftest import ROOT
 from tests.steps.test_scaffold import billing_api
 from tests.stub_server import stub_server
+from tests.test_examples_apart import EXAMPLES
 
 # the team's files, README "Start your own API repository"; everything else is the framework's
 TEAM_OWNED = ("api-bdd.toml", "features/billing/", "steps/billing/", "models/billing")
-EXAMPLES = ("features/shop/", "features/httpbin/", "api-bdd.examples.toml")
-UNIT = " ".join(  # what reads profiles or suites; the rest build projects of their own
+UNIT = " ".join(  # what reads profiles or suites; the benches run the shop suite of tests/suites
     [
         "tests/client/test_profiles.py",
         "tests/client/test_idempotency_declared.py",
         "tests/steps/test_scaffold.py",
         "tests/reporting/test_spec.py",
+        "tests/test_examples_apart.py",
+        "tests/models/test_generated.py",
+        "tests/test_bench_suite.py",
     ]
 )
 
@@ -78,8 +83,14 @@ def test_a_team_adopts_api_bdd_for_its_api_and_upgrades_it_by_merging(tmp_path: 
     repo = tmp_path / "billing-tests"
     repo.mkdir()
     copy_of_this_tree(repo)
+    assert run(repo, ".venv/bin/python", "-m", "client.profiles").split("\n")[:2] == [
+        "--api shop",  # make features runs the examples in this repository
+        "--api httpbin --living-docs reports/httpbin/living-docs.html",
+    ]
     make(repo, "remove-examples")
-    assert not any((repo / name).exists() for name in EXAMPLES)
+    assert [name for name in EXAMPLES if (repo / name).exists()] == []
+    collected = run(repo, ".venv/bin/python", "-m", "pytest", "tests", "--collect-only", "-q")
+    assert " tests collected" in collected, collected  # every module imports without them
     with stub_server() as billing:
         billing_api(billing)
         url = billing.url
@@ -95,6 +106,8 @@ def test_a_team_adopts_api_bdd_for_its_api_and_upgrades_it_by_merging(tmp_path: 
         tested = make(repo, "test", f"UNIT={UNIT}")
         for stage in ("ruff check", "Success: no issues found", f"pytest {UNIT}", "--api billing"):
             assert stage in tested, tested  # lint, typecheck, unit, features: each ran
+        assert "--api shop" not in tested, tested  # the examples are gone, and so their runs
+        assert "--api httpbin" not in tested, tested
         assert (repo / "reports" / "living-docs.html").is_file()
     upgrade(repo)
 
