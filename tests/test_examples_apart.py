@@ -147,15 +147,39 @@ def _pairs(example: str, copy: str) -> Iterator[tuple[Path, Path]]:
             yield path, ROOT / copy / path.relative_to(source)
 
 
+def copy_examples() -> None:
+    """Copy each example file again into ``tests/suites`` (after an example changed)."""
+    for name, moved in COPIES.items():
+        for example, copy in _pairs(name, moved):
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(as_copied(example.read_text()))
+
+
+REFRESH = (
+    "copy the examples again: python -c 'import tests.test_examples_apart as t; t.copy_examples()'"
+)
+# the copy's own files, no example's: the packages' docstrings and the project writer
+OWN = {"tests/suites/__init__.py", "tests/suites/shop/__init__.py"}
+OWN |= {"tests/suites/shop/models/__init__.py"}
+
+
 def test_the_framework_tests_copy_of_each_example_file_has_not_drifted() -> None:
     present = [name for name in EXAMPLES if (ROOT / name).exists()]
     if not present:  # the examples are removed: the copy is all there is, nothing can drift
         return
     assert present == list(EXAMPLES), f"examples partly removed: only {present} are left"
+    pairs = [pair for name, moved in COPIES.items() for pair in _pairs(name, moved)]
     drifted = [
         f"{copy.relative_to(ROOT)} differs from {example.relative_to(ROOT)}"
-        for name, moved in COPIES.items()
-        for example, copy in _pairs(name, moved)
+        for example, copy in pairs
         if not copy.is_file() or copy.read_text() != as_copied(example.read_text())
     ]
-    assert not drifted, "\n".join(drifted)
+    copied = {copy.relative_to(ROOT).as_posix() for _, copy in pairs} | OWN
+    extra = [
+        f"{path.relative_to(ROOT)} is no example's copy"
+        for path in sorted((ROOT / "tests" / "suites").rglob("*"))
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.relative_to(ROOT).as_posix() not in copied
+    ]
+    assert not drifted + extra, "\n".join([*drifted, *extra, REFRESH])
