@@ -3,7 +3,8 @@ and by which layer.
 
 For each mutation of :mod:`demo_api.mutations` (and once unmutated, which must pass), starts the
 shop in a thread of this process with that one change and runs the feature suite against it
-(``pytest features/shop --base-url URL``, its user in ``API_USERNAME``/``API_PASSWORD``) twice:
+(``pytest features/shop --base-url URL`` over the framework tests' copy, :mod:`tests.suites`, its
+user in ``API_USERNAME``/``API_PASSWORD``) twice:
 
 - full: the suite as shipped, every response checked against the committed OpenAPI document;
 - seed-style: conformance off, the models alone (the seed's approach: hand-written models).

@@ -3,9 +3,9 @@
 They use what any step author uses (``from steps import ...``): ``ctx.send`` for requests (the
 exchange becomes the evidence, ``undo=`` registers the clean-up), the expectation helpers, the
 strict models of :mod:`models.shop`. The shop's own state (the product and order a scenario is
-about) lives in :class:`~steps.shop.state.Shop`, not in the generic context. Delete this
-package, ``features/shop``, ``models/shop.py``, ``demo_api`` and the profile, and what remains
-is a framework for your API.
+about) lives in :class:`~steps.shop.state.Shop`, not in the generic context. ``make
+remove-examples`` deletes this package, ``features/shop``, ``models/shop*`` and the profile;
+what remains is a framework for your API (its tests run their own copy, ``tests/suites``).
 
 The composition root loads this package because a profile is named ``shop``
 (:func:`steps.suites.suite_plugins`); the package names its modules here.
