@@ -143,18 +143,11 @@ class StepRegistry:
     _cache: dict[str, tuple[Match, ...]] = field(default_factory=dict)
 
     def define(
-        self,
-        kind: str,
-        pattern: str,
-        func: Callable[..., Any],
-        *,
-        preflight: PreflightCheck | None = None,
-        sets: str | tuple[str, ...] = (),
-        expects_status: str | None = None,
+        self, kind: str, pattern: str, func: Callable[..., Any], **options: Any
     ) -> StepDefinition:
-        definition = make_definition(
-            kind, pattern, func, preflight=preflight, sets=sets, expects_status=expects_status
-        )
+        """Index the definition of ``func`` for ``pattern`` (``options``: those of
+        :func:`make_definition`)."""
+        definition = make_definition(kind, pattern, func, **options)
         self.add(definition)
         return definition
 
