@@ -121,3 +121,22 @@ def test_a_program_running_pytest_gets_its_garbage_collector_back_as_it_was(
     frozen = next(line for line in result.outlines if line.startswith("frozen before"))
     _, _, before, _, after = frozen.split()
     assert 0 < int(after) <= int(before)  # nothing more (a frozen object may have died since)
+
+
+def test_a_step_two_plugins_define_is_one_line_naming_both(pytester: pytest.Pytester) -> None:
+    make_project(pytester, "alpha", own_steps=True)
+    (pytester.path / "beta_steps.py").write_text(
+        'from steps import when\n\n\n@when("a step only alpha defines")\ndef again():\n    pass\n'
+    )
+    conftest = (pytester.path / "conftest.py").read_text()
+    plugins = '"alpha_steps",\n    "beta_steps",'
+    (pytester.path / "conftest.py").write_text(conftest.replace('"alpha_steps",', plugins))
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: api-bdd: step 'a step only alpha defines' is defined twice:"
+            " alpha_steps.only_alpha, beta_steps.again"
+        ]
+    )
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
