@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bdd_items import example_of, scenario_of, template_of
 from client import Exchange
-from reporting.bdd import example_of, scenario_of, template_of
 from reporting.diagnostics import one_line
 from reporting.pending import is_pending
 from reporting.record_types import ScenarioRecord, StepRecord

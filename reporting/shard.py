@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from reporting.bdd import template_of
+from bdd_items import template_of
 
 
 @dataclass(frozen=True)

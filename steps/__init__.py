@@ -9,8 +9,9 @@ The package owns the glue between Gherkin and HTTP: the step index and its dispa
 generic vocabulary, the pre-flight, the scenario context, the run's options
 (:mod:`steps.options`) and fixtures, and ``make new-api`` (:mod:`steps.scaffold`). Each
 profile's business steps are a subpackage named as the profile (``steps/shop/``), loaded for
-it by :mod:`steps.suites`. May import :mod:`client` and :mod:`models`, never ``reporting``
-(they meet through hooks) nor ``demo_api`` (an embedded API answers a hook).
+it by :mod:`steps.suites`. May import :mod:`client`, :mod:`models` and :mod:`bdd_items` (an
+item's scenario, as pytest-bdd keeps it), never ``reporting`` (they meet through hooks) nor
+``demo_api`` (an embedded API answers a hook).
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """pytest-bdd's process-local registries, read in one place (they do not cross xdist).
 
-What an item's scenario is, and, for steps written with pytest-bdd's own decorators rather
-than api-bdd's, which of those definitions match: they are found once per module (usually
-there are none), so the pre-flight's cost does not grow with api-bdd's step library.
+What an item's scenario is (read by :mod:`bdd_items`, which ``reporting`` reads too), and, for
+steps written with pytest-bdd's own decorators rather than api-bdd's, which of those
+definitions match: they are found once per module (usually there are none), so the
+pre-flight's cost does not grow with api-bdd's step library.
 
-Every pytest-bdd internal the steps use (its registries, its ``compat`` functions, the outline
-row's parameter name, ``FeatureParser._parse_feature_file``) is read here and nowhere else in
-``steps``; ``tests/test_private_names.py`` has a test per name that names it when an upgrade
-removes it.
+Every other pytest-bdd internal the steps use (its step registry, its ``compat`` functions,
+``FeatureParser._parse_feature_file``) is read here and nowhere else in ``steps``;
+``tests/test_private_names.py`` has a test per name that names it when an upgrade removes it.
 """
 
 from __future__ import annotations
@@ -20,31 +20,13 @@ from gherkin.parser import Parser
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.gherkin_parser import GherkinDocument
 from pytest_bdd.parser import FeatureParser
-from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
+from bdd_items import EXAMPLE, scenario_of, template_of
 from steps._pytest import fixture_manager
 from steps.dispatch import run_indexed_step
 
-# pytest-bdd's parameter holding an outline row (``{column: value}``) in an item's callspec
-EXAMPLE = "_pytest_bdd_example"
-
-
-def template_of(item: pytest.Item) -> Any:
-    return scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
-
-
 _SCENARIO = pytest.StashKey[Any]()
-
-
-def scenario_of(item: pytest.Item) -> Any:
-    """The item's scenario with its outline row filled in, or None for a plain test."""
-    template = template_of(item)
-    if template is None:
-        return None
-    callspec = getattr(item, "callspec", None)
-    example = callspec.params.get(EXAMPLE, {}) if callspec else {}
-    return template.render(example)
 
 
 def steps_of(item: pytest.Item) -> Any:

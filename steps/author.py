@@ -1,12 +1,14 @@
 """The decorators step authors use: ``@given``, ``@when``, ``@then`` and ``@step`` (any).
 
-They register the function in the step index (:mod:`steps.registry`), not as a pytest-bdd
-fixture: the keyword is documentation (matching ignores it, as Cucumber does). Patterns are
-``parse`` patterns with api-bdd's types: ``{price:Money}`` (an exact decimal), ``{method:Method}``,
-``{path:Path}`` (no spaces), ``{name:Name}`` (a variable name), ``{seconds:Number}``, plus parse's
-own (``{n:d}``...). A parameter named after a field gets the text; ``datatable`` and ``docstring``
-get the step's table (rows of cells, header included) and doc string; any other parameter is a
-pytest fixture (``ctx``, the scenario context, is the one most steps need).
+They list the function's definition in the module that writes it, not as a pytest-bdd
+fixture: a session indexes the definitions of the step modules it loads as plugins
+(``pytest_plugins``; :mod:`steps.registry`). The keyword is documentation (matching ignores
+it, as Cucumber does). Patterns are ``parse`` patterns with api-bdd's types: ``{price:Money}``
+(an exact decimal), ``{method:Method}``, ``{path:Path}`` (no spaces), ``{name:Name}`` (a variable
+name), ``{seconds:Number}``, plus parse's own (``{n:d}``...). A parameter named after a field
+gets the text; ``datatable`` and ``docstring`` get the step's table (rows of cells, header
+included) and doc string; any other parameter is a pytest fixture (``ctx``, the scenario
+context, is the one most steps need).
 
 ``preflight`` checks a step before any request (see :class:`~steps.registry.PreflightStep`);
 ``sets`` names the variables the step sets (so the pre-flight knows them): an argument's name
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from steps.registry import REGISTRY, PreflightCheck
+from steps.registry import PreflightCheck, make_definition, remember
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,8 +36,10 @@ def _define(
     expects_status: str | None = None,
 ) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        REGISTRY.define(
-            kind, pattern, func, preflight=preflight, sets=sets, expects_status=expects_status
+        remember(
+            make_definition(
+                kind, pattern, func, preflight=preflight, sets=sets, expects_status=expects_status
+            )
         )
         return func
 

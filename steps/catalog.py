@@ -21,7 +21,7 @@ import pytest
 from steps import _bdd
 from steps.fixtures import PROFILES, profile_of
 from steps.preflight import patterns_used
-from steps.registry import REGISTRY
+from steps.registry import registry_of
 from steps.suites import steps_package
 
 _PARAMETER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
@@ -103,7 +103,8 @@ def pytest_api_bdd_step_catalog(session: pytest.Session) -> list[dict[str, Any]]
     # this profile's vocabulary, unless its features use them
     foreign = ("pytest_bdd.", *_other_profiles_packages(session.config))
     found = [
-        ("any" if d.kind == "step" else d.kind, d.pattern, d.func) for d in REGISTRY.definitions
+        ("any" if d.kind == "step" else d.kind, d.pattern, d.func)
+        for d in registry_of(session.config).definitions
     ]
     found.extend((kind, p, func) for p, (kind, func) in raw.items())
     entries = [

@@ -1,10 +1,11 @@
 """How steps reach their definitions: through the index, never by scanning them all.
 
 pytest-bdd's public extension point is the step parser: this module registers one step
-definition (any keyword) whose parser matches a text when :data:`~steps.registry.REGISTRY`
-does, and whose function calls the matching api-bdd definition with the text's arguments,
-the data table or doc string, and the fixtures it asks for. pytest-bdd's own lookup then
-scans a handful of fixtures instead of every step definition, whatever the library's size.
+definition (any keyword) whose parser matches a text when the session's step index
+(:func:`~steps.registry.registry_of`) does, and whose function calls the matching api-bdd
+definition with the text's arguments, the data table or doc string, and the fixtures it asks
+for. pytest-bdd's own lookup then scans a handful of fixtures instead of every step definition,
+whatever the library's size.
 Step definitions written with pytest-bdd's own decorators keep working beside it.
 
 A scenario whose every step the pre-flight found in the index (and in no pytest-bdd
@@ -14,16 +15,38 @@ announced through pytest-bdd's hooks as pytest-bdd's runner announces them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import pytest
 from pytest_bdd import step
 from pytest_bdd.parsers import StepParser
 
+from bdd_items import scenario_of
 from steps.context import StepUsageError
-from steps.registry import REGISTRY
+from steps.registry import StepRegistry, registry_of
 
 TEXT = "api_bdd_step_text"
+
+# pytest-bdd asks a parser about a text alone (no request, no config), and only while the tests
+# run: the index of the session whose test loop is running, set for the loop and reset after it
+# (a session run inside a test has its own, and the outer one's is back when it ends).
+_RUNNING: ContextVar[StepRegistry] = ContextVar("api_bdd_running_step_index")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    registry_of(config)  # the session's index, from the plugins registered so far
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Iterator[None]:
+    token = _RUNNING.set(registry_of(session.config))
+    try:
+        return (yield)
+    finally:
+        _RUNNING.reset(token)
 
 
 class IndexParser(StepParser):
@@ -34,7 +57,8 @@ class IndexParser(StepParser):
         super().__init__("(any step in the api-bdd step index)")
 
     def is_matching(self, name: str) -> bool:
-        return bool(REGISTRY.find(name))
+        registry = _RUNNING.get(None)
+        return registry is not None and bool(registry.find(name))
 
     def parse_arguments(self, name: str) -> dict[str, Any]:
         return {TEXT: name}
@@ -64,7 +88,7 @@ def call_definition(
     ``fixtures``: the fixture values the scenario's steps have asked for so far (a
     function-scoped fixture has one value per test: asking pytest again costs a lookup)."""
     __tracebackhide__ = True
-    matches = REGISTRY.find(text)
+    matches = registry_of(request.config).find(text)
     if len(matches) != 1:
         names = ", ".join(sorted(m.definition.function for m in matches))
         raise StepUsageError(f"ambiguous step {text!r} matches {names}")
@@ -108,8 +132,6 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     if not pyfuncitem.stash.get(_INDEXED, False):
         return None
     __tracebackhide__ = True
-    from steps._bdd import scenario_of  # it imports this module
-
     scenario = scenario_of(pyfuncitem)
     if scenario is None:  # the function was wrapped since collection (--trace): pytest-bdd's way
         return None
@@ -170,7 +192,8 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: 
     would only spend the run's retry budget on the very answer the scenario wants. A check
     says which statuses it expects by its definition's ``expects_status``, not by how its
     parameter happens to be named."""
-    matches = REGISTRY.find(step.name)
+    registry = registry_of(request.config)
+    matches = registry.find(step.name)
     if len(matches) != 1 or matches[0].definition.kind == "then":
         return  # the keyword does not matter: "Given I GET /x" sends a request too
     steps = list(scenario.steps)
@@ -178,7 +201,7 @@ def pytest_bdd_before_step(request: pytest.FixtureRequest, scenario: Any, step: 
     if position is None:
         return
     for following in steps[position + 1 :]:
-        found = REGISTRY.find(following.name)
+        found = registry.find(following.name)
         if len(found) != 1 or found[0].definition.kind != "then":
             break
         expected = found[0].definition.statuses_expected(found[0].arguments)

@@ -33,7 +33,7 @@ from steps.contracts import model_catalogue
 from steps.dispatch import run_from_index
 from steps.fixtures import profile_of
 from steps.keywords import description_typos, mend
-from steps.registry import REGISTRY, PreflightStep
+from steps.registry import PreflightStep, StepRegistry, registry_of
 from steps.variables import GENERATORS, references
 
 PROBLEM = pytest.StashKey[str]()
@@ -183,12 +183,12 @@ def _without_spaces(match: re.Match[str]) -> str:
     return "".join(part if part[:1] in "`'\"" else re.sub(r"\s+", "", part) for part in parts)
 
 
-def _suggest(text: str, item: pytest.Item | None) -> str:
+def _suggest(registry: StepRegistry, text: str, item: pytest.Item | None) -> str:
     if _SPACED_FILTER.search(text):
         fixed = _SPACED_FILTER.sub(_without_spaces, text)
-        if REGISTRY.find(fixed):  # the step exists once the filter is written without spaces
+        if registry.find(fixed):  # the step exists once the filter is written without spaces
             return f"; write a filter without spaces: {fixed!r}"
-    known = REGISTRY.patterns() + (_bdd.raw_patterns(item) if item is not None else [])
+    known = registry.patterns() + (_bdd.raw_patterns(item) if item is not None else [])
     close = difflib.get_close_matches(text, known, n=3, cutoff=0.6)
     return f"; did you mean: {' | '.join(close)}" if close else ""
 
@@ -254,6 +254,7 @@ def _matched(
             datatable=step.datatable.raw() if step.datatable is not None else None,
             models=lambda name: _is_model(config, name),
             unknown_model=lambda name: model_catalogue(config).unknown(name),
+            index=registry_of(config),
             docstring_origin=(
                 docstring_origin(scenario.feature.filename, step.line_number)
                 if step.docstring is not None
@@ -268,12 +269,13 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
     """The step problems of a scenario that has no item (its file is mended, not collected):
     api-bdd's definitions only, as pytest-bdd's own need an item to be found."""
     known = set(profile_of(config).variables)
+    registry = registry_of(config)
     for step in scenario.steps:
         text = f"{step.keyword.strip()} {step.name}"
         at = f"{where}:{step.line_number}:"
-        matches = REGISTRY.find(step.name)
+        matches = registry.find(step.name)
         if not matches:
-            yield f"{at} undefined step: {text!r}{_suggest(step.name, None)}"
+            yield f"{at} undefined step: {text!r}{_suggest(registry, step.name, None)}"
         elif len(matches) > 1:
             names = sorted(m.definition.function for m in matches)
             yield f"{at} ambiguous step {text!r} matches {', '.join(names)}"
@@ -313,10 +315,11 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     used: list[tuple[int, str, list[str]]] = []
     indexed = True
     definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
+    registry = registry_of(config)
     for step in scenario.steps:
         text = f"{step.keyword.strip()} {step.name}"
         at = f"{where}:{step.line_number}:"
-        matches = REGISTRY.find(step.name)
+        matches = registry.find(step.name)
         raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
         patterns = [m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw))
         used.append((step.line_number, step.name, patterns))
@@ -329,7 +332,9 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
             status = "undefined" if count == 0 else "ambiguous"
             first = first or (step.line_number, status)
             if count == 0:
-                problems.append(f"{at} undefined step: {text!r}{_suggest(step.name, item)}")
+                problems.append(
+                    f"{at} undefined step: {text!r}{_suggest(registry, step.name, item)}"
+                )
             else:
                 names = sorted(
                     [m.definition.function for m in matches] + list(map(_bdd.name_of, raw))

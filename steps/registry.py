@@ -7,6 +7,13 @@ indexed by the literal words their patterns start with: a step's text is tried o
 definitions whose leading words it shares (and the few that start with a placeholder), and the
 answer for a text is remembered. The collection-time pre-flight uses the same index.
 
+The index belongs to the session, as pytest-bdd's step fixtures and pluggy's hooks do: the step
+decorators (:mod:`steps.author`) only list each definition in the module that writes it, and a
+session's index holds the definitions of the plugins that session registered (the framework's
+vocabulary, the profile's suite, a project's own step modules), added as pytest registers them.
+It lives in ``config.stash`` under a key of this module: :func:`registry_of`. Two sessions in one
+process (``pytest.main`` twice, in-process ``pytester`` runs) share neither definitions nor answers.
+
 Matching ignores the keyword (Given/When/Then/And), as Cucumber does: the same sentence cannot
 mean two things. Two definitions that both match a text make it ambiguous.
 """
@@ -16,12 +23,15 @@ from __future__ import annotations
 import functools
 import inspect
 import re
+import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import parse as parselib
+import pytest
 
 RESERVED = ("datatable", "docstring")
 _INDEX_DEPTH = 3  # leading literal words used as index keys
@@ -69,6 +79,8 @@ class PreflightStep:
     unknown_model: Callable[[str], str] = lambda name: f"unknown model {name!r}"
     # the doc string's first line in the file, and the indentation Gherkin took off its lines
     docstring_origin: tuple[int, int] | None = None
+    # the session's step index: what a step naming another step (a polling condition) asks
+    index: StepRegistry | None = None
 
 
 @dataclass(frozen=True)
@@ -131,52 +143,25 @@ class StepRegistry:
     _cache: dict[str, tuple[Match, ...]] = field(default_factory=dict)
 
     def define(
-        self,
-        kind: str,
-        pattern: str,
-        func: Callable[..., Any],
-        *,
-        preflight: PreflightCheck | None = None,
-        sets: str | tuple[str, ...] = (),
-        expects_status: str | None = None,
+        self, kind: str, pattern: str, func: Callable[..., Any], **options: Any
     ) -> StepDefinition:
-        parser = parselib.compile(pattern, extra_types=TYPES, case_sensitive=True)
-        names = tuple(parser.named_fields)
-        params = inspect.signature(func).parameters
-        missing = [n for n in names if n not in params]
-        if missing:
-            raise TypeError(f"{func.__qualname__} has no parameter for {{{missing[0]}}}")
-        if expects_status is not None and expects_status not in names:
-            raise TypeError(
-                f"{func.__qualname__}: expects_status={expects_status!r} names no {{field}}"
-                f" of {pattern!r}"
-            )
-        fixtures = tuple(
-            n
-            for n, p in params.items()
-            if n not in names and n not in RESERVED and p.default is inspect.Parameter.empty
-        )
-        definition = StepDefinition(
-            kind=kind,
-            pattern=pattern,
-            func=func,
-            parser=parser,
-            arguments=names,
-            fixtures=fixtures,
-            wants=frozenset(n for n in RESERVED if n in params),
-            preflight=preflight,
-            sets=(sets,) if isinstance(sets, str) else tuple(sets),
-            expects_status=expects_status,
-        )
+        """Index the definition of ``func`` for ``pattern`` (``options``: those of
+        :func:`make_definition`)."""
+        definition = make_definition(kind, pattern, func, **options)
+        self.add(definition)
+        return definition
+
+    def add(self, definition: StepDefinition) -> None:
+        """Index ``definition``; a pattern defined twice is an error naming both functions."""
         for existing in self.definitions:
-            if existing.pattern == pattern:
+            if existing.pattern == definition.pattern:
                 raise ValueError(
-                    f"step {pattern!r} is defined twice: {existing.function}, {definition.function}"
+                    f"step {definition.pattern!r} is defined twice: {existing.function},"
+                    f" {definition.function}"
                 )
         self.definitions.append(definition)
         self._index.setdefault(definition.leading_words(), []).append(definition)
         self._cache.clear()
-        return definition
 
     def candidates(self, text: str) -> list[StepDefinition]:
         """The definitions that could match ``text``, from the index."""
@@ -206,4 +191,110 @@ class StepRegistry:
         return [d.pattern for d in self.definitions]
 
 
-REGISTRY = StepRegistry()
+def make_definition(
+    kind: str,
+    pattern: str,
+    func: Callable[..., Any],
+    *,
+    preflight: PreflightCheck | None = None,
+    sets: str | tuple[str, ...] = (),
+    expects_status: str | None = None,
+) -> StepDefinition:
+    """The definition of ``func`` for ``pattern``; a placeholder without a parameter (or an
+    ``expects_status`` naming no placeholder) is an error when the module is imported."""
+    parser = parselib.compile(pattern, extra_types=TYPES, case_sensitive=True)
+    names = tuple(parser.named_fields)
+    params = inspect.signature(func).parameters
+    missing = [n for n in names if n not in params]
+    if missing:
+        raise TypeError(f"{func.__qualname__} has no parameter for {{{missing[0]}}}")
+    if expects_status is not None and expects_status not in names:
+        raise TypeError(
+            f"{func.__qualname__}: expects_status={expects_status!r} names no {{field}}"
+            f" of {pattern!r}"
+        )
+    fixtures = tuple(
+        n
+        for n, p in params.items()
+        if n not in names and n not in RESERVED and p.default is inspect.Parameter.empty
+    )
+    return StepDefinition(
+        kind=kind,
+        pattern=pattern,
+        func=func,
+        parser=parser,
+        arguments=names,
+        fixtures=fixtures,
+        wants=frozenset(n for n in RESERVED if n in params),
+        preflight=preflight,
+        sets=(sets,) if isinstance(sets, str) else tuple(sets),
+        expects_status=expects_status,
+    )
+
+
+# -- whose definitions: the module that writes them, the session that loads that module ---------
+_WRITTEN = "__api_bdd_steps__"  # a step module's own list of the definitions it writes
+
+
+def remember(definition: StepDefinition) -> None:
+    """List ``definition`` in the module that writes its function (imported, it is in
+    ``sys.modules``): a session that registers the module as a plugin indexes it."""
+    module = sys.modules.get(definition.func.__module__)
+    if module is None:
+        raise TypeError(f"{definition.function}: a step is written in a module, imported")
+    module.__dict__.setdefault(_WRITTEN, []).append(definition)
+
+
+def definitions_of(plugin: object) -> list[StepDefinition]:
+    """The step definitions ``plugin`` (a module) writes, in the order written."""
+    if not isinstance(plugin, types.ModuleType):
+        return []
+    return list(plugin.__dict__.get(_WRITTEN, ()))
+
+
+_SESSION = pytest.StashKey[StepRegistry]()
+
+
+class _SessionSteps:
+    """Indexes each plugin's definitions as its session registers it: registered, it is told of
+    the plugins registered before too (``pytest_plugin_registered`` is a historic hook), and of
+    a ``conftest.py`` found later, during collection."""
+
+    def __init__(self, registry: StepRegistry) -> None:
+        self.registry: StepRegistry | None = registry
+
+    def pytest_plugin_registered(self, plugin: object) -> None:
+        if self.registry is None:
+            return  # the session has ended
+        for definition in definitions_of(plugin):
+            try:
+                self.registry.add(definition)
+            except ValueError as err:
+                raise pytest.UsageError(f"api-bdd: {err}") from None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # pytest's assertion rewriter outlives the session in a process that goes on (it is the
+        # loader of the modules it rewrote) and keeps the config: the index and its answers end
+        # with the session, not with the config
+        del config.stash[_SESSION]
+        self.registry = None
+
+
+_LISTENER = "api-bdd-step-index"
+
+
+def registry_of(config: pytest.Config) -> StepRegistry:
+    """The session's step index (built on the first call: at configure, by the dispatcher)."""
+    try:
+        return config.stash[_SESSION]
+    except KeyError:
+        registry = config.stash[_SESSION] = StepRegistry()
+        listener = config.pluginmanager.get_plugin(_LISTENER)
+        if listener is None:
+            config.pluginmanager.register(_SessionSteps(registry), _LISTENER)
+        else:  # asked after the session ended: the plugins it had, indexed again
+            listener.registry = registry
+            for _, plugin in config.pluginmanager.list_name_plugin():
+                listener.pytest_plugin_registered(plugin)
+        return registry

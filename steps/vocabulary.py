@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+
 from steps.author import given, then, when
 from steps.context import Context, StepUsageError
 from steps.expect import (
@@ -27,7 +29,7 @@ from steps.expect import (
     select,
 )
 from steps.matching import check_markers, mismatches
-from steps.registry import REGISTRY, PreflightStep
+from steps.registry import PreflightStep, StepRegistry, registry_of
 from steps.variables import REFERENCE
 
 # -- pre-flight checks ---------------------------------------------------------------------
@@ -474,9 +476,10 @@ def remember_header(ctx: Context, header: str, name: str) -> None:
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def condition_problems(text: str) -> list[str]:
-    """Why ``text`` cannot be a polling condition (empty when it can)."""
-    found = REGISTRY.find(text)
+def condition_problems(registry: StepRegistry | None, text: str) -> list[str]:
+    """Why ``text`` cannot be a polling condition in the session of ``registry`` (empty when
+    it can)."""
+    found = registry.find(text) if registry is not None else ()
     if len(found) != 1:
         return [f"condition {text!r} is {'undefined' if not found else 'ambiguous'}"]
     definition = found[0].definition
@@ -485,9 +488,9 @@ def condition_problems(text: str) -> list[str]:
     return []
 
 
-def holds(ctx: Context, text: str) -> bool:
+def holds(registry: StepRegistry, ctx: Context, text: str) -> bool:
     """Whether the check ``text`` passes on the last response."""
-    match = REGISTRY.find(text)[0]
+    match = registry.find(text)[0]
     try:
         match.definition.func(ctx=ctx, **match.arguments)
     except AssertionError:
@@ -523,10 +526,11 @@ def check_poll(found: PreflightStep) -> Iterable[str]:
         conditions = [rows.get("until"), rows.get("fail if")]
     for condition in conditions:
         if condition:
-            yield from condition_problems(condition)
+            yield from condition_problems(found.index, condition)
 
 
 def poll(
+    request: pytest.FixtureRequest,
     ctx: Context,
     method: str,
     path: str,
@@ -535,14 +539,15 @@ def poll(
     fail_if: str | None,
     every: float,
 ) -> None:
+    registry = registry_of(request.config)
     deadline = time.monotonic() + seconds
     tries = 0
     while True:
         tries += 1
         ctx.send(method, ctx.variables.expand(path))
-        if fail_if and holds(ctx, fail_if):
+        if fail_if and holds(registry, ctx, fail_if):
             raise AssertionError(f"{ctx.last.describe()}: {fail_if} (after {tries} tries)")
-        if holds(ctx, until):
+        if holds(registry, ctx, until):
             return
         if time.monotonic() + every > deadline:
             raise AssertionError(
@@ -555,22 +560,34 @@ def poll(
     "within {seconds:Number} seconds I {method:Method} {path:Path} until {condition}",
     preflight=check_poll,
 )
-def poll_until(ctx: Context, seconds: float, method: str, path: str, condition: str) -> None:
+def poll_until(
+    request: pytest.FixtureRequest,
+    ctx: Context,
+    seconds: float,
+    method: str,
+    path: str,
+    condition: str,
+) -> None:
     """Repeat the request (every half second) until the check holds, or fail after N seconds."""
-    poll(ctx, method, path, seconds, condition, None, 0.5)
+    poll(request, ctx, method, path, seconds, condition, None, 0.5)
 
 
 @when(
     "I poll {method:Method} {path:Path} for up to {seconds:Number} seconds:", preflight=check_poll
 )
 def poll_table(
-    ctx: Context, method: str, path: str, seconds: float, datatable: list[list[str]]
+    request: pytest.FixtureRequest,
+    ctx: Context,
+    method: str,
+    path: str,
+    seconds: float,
+    datatable: list[list[str]],
 ) -> None:
     """Repeat the request until the ``until`` check holds; fail at once when the ``fail if``
     check holds; ``every`` sets the pause (default 0.5 seconds)."""
     rows = _poll_rows(datatable)
     every = _seconds(rows.get("every", "0.5")) or 0.5  # the pre-flight refused anything else
-    poll(ctx, method, path, seconds, rows["until"], rows.get("fail if"), every)
+    poll(request, ctx, method, path, seconds, rows["until"], rows.get("fail if"), every)
 
 
 __all__ = ["condition_problems", "holds"]

@@ -1,8 +1,9 @@
 """Every private pytest, pytest-bdd and pluggy name api-bdd uses: fenced, and still there.
 
-Each name is read in one module per package (``steps/_bdd.py`` and ``reporting/bdd.py`` for
-pytest-bdd, ``steps/_pytest.py`` and ``reporting/_pytest_private.py`` for pytest and pluggy),
-behind a small function. A test per name fails, naming it and the module that reads it, when
+Each name is read in one module per package (``steps/_bdd.py`` for pytest-bdd's step
+registries, ``bdd_items.py`` for an item's scenario, which ``steps`` and ``reporting`` both
+read, ``steps/_pytest.py`` and ``reporting/_pytest_private.py`` for pytest and pluggy), behind
+a small function. A test per name fails, naming it and the module that reads it, when
 an upgrade removes it; the fence test fails when a private name is read anywhere else.
 """
 
@@ -13,6 +14,7 @@ import inspect
 import re
 from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -42,7 +44,7 @@ class Private:
         )
 
 
-STEPS_BDD, REPORTING_BDD = "steps/_bdd.py", "reporting/bdd.py"
+STEPS_BDD, ITEMS_BDD = "steps/_bdd.py", "bdd_items.py"
 STEPS_PYTEST, REPORTING_PYTEST = "steps/_pytest.py", "reporting/_pytest_private.py"
 
 PRIVATE = [
@@ -50,7 +52,7 @@ PRIVATE = [
         "pytest-bdd",
         "pytest_bdd.scenario",
         "scenario_wrapper_template_registry",
-        (STEPS_BDD, REPORTING_BDD),
+        (ITEMS_BDD,),
         "each item's scenario",
     ),
     Private(
@@ -92,7 +94,7 @@ PRIVATE = [
         "pytest-bdd",
         "pytest_bdd.scenario",
         "",
-        (STEPS_BDD, REPORTING_BDD),
+        (ITEMS_BDD,),
         "the parameter _pytest_bdd_example holding an outline row",
     ),
     Private(
@@ -160,12 +162,12 @@ def test_pluggy_still_writes_its_trace_through_a_writer_api_bdd_can_wrap() -> No
 
 # the names above, as they appear in source; "_pytest_bdd_example" and "_writer" included
 TOKENS = {
-    "scenario_wrapper_template_registry": (STEPS_BDD, REPORTING_BDD),
+    "scenario_wrapper_template_registry": (ITEMS_BDD,),
     "step_function_context_registry": (STEPS_BDD,),
     "pytest_bdd.compat": (STEPS_BDD,),
     "_parse_feature_file": (STEPS_BDD,),
     "pytest_bdd.gherkin_parser": (STEPS_BDD,),
-    "_pytest_bdd_example": (STEPS_BDD, REPORTING_BDD),
+    "_pytest_bdd_example": (ITEMS_BDD,),
     "_fixturemanager": (STEPS_PYTEST,),
     "_getobj": (STEPS_PYTEST,),
     "_pytest.": (REPORTING_PYTEST,),
@@ -174,13 +176,33 @@ TOKENS = {
 }
 
 
+def framework_modules() -> list[Path]:
+    modules = [ROOT / ITEMS_BDD]
+    for package in ("client", "models", "steps", "reporting", "bench"):
+        modules.extend(sorted((ROOT / package).rglob("*.py")))
+    return modules
+
+
 def test_no_private_name_is_read_outside_its_fence() -> None:
     outside: list[str] = []
-    for package in ("client", "models", "steps", "reporting", "bench"):
-        for path in sorted((ROOT / package).rglob("*.py")):
-            relative = path.relative_to(ROOT).as_posix()
-            text = path.read_text()
-            for token, fences in TOKENS.items():
-                if relative not in fences and re.search(rf"(?<![\w.]){re.escape(token)}", text):
-                    outside.append(f"{relative} reads {token} (only {', '.join(fences)} may)")
+    modules = framework_modules()
+    for path in modules:
+        relative = path.relative_to(ROOT).as_posix()
+        text = path.read_text()
+        for token, fences in TOKENS.items():
+            if relative not in fences and re.search(rf"(?<![\w.]){re.escape(token)}", text):
+                outside.append(f"{relative} reads {token} (only {', '.join(fences)} may)")
     assert outside == []
+
+
+def test_an_item_s_scenario_is_read_by_one_function_that_steps_and_reporting_share() -> None:
+    defined: list[str] = []
+    modules = framework_modules()
+    for path in modules:
+        for name in re.findall(
+            r"^def (scenario_of|template_of|example_of)\(", path.read_text(), re.M
+        ):
+            defined.append(f"{path.relative_to(ROOT).as_posix()}: {name}")
+    assert sorted(defined) == [
+        f"{ITEMS_BDD}: {n}" for n in ("example_of", "scenario_of", "template_of")
+    ]

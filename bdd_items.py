@@ -1,9 +1,11 @@
-"""What pytest-bdd knows about an item: its rendered scenario.
+"""What pytest-bdd knows about an item: its scenario template, its outline row, its scenario.
 
 pytest-bdd keeps this in process-local registries (they do not cross xdist), so it is read in
-the process that collected the item and turned into plain data there. Every pytest-bdd
-internal reporting uses (the template registry, the outline row's parameter name) is read
-here and nowhere else in ``reporting``; ``tests/test_private_names.py`` has a test per name.
+the process that collected the item. ``steps`` (to run and check a scenario) and ``reporting``
+(to record it) both need it and may not import each other, so the reading is here, once: the
+template registry and the outline row's parameter name are read in this module and nowhere
+else; ``tests/test_private_names.py`` has a test per name that names it when an upgrade
+removes it. Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ EXAMPLE = "_pytest_bdd_example"
 
 
 def template_of(item: pytest.Item) -> Any:
+    """The item's scenario template (its outline rows not filled in), or None."""
     return scenario_wrapper_template_registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
 
 
