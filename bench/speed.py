@@ -424,7 +424,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--vocab-latency-n",
         type=int,
-        default=170,
+        default=120,
         help="vocabulary scenarios in latency mode (3 requests each)",
     )
     parser.add_argument("--delay", type=float, default=0.05, help="latency mode: s per answer")
