@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from client.redaction import Redactor
+from reporting import outbound
 from reporting.document import build_document
 from reporting.html import render_html
 from reporting.record_types import ScenarioRecord
@@ -148,17 +149,17 @@ def generated_document(count: int, records: list[ScenarioRecord] | None = None) 
 
 def write_html(count: int, out: Path, *, late_secret: bool = False) -> dict[str, float]:
     """Write the HTML as the plugin does; timings in s. ``late_secret``: a secret learned after
-    the records arrived (a serial run learns a token per scenario), so every record passes the
-    redactor once more; without it (xdist: the controller learns nothing) none does."""
+    the records arrived (a serial run learns a token per scenario; under xdist, a worker after
+    its first record left), so every record passes the redactor once more; without it none
+    does."""
     redactor = Redactor()
     started = time.perf_counter()
     records = generated_records(count)
-    known = redactor.known
+    since = redactor.generation  # the first record arrived
     if late_secret:
         redactor.add("a-token-learned-after-the-records-1234", "a late token")
     generated = time.perf_counter()
-    if redactor.known > known:  # as the plugin does: the run's redactor, once more
-        records = [redactor.redact_value(r, shapes=False) for r in records]
+    records = outbound.scenario_records(records, redactor, since=since)  # as the plugin does
     redacted = time.perf_counter()
     document = generated_document(count, records)
     built = time.perf_counter()
