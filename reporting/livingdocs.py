@@ -246,7 +246,7 @@ class LivingDocs:
             " after it did not run."
         ]
 
-    def outbound(self) -> Outbound:
+    def masked(self) -> Outbound:
         """What every file of this run is written from, masked once (:mod:`reporting.outbound`)."""
         return Outbound(
             records=outbound.scenario_records(
@@ -291,7 +291,7 @@ class LivingDocs:
 
     def write_all(self, session: pytest.Session) -> None:
         self.finish_pending()
-        out = self.outbound()
+        out = self.masked()
         document = self.document(out, self.notices(session))
         outputs: list[tuple[Path | None, Callable[[Callable[[str], Any]], Any], bool]] = [
             (self.html, lambda write: _html(document, self.sections, write), False),
