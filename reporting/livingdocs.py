@@ -15,9 +15,9 @@ the summary and a non-zero exit status, and the others are still written.
 
 Redaction: :mod:`reporting.outbound` masks each record kind. A scenario record was masked in
 the process that ran it; here, once per run and before any file is written, the records (when
-the run learned values after the first one arrived: none under xdist, where the controller
-learns nothing), the step catalog, the run's description and the extra sections pass through
-it, and every file is written from that one masked copy.
+the run learned values after the first one arrived: in a serial run, or handed over by an
+xdist worker when it finishes), the step catalog, the run's description and the extra
+sections pass through it, and every file is written from that one masked copy.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
+DEFAULT_HTML = "reports/living-docs.html"
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,6 @@ class Outbound:
     catalog: list[dict[str, Any]]
     run: dict[str, Any]
     base_url: str
-
-
-DEFAULT_HTML = "reports/living-docs.html"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
