@@ -88,7 +88,6 @@ class Redactor:
         self.warnings: list[str] = []
         self.enabled = True
         self.generation = 0  # how many values were ever added: a text redacted before is stale
-        self._order: list[str] = []  # every value added, in order (a value learned again twice)
         # short texts already redacted, with and without shape rules (header names and values,
         # statuses, step texts come back on every report): replaced, never cleared in place,
         # when a value is added, so a result computed before cannot land in the new memo
@@ -119,7 +118,6 @@ class Redactor:
             if scoped:
                 self._scoped.add(value)
             self.generation += 1
-            self._order.append(value)
             self._index(forms, +1)
             self._memo = ({}, {})
 
@@ -157,32 +155,6 @@ class Redactor:
                 self._retired[value] = self._values.pop(value)
                 self._retired_forms.add(forms)
             self._scoped = set()
-            self._memo = ({}, {})
-
-    def learned_since(self, generation: int) -> list[tuple[str, str]]:
-        """(value, name) of each value added after ``generation``, retired ones included: what
-        another process needs to mask what this one sent it before it learned them."""
-        with self._lock:
-            names = {**self._retired, **self._values}
-            return list({v: names[v] for v in self._order[generation:] if v in names}.items())
-
-    def add_retired(self, values: Iterable[tuple[str, str]]) -> None:
-        """Values another process learned (:meth:`learned_since`), masked from now on by their
-        whole forms only, as retired ones are: no fragments kept, however many there are."""
-        with self._lock:
-            for value, name in values:
-                if value in self._values or value in self._retired:
-                    continue
-                if len(value.strip()) < MIN_SECRET_LENGTH:
-                    continue  # the other process warned about it
-                forms = encodings(value)
-                self._retired[value] = name
-                self._retired_forms.add(forms)
-                for form in forms:
-                    if len(form) < FRAGMENT:  # short forms are kept whole, as _index keeps them
-                        self._short.setdefault(len(form), set()).add(form)
-                self._order.append(value)
-                self.generation += 1
             self._memo = ({}, {})
 
     def add_all(self, values: Iterable[tuple[str, str | None]]) -> None:

@@ -15,8 +15,8 @@ the summary and a non-zero exit status, and the others are still written.
 
 Redaction: :mod:`reporting.outbound` masks each record kind. A scenario record was masked in
 the process that ran it; here, once per run and before any file is written, the records (when
-the run learned values after the first one arrived: in a serial run, or handed over by an
-xdist worker when it finishes), the step catalog, the run's description and the extra
+the run learned values after the first one arrived: none under xdist, where the controller
+learns nothing), the step catalog, the run's description and the extra
 sections pass through it, and every file is written from that one masked copy.
 """
 

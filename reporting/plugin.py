@@ -10,8 +10,7 @@ credential the steps read or obtain (``pytest_api_bdd_secret``), the credentials
 carried or obtained, and values steps register with the ``secret`` fixture. It scrubs each
 report in the worker, before any reporter (terminal, JUnit, cucumber JSON, xdist) sees it,
 every recorded warning, and every log record on pytest's handlers (captured, live,
-``--log-file``) and the root logger's. An xdist worker hands the controller the values it
-learned after its first record left, so the controller's files mask them too.
+``--log-file``) and the root logger's.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from pydantic import SecretStr
 from client import ApiClient, Exchange, SettingsError, load_settings
 from client.redaction import Redactor
 from reporting import channels, history_plugin, interrupt, livingdocs
-from reporting.recorder import REPORT_ATTRIBUTE, ScenarioRecorder
+from reporting.recorder import ScenarioRecorder
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
     RedactingFilter,
@@ -41,7 +40,6 @@ from reporting.secrets import (
 )
 
 EXCHANGES = pytest.StashKey[list[Exchange]]()
-LEARNED_KEY = "api_bdd_learned"  # in a worker's workeroutput: [(value, name), ...]
 
 
 class ReportingPlugin:
@@ -56,7 +54,6 @@ class ReportingPlugin:
         self.recorder = ScenarioRecorder(config, self.redactor.redact)
         config.pluginmanager.register(self.recorder, "api-bdd-recorder")
         self.log_filter = RedactingFilter(self.redactor)
-        self.first_record: int | None = None  # the redactor's generation when a record left
         # The environment's secrets, known before anything runs. An invalid setting is reported,
         # naming the variable, by the settings check.
         with contextlib.suppress(SettingsError):
@@ -125,8 +122,6 @@ class ReportingPlugin:
         report = yield
         self.recorder.on_report(item, report)
         scrub_report(report, self.redactor)  # outermost wrapper: after every other plugin
-        if self.first_record is None and hasattr(report, REPORT_ATTRIBUTE):
-            self.first_record = self.redactor.generation
         if call.when == "teardown":  # what the test's exchanges were is on the report now
             self.recorder.forget(item)
             if EXCHANGES in item.stash:
@@ -143,20 +138,6 @@ class ReportingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_warning_recorded(self, warning_message: Any) -> None:
         scrub_warning(warning_message, self.redactor)  # before the summary or xdist keeps it
-
-    # -- values learned late, from xdist workers to the controller --------------------------------
-    @pytest.hookimpl(tryfirst=True)  # before xdist sends the worker's output
-    def pytest_sessionfinish(self) -> None:
-        workeroutput = getattr(self.config, "workeroutput", None)
-        if workeroutput is not None and self.first_record is not None:
-            # what the worker learned after its first record left: the controller masks the
-            # records once more on their way out (reporting.outbound), as a serial run does
-            workeroutput[LEARNED_KEY] = self.redactor.learned_since(self.first_record)
-
-    def pytest_testnodedown(self, node: Any, error: object) -> None:
-        learned = getattr(node, "workeroutput", {}).get(LEARNED_KEY)
-        if learned:
-            self.redactor.add_retired((str(value), str(name)) for value, name in learned)
 
     # -- summarising, on the controller (or the only process) ------------------------------------
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -149,9 +149,8 @@ def generated_document(count: int, records: list[ScenarioRecord] | None = None) 
 
 def write_html(count: int, out: Path, *, late_secret: bool = False) -> dict[str, float]:
     """Write the HTML as the plugin does; timings in s. ``late_secret``: a secret learned after
-    the records arrived (a serial run learns a token per scenario; under xdist, a worker after
-    its first record left), so every record passes the redactor once more; without it none
-    does."""
+    the records arrived (a serial run learns a token per scenario), so every record passes the
+    redactor once more; without it (xdist: the controller learns nothing) none does."""
     redactor = Redactor()
     started = time.perf_counter()
     records = generated_records(count)

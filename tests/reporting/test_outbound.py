@@ -3,7 +3,7 @@
 A structural test: the modules that write records (living docs, history, merge, import) call
 no Redactor themselves, and only ``reporting/outbound.py`` walks a record with the redactor.
 And the end-to-end one: a value learned after an earlier record was made is masked in every
-file the run writes, serial and under xdist.
+file the run writes (serial).
 """
 
 from __future__ import annotations
@@ -147,18 +147,18 @@ def _history_text(path: Path) -> str:
         return "\n".join(str(row) for t in tables for row in db.execute(f"SELECT * FROM {t}"))  # noqa: S608
 
 
-@pytest.mark.parametrize("mode", [[], ["-n", "2", "--dist", "loadfile"]], ids=["serial", "xdist"])
 def test_a_value_learned_after_an_earlier_record_is_masked_in_every_file(
-    pytester: pytest.Pytester, mode: list[str]
+    pytester: pytest.Pytester,
 ) -> None:
     """The first scenario fails showing a key under a name no rule knows; the second learns it
-    by its name. The first one's record was made (and under xdist sent) before: every file
-    still masks it, the history's failure line included."""
+    by its name. The first one's record was made before: every file still masks it, the
+    history included. (Serial only: under xdist the controller does not learn what a worker
+    learned; see the README's Secrets section.)"""
     with stub_server() as server:
         server.route("/graphql")(_graphql)
         make_project(pytester, {"keys.feature": KEYS}, base_url=server.url)
         result = run(
-            pytester, "-p", "no:randomly", *mode,
+            pytester, "-p", "no:randomly",
             "--living-docs-markdown", "summary.md", "--cucumber-messages", "messages.ndjson",
             "--report-data", "data.json", "--junitxml", "junit.xml",
         )  # fmt: skip
@@ -171,27 +171,3 @@ def test_a_value_learned_after_an_earlier_record_is_masked_in_every_file(
     written["history"] = _history_text(history)
     leaks = [name for name, text in written.items() if KEY in text]
     assert leaks == [], f"the late key leaked into {leaks}"
-
-
-def test_values_a_worker_hands_over_are_masked_by_whole_forms_and_keep_no_fragments() -> None:
-    """What a worker learned after its first record left reaches the controller's redactor
-    as retired values: masked whole, however many, without their fragments (memory flat)."""
-    from client.redaction import Redactor
-
-    worker = Redactor()
-    worker.add("a-setting-known-from-the-start", "API_TOKEN")
-    first_record = worker.generation
-    tokens = [f"tok-{n:04d}-Zq8Xw7Cv6Bn5Mm4Lk3" for n in range(200)]
-    for token in tokens:
-        worker.add(token, "the access_token", scoped=True)
-        worker.retire_scoped()
-    handed = worker.learned_since(first_record)
-    assert [value for value, _ in handed] == tokens
-    controller = Redactor()
-    before = controller.generation
-    controller.add_retired(handed)
-    assert controller.fragments == 0
-    assert controller.generation > before  # the living docs make their late pass
-    assert controller.redact(f"body {tokens[0]} and {tokens[-1]}", shapes=False) == (
-        "body *** and ***"
-    )
