@@ -32,6 +32,7 @@ from junitparser import Error, Failure, JUnitXml, JUnitXmlError, Skipped, TestSu
 from client.profiles import load_profiles
 from client.redaction import Redactor
 from reporting.history import HistoryError, HistoryStore, RunFacts, ScenarioResult
+from reporting.outbound import history_row
 
 DEFAULT_PATH = "reports/history.sqlite"
 # (JUnit class name, test name) -> (feature path, scenario name, {row id: row label})
@@ -116,18 +117,20 @@ def _case_result(case: Any, redactor: Redactor, index: ScenarioIndex) -> Scenari
             status = "failed"
             text = outcome.message or outcome.text or type(outcome).__name__.lower()
             first = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
-            failure = redactor.redact(first)[:300] or None  # masked whole, then cut
+            failure = first or None
             break
         if isinstance(outcome, Skipped):
             status = "skipped"
-    return ScenarioResult(
+    row = ScenarioResult(
         uri=uri,
         name=name,
-        example=redactor.redact(example, shapes=False),  # a secret setting in an Examples row
+        example=example,
         status=status,
         duration=float(case.time or 0.0),
         failure=failure,
     )
+    # a JUnit file was never masked: shapes too (a secret setting in an Examples row as well)
+    return history_row(row, redactor, shapes=True)
 
 
 SECRET_SETTINGS = ("API_PASSWORD", "API_KEY", "API_TOKEN", "API_CLIENT_SECRET")

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from client.redaction import Redactor
+from reporting import outbound
 from reporting.history import HistoryError, RunFacts, ScenarioResult
 from reporting.history_rows import git_facts, scenario_results, waited
 from reporting.history_view import append_and_view
@@ -169,7 +170,7 @@ class HistoryPlugin:
             started=self.started,
             duration=time.time() - self.started,
             profile=self.profile,
-            base_url=self.redactor.redact(str(given)) if given else "embedded",
+            base_url=outbound.controller_text(str(given), self.redactor) if given else "embedded",
             commit=commit,
             branch=branch,
             retried=sum(r.retried for r in results),

@@ -2,8 +2,9 @@
 git commit and branch. No pytest import.
 
 The failure's line is the first line of the failed step's error (or the scenario's own error,
-for a fixture or clean-up that failed), passed once more through the run's redactor: the
-history keeps it for as long as the run is kept.
+for a fixture or clean-up that failed). Each row leaves through
+:func:`reporting.outbound.history_row` (masked with the run's redactor, then cut): the history
+keeps it for as long as the run is kept.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 from client.redaction import Redactor
 from reporting.history import STATUSES, RunFacts, ScenarioResult
+from reporting.outbound import history_row
 from reporting.record_types import ScenarioRecord, scenario_exchanges
 
-FAILURE_LIMIT = 300  # characters of a failure's line kept
 # a pending scenario (@wip, failing) does not count against the run: the history keeps it as
 # skipped, as pytest shows it (an expected failure), not as a failure
 _STORED = {"pending": "skipped"}
@@ -34,9 +35,9 @@ def example_label(example: Mapping[str, Any] | None) -> str:
     return f"#{int(example.get('index', 0)) + 1}"
 
 
-def failure_line(record: ScenarioRecord, redactor: Redactor | None = None) -> str | None:
-    """The first line of what failed, masked whole before it is cut (a secret learned late is
-    known by its whole forms only: a head left by the cut would stay)."""
+def failure_line(record: ScenarioRecord) -> str | None:
+    """The first line of what failed, whole (:func:`~reporting.outbound.history_row` masks it,
+    then cuts it)."""
     if record["status"] == "passed":
         return None
     text = next((s["error"] for s in record["steps"] if s["error"]), None)
@@ -44,29 +45,26 @@ def failure_line(record: ScenarioRecord, redactor: Redactor | None = None) -> st
     if not text:
         return None
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
-    if redactor is not None:  # values learned after the record arrived are masked here too
-        line = redactor.redact(line, shapes=False)
-    return line[:FAILURE_LIMIT] or None
+    return line or None
 
 
 def scenario_result(record: ScenarioRecord, redactor: Redactor | None) -> ScenarioResult:
+    """The record's history row, as it leaves: masked by ``redactor`` (values the run learned
+    after the record arrived) and cut (:func:`~reporting.outbound.history_row`)."""
     exchanges = list(scenario_exchanges(record))
-    failure = failure_line(record, redactor)
-    example = example_label(record["example"])
-    if redactor is not None:
-        example = redactor.redact(example, shapes=False) if example else example
     status = _STORED.get(record["status"], record["status"])
     status = status if status in STATUSES else "failed"
-    return ScenarioResult(
+    row = ScenarioResult(
         uri=record["feature"]["uri"],
         name=record["name"],
-        example=example,
+        example=example_label(record["example"]),
         status=status,
         duration=float(record["duration"] or 0.0),
         requests=len(exchanges),
         retried=sum(1 for e in exchanges if e["retried"]),
-        failure=failure,
+        failure=failure_line(record),
     )
+    return history_row(row, redactor)
 
 
 def scenario_results(

@@ -13,9 +13,11 @@ Every report path (JUnit's too) is checked at start-up: an unwritable one is a u
 before any test. At the end each file is written on its own: one that fails is one line in
 the summary and a non-zero exit status, and the others are still written.
 
-Redaction: each record was redacted in the process that ran it. Before anything is written the
-records pass once more through the run's redactor when it learned values after they arrived
-(none under xdist, where the controller learns nothing), and the extra sections always do.
+Redaction: :mod:`reporting.outbound` masks each record kind. A scenario record was masked in
+the process that ran it; here, once per run and before any file is written, the records (when
+the run learned values after the first one arrived: none under xdist, where the controller
+learns nothing), the step catalog, the run's description and the extra
+sections pass through it, and every file is written from that one masked copy.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,7 @@ from typing import Any
 import pytest
 
 from client.redaction import Redactor
-from reporting import interrupt, shard
+from reporting import interrupt, outbound, shard
 from reporting._pytest_private import junit_writer
 from reporting.catalog import build_catalog
 from reporting.document import build_document
@@ -46,6 +49,16 @@ from reporting.recorder import REPORT_ATTRIBUTE
 
 CATALOG_KEY = "api_bdd_catalog"
 DEFAULT_HTML = "reports/living-docs.html"
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A run's report data as it leaves: masked once, then written to every file."""
+
+    records: list[ScenarioRecord]
+    catalog: list[dict[str, Any]]
+    run: dict[str, Any]
+    base_url: str
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -181,7 +194,9 @@ class LivingDocs:
         skeleton = self.records.get(report.nodeid)
         if skeleton is not None and report.nodeid in self.pending:
             self.pending.discard(report.nodeid)
-            message = self.redactor.redact(report.longreprtext.strip() or "the worker crashed")
+            message = outbound.controller_text(
+                report.longreprtext.strip() or "the worker crashed", self.redactor
+            )
             self.records[report.nodeid] = {**skeleton, "status": "failed", "error": message}
 
     # -- writing ----------------------------------------------------------------------------------
@@ -193,7 +208,8 @@ class LivingDocs:
             given = run["base_url"]
         elif run.get("embedded") and not given:
             given = f"the embedded {run['embedded']} API on 127.0.0.1 (one per worker)"
-        return self.redactor.redact(str(given) if given else "the embedded API (one per worker)")
+        given = str(given) if given else "the embedded API (one per worker)"
+        return outbound.controller_text(given, self.redactor)
 
     def run_description(self) -> dict[str, Any]:
         """The profile's description for the header, with the git commit when known."""
@@ -228,32 +244,28 @@ class LivingDocs:
             " after it did not run."
         ]
 
-    def late_redacted(self) -> list[ScenarioRecord]:
-        """The records, redacted once more when values were learned after they arrived (none
-        under xdist; a serial run that signs in per scenario learns a token each time). The
-        run's own redactor makes that pass: a second one of the late values alone would hold
-        them all again (a token's fragments are thousands of strings)."""
-        records = list(self.records.values())
-        if self.redactor.generation <= (self.known_at_first_record or 0):
-            return records
-        return [self.redactor.redact_value(r, shapes=False) for r in records]
+    def masked(self) -> Outbound:
+        """What every file of this run is written from, masked once (:mod:`reporting.outbound`)."""
+        return Outbound(
+            records=outbound.scenario_records(
+                list(self.records.values()), self.redactor, since=self.known_at_first_record or 0
+            ),
+            catalog=outbound.catalog_entries(self.catalog, self.redactor),
+            run=outbound.run_description(self.run_description(), self.redactor),
+            base_url=self.base_url(),
+        )
 
-    def redacted_catalog(self) -> list[dict[str, Any]]:
-        """The step catalog, its example lines (taken from the features as written) redacted
-        with everything the run learned: a value the API set may stand in a feature's step."""
-        return [self.redactor.redact_value(entry, shapes=False) for entry in self.catalog]
-
-    def document(self, records: list[ScenarioRecord], notices: list[str]) -> dict[str, Any]:
+    def document(self, out: Outbound, notices: list[str]) -> dict[str, Any]:
         return build_document(
-            records,
-            self.redacted_catalog(),
+            out.records,
+            out.catalog,
             generated_at=datetime.fromtimestamp(self.started, UTC).strftime(
                 "%Y-%m-%d %H:%M:%S UTC"
             ),
-            base_url=self.base_url(),
+            base_url=out.base_url,
             duration=time.time() - self.started,
             notices=notices,
-            run=self.redactor.redact_value(self.run_description(), shapes=False),
+            run=out.run,
             operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
             catalog_source=bool(self.config.getoption("catalog_source")),
         )
@@ -263,10 +275,7 @@ class LivingDocs:
         if self.worker:
             return  # no report file on xdist workers: the controller writes it
         answers = self.config.hook.pytest_api_bdd_report_sections(config=self.config)
-        # known values only: shape rules would cut through the sections' markup
-        self.sections = [
-            self.redactor.redact_value(s, shapes=False) for answer in answers for s in answer
-        ]
+        self.sections = outbound.report_sections(answers, self.redactor)
         junit = junit_writer(self.config)
         if junit is not None:
             for section in self.sections:
@@ -280,13 +289,13 @@ class LivingDocs:
 
     def write_all(self, session: pytest.Session) -> None:
         self.finish_pending()
-        records = self.late_redacted()
-        document = self.document(records, self.notices(session))
+        out = self.masked()
+        document = self.document(out, self.notices(session))
         outputs: list[tuple[Path | None, Callable[[Callable[[str], Any]], Any], bool]] = [
             (self.html, lambda write: _html(document, self.sections, write), False),
             (self.markdown, lambda write: write(self._markdown(document)), True),
             (self.messages, lambda write: write(self._messages(document)), False),
-            (self.data, lambda write: write(self._data(records)), False),
+            (self.data, lambda write: write(self._data(out)), False),
         ]
         for path, produce, append in outputs:
             if path is not None and (self.records or path == self.data):
@@ -306,22 +315,23 @@ class LivingDocs:
 
         return render_messages(document, read_sources(document, self.config.rootpath), self.started)
 
-    def _data(self, records: list[ScenarioRecord]) -> str:
+    def _data(self, out: Outbound) -> str:
+        records = out.records
         document = {"features": [{"uri": r["feature"]["uri"]} for r in records]}
         from reporting import history_plugin, merge  # the writers' libraries load when needed
         from reporting.messages import read_sources
 
         data = merge.blob(
             records,
-            self.redacted_catalog(),
+            out.catalog,
             read_sources(document, self.config.rootpath),
             self.sections,
             started=self.started,
             finished=time.time(),
-            base_url=self.base_url(),
+            base_url=out.base_url,
             shard=None if self.sharding is None else self.sharding.record(shard.resolve_run()),
             history=history_plugin.shard_facts(self.config),
-            run=self.redactor.redact_value(self.run_description(), shapes=False),
+            run=out.run,
             operations=self.config.hook.pytest_api_bdd_scenario_operations(config=self.config),
         )
         return json.dumps(data, ensure_ascii=False)

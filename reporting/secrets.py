@@ -1,8 +1,8 @@
 """Applying the Redactor to what a pytest run emits: reports, log records, exchanges.
 
 Credentials are learned from what each exchange sent in its headers and what the API issued
-in its JSON answer. Reports are scrubbed in place; in a scenario record, what the feature's
-author wrote is masked by known value only, and what the run produced by value and shape.
+in its JSON answer. Reports are scrubbed in place; the scenario record a report carries is
+masked by :mod:`reporting.outbound`, which owns how every record is masked on its way out.
 
 No pytest import: the functions take the objects duck-typed, so the plugin stays a switchboard.
 """
@@ -22,6 +22,7 @@ from client.redaction import (
     is_sensitive_name,
     redact_url,
 )
+from reporting import outbound
 
 # A body is parsed for credentials only when it holds a word every credential's name contains
 # (client._credential_names: "passwd", "apiKey", "JSESSIONID" included). This runs for every
@@ -160,15 +161,17 @@ def attach_filter(handlers: Iterable[logging.Handler | None], flt: logging.Filte
 
 
 def scrub_report(report: Any, redactor: Redactor) -> None:
-    """Redact a TestReport in place: failure text, captured sections, properties. A value
-    learned from one part (under its credential's name) is masked in the parts before it."""
+    """Redact a TestReport in place: failure text, captured sections, properties, and the
+    scenario record it carries out of this process (:func:`reporting.outbound.scenario_record`).
+    A value learned from one part (under its credential's name) is masked in the parts before
+    it: the record then by known values only, its shapes being masked already."""
     before = redactor.generation
-    _scrub_report_once(report, redactor)
+    _scrub_report_once(report, redactor, None)
     if redactor.generation != before:
-        _scrub_report_once(report, redactor)
+        _scrub_report_once(report, redactor, before)
 
 
-def _scrub_report_once(report: Any, redactor: Redactor) -> None:
+def _scrub_report_once(report: Any, redactor: Redactor, since: int | None) -> None:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
         report.longrepr = (longrepr[0], longrepr[1], redactor.redact(str(longrepr[2])))
@@ -180,38 +183,7 @@ def _scrub_report_once(report: Any, redactor: Redactor) -> None:
     ]
     scenario = getattr(report, "api_bdd_scenario", None)
     if scenario is not None:
-        report.api_bdd_scenario = scrub_scenario(scenario, redactor)
-
-
-# What a feature's author wrote, in a scenario record and in each of its steps: shown as
-# written unless it holds a known secret (the feature lint keeps credentials out of features).
-# Everything else in a record (errors, exchanges, clean-up) was produced by the run.
-_AUTHORED = frozenset({"feature", "rule", "keyword", "name", "description", "tags", "example"})
-_AUTHORED_IN_STEP = frozenset({"keyword", "text", "datatable", "docstring"})
-
-
-def _scrub_step(step: Any, redactor: Redactor) -> Any:
-    if not isinstance(step, dict):
-        return redactor.redact_value(step)
-    return {
-        key: redactor.redact_value(value, shapes=key not in _AUTHORED_IN_STEP)
-        for key, value in step.items()
-    }
-
-
-def scrub_scenario(record: Any, redactor: Redactor) -> Any:
-    """A scenario record with known secrets masked everywhere, and credential-shaped text masked
-    in what the run produced, but not in the feature's own text (a demo token in an example)."""
-    if not isinstance(record, dict):
-        return redactor.redact_value(record)
-    return {
-        key: (
-            [_scrub_step(step, redactor) for step in value]
-            if key == "steps" and isinstance(value, list)
-            else redactor.redact_value(value, shapes=key not in _AUTHORED)
-        )
-        for key, value in record.items()
-    }
+        report.api_bdd_scenario = outbound.scenario_record(scenario, redactor, since=since)
 
 
 def scrub_warning(warning_message: Any, redactor: Redactor) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from client.redaction import Redactor
+from reporting import outbound
 from reporting.document import build_document
 from reporting.html import render_html
 from reporting.record_types import ScenarioRecord
@@ -153,12 +154,11 @@ def write_html(count: int, out: Path, *, late_secret: bool = False) -> dict[str,
     redactor = Redactor()
     started = time.perf_counter()
     records = generated_records(count)
-    known = redactor.known
+    since = redactor.generation  # the first record arrived
     if late_secret:
         redactor.add("a-token-learned-after-the-records-1234", "a late token")
     generated = time.perf_counter()
-    if redactor.known > known:  # as the plugin does: the run's redactor, once more
-        records = [redactor.redact_value(r, shapes=False) for r in records]
+    records = outbound.scenario_records(records, redactor, since=since)  # as the plugin does
     redacted = time.perf_counter()
     document = generated_document(count, records)
     built = time.perf_counter()

@@ -256,7 +256,8 @@ def test_a_late_secret_cut_by_the_failure_limit_leaves_no_head_in_the_history() 
     when it ended: only its whole forms are kept) straddles the 300th character of the
     failure's line: the line is masked before it is cut, not after."""
     from client.redaction import Redactor
-    from reporting.history_rows import FAILURE_LIMIT, scenario_result
+    from reporting.history_rows import scenario_result
+    from reporting.outbound import FAILURE_LIMIT
     from reporting.record_types import ScenarioRecord
 
     late = "Zq8Xw7Cv6Bn5Mm4Lk3Jh2Gf1Ds0Aa9Pp8Oo7Ii6Uu5"
