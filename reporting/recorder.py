@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from client import Exchange
-from reporting.bdd import example_of, scenario_of, template_of
+from reporting.bdd import example_of, release_item, release_report, scenario_of, template_of
 from reporting.diagnostics import one_line
 from reporting.pending import is_pending
 from reporting.record_types import ScenarioRecord, StepRecord
@@ -131,7 +131,9 @@ class ScenarioRecorder:
 
     def forget(self, item: pytest.Item) -> None:
         """The scenario is reported: its working state goes (the reports carry the redacted
-        record), and so does the pre-flight's answer, so a long run keeps neither per item."""
+        record), and so do the pre-flight's answer and pytest-bdd's record of the run (its last
+        report is made), so a long run keeps none of them per item."""
+        release_item(item)
         if WORKING in item.stash:
             del item.stash[WORKING]
         if RESOLVED in item.stash:
@@ -140,12 +142,14 @@ class ScenarioRecorder:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, None, None]:
         """Once every plugin has read a report (the living docs keep the record, xdist has
-        sent it), it lets go of the record: pytest's terminal reporter keeps every report to
-        the end of the run."""
+        sent it, pytest-bdd's Cucumber JSON and Gherkin reporter have read its scenario), it
+        lets go of the record and of pytest-bdd's copy of the scenario: pytest's terminal
+        reporter keeps every report to the end of the run."""
         try:
             return (yield)
         finally:
             report.__dict__.pop(REPORT_ATTRIBUTE, None)
+            release_report(report)
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_steps_resolved(
