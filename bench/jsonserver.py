@@ -4,8 +4,12 @@
 ``listening on http://127.0.0.1:PORT`` and answers, over HTTP/1.1 keep-alive, one thread per
 connection:
 
-- ``GET /items/{id}`` -> 200 ``{"id": id, "name": "item-{id}", "price": "9.99", "tags": [...]}``;
-- ``POST /items`` with a JSON object -> 201, the object echoed back;
+- ``GET /items/{id}`` -> 200: the item a POST stored under that id, else
+  ``{"id": id, "name": "item-{id}", "price": "9.99", "tags": [...]}``;
+- ``POST /items`` with a JSON object -> 201, the object echoed back; an object without an
+  ``id`` is stored under a new one (from 1,000,000 up, never one ``GET`` makes up) and
+  answered with it, as an API that creates things does;
+- ``DELETE /items/{id}`` -> 204 when a POST stored it (it is gone then), else 404;
 - anything else -> 404 ``{"detail": "not found"}``.
 
 Every answer is the same small amount of work for every variant the bench compares, and with
@@ -21,6 +25,7 @@ import argparse
 import json
 import re
 import sys
+import threading
 import time
 from contextlib import AbstractContextManager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +34,7 @@ from types import TracebackType
 from typing import Any
 
 ITEM = re.compile(r"/items/(\d+)")
+FIRST_STORED_ID = 1_000_000  # above any id the generated suites read without storing it
 
 
 def item(number: int) -> dict[str, Any]:
@@ -36,17 +42,50 @@ def item(number: int) -> dict[str, Any]:
     return {"id": number, "name": f"item-{number}", "price": "9.99", "tags": ["bench", "json"]}
 
 
+class Store:
+    """The items POSTs created, shared by the server's threads (one per connection)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[int, dict[str, Any]] = {}
+        self._next = FIRST_STORED_ID
+
+    def add(self, sent: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            stored = {**sent, "id": self._next}
+            self._items[self._next] = stored
+            self._next += 1
+        return stored
+
+    def get(self, number: int) -> dict[str, Any] | None:
+        with self._lock:
+            return self._items.get(number)
+
+    def remove(self, number: int) -> bool:
+        with self._lock:
+            return self._items.pop(number, None) is not None
+
+
 class ItemsHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: one pooled connection serves a whole run
     disable_nagle_algorithm = True  # headers and body leave at once, no delayed-ACK stall
     delay = 0.0
+    store = Store()
 
     def do_GET(self) -> None:
         found = ITEM.fullmatch(self.path)
         if found is None:
             self.answer(404, {"detail": "not found"})
         else:
-            self.answer(200, item(int(found.group(1))))
+            number = int(found.group(1))
+            self.answer(200, self.store.get(number) or item(number))
+
+    def do_DELETE(self) -> None:
+        found = ITEM.fullmatch(self.path)
+        if found is not None and self.store.remove(int(found.group(1))):
+            self.answer(204, None)
+        else:
+            self.answer(404, {"detail": "not found"})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -57,14 +96,15 @@ class ItemsHandler(BaseHTTPRequestHandler):
         if self.path != "/items" or not isinstance(sent, dict):
             self.answer(422 if self.path == "/items" else 404, {"detail": "expected an object"})
         else:
-            self.answer(201, sent)
+            self.answer(201, sent if "id" in sent else self.store.add(sent))
 
-    def answer(self, status: int, payload: dict[str, Any]) -> None:
+    def answer(self, status: int, payload: dict[str, Any] | None) -> None:
         if self.delay:
             time.sleep(self.delay)
-        body = json.dumps(payload).encode()
+        body = b"" if payload is None else json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        if payload is not None:
+            self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

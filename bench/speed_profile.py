@@ -1,4 +1,5 @@
-"""``python -m bench speed --profile PATH --n 1000``: where the time goes, api-bdd and bare.
+"""``python -m bench speed --profile PATH --n 1000``: where the time goes, api-bdd and bare
+(``--variant vocab --vocab-n 1000``: in the generic-vocabulary suite).
 
 Runs the generated suite once under cProfile (``python -m cProfile -m pytest``) in a bare
 pytest-bdd project and in an api-bdd project, and writes to PATH, for each: the wall time, the
@@ -17,11 +18,10 @@ import pstats
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from bench.speed import child_environment, machine
-from bench.speed_suite import api_bdd_env, write_api_bdd_project, write_bare_project
+from bench.speed import Suite, child_environment, machine
+from bench.speed_suite import api_bdd_env
 
 OF_INTEREST = (
     "getfixturedefs|get_fixture_names|find_fixturedefs_for_step|is_matching|parse_arguments"
@@ -30,6 +30,7 @@ OF_INTEREST = (
     "|perform_collect|runtestloop|pytest_sessionfinish|pytest_collection_modifyitems"
     "|matching_functions|_check_steps|run_indexed_step|registry.py.*find"
     "|run_scenario|call_definition|scrub_report|write_html|step_problems|lint_feature"
+    "|expand|step_note|on_cleanup|run_cleanups|compile_path|select|json_body|mismatches"
 )
 TOP = 40
 # (file name, function, what it stands for): the headline, one line each, when present
@@ -98,17 +99,18 @@ def summary(prof: Path) -> str:
     return text.getvalue()
 
 
-def profile(root: Path, count: int, url: str, path: Path) -> None:
-    """Profile bare pytest-bdd and api-bdd at ``count`` scenarios; write the summary to path."""
+def profile(root: Path, count: int, url: str, path: Path, suite: Suite) -> None:
+    """Profile bare pytest-bdd and api-bdd at ``count`` scenarios of ``suite``; write the
+    summary to path."""
     bare_env = child_environment()
-    writers: dict[str, tuple[Callable[..., None], dict[str, str]]] = {
-        "bare pytest-bdd": (write_bare_project, bare_env),
-        "api-bdd": (write_api_bdd_project, api_bdd_env(bare_env)),
+    writers = {
+        "bare pytest-bdd": (suite.write_bare, bare_env),
+        "api-bdd": (suite.write_api_bdd, api_bdd_env(bare_env)),
     }
-    parts = [f"cProfile of one run of {count} scenarios x 5 steps (python -m bench speed)"]
+    parts = [f"cProfile of one run of {count} scenarios, {suite.title} (python -m bench speed)"]
     parts.append(f"; {machine()} at the start\n")
     for name, (write, env) in writers.items():
-        project = root / f"profile-{name.split()[0]}"
+        project = root / f"profile-{suite.prefix}{name.split()[0]}"
         write(project, count, url, extra=False)
         prof = root / f"{name.split()[0]}.prof"
         wall = profile_run(project, env, prof)
