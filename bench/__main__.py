@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import breaking, duplicates, flakiness, history, pooling, redaction, speed
+from bench import breaking, duplicates, flakiness, history, memory, pooling, redaction, speed
 
 BENCHES = {
     "breaking": breaking.main,
     "duplicates": duplicates.main,
     "flakiness": flakiness.main,
     "history": history.main,
+    "memory": memory.main,
     "pooling": pooling.main,
     "redaction": redaction.main,
     "speed": speed.main,

@@ -20,31 +20,61 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bdd_items import example_of, scenario_of, template_of
+from bdd_items import example_of, release_item, release_report, scenario_of, template_of
 from client import Exchange
 from reporting.diagnostics import one_line
 from reporting.pending import is_pending
 from reporting.record_types import ScenarioRecord, StepRecord
 from reporting.records import Mask, exchange_record, scenario_record
 
-RECORD = pytest.StashKey[ScenarioRecord]()
-CURRENT_STEP = pytest.StashKey[StepRecord | None]()
-STEP_STARTED = pytest.StashKey[float]()
-STEP_FUNCTIONS = pytest.StashKey[list[str | None]]()  # from the steps' pre-flight
-AUTHORING = pytest.StashKey[tuple[int, str]]()  # (step line, "undefined" | "ambiguous")
-WORST = pytest.StashKey[str]()
-PENDING = pytest.StashKey[bool]()  # pytest reported the scenario pending (an expected failure)
 VALUE_LIMIT = 200  # characters of a value shown beside a step
 
 REPORT_ATTRIBUTE = "api_bdd_scenario"
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
 
 
+class Resolved:
+    """The steps' pre-flight answer for one item, from collection to the scenario's end: each
+    step's function and the first authoring problem, (step line, "undefined" |
+    "ambiguous"). Slotted: one is held per item from collection on."""
+
+    __slots__ = ("functions", "problem")
+
+    def __init__(self, functions: tuple[str | None, ...], problem: tuple[int, str] | None) -> None:
+        self.functions = functions
+        self.problem = problem
+
+
+class Working:
+    """A running scenario's working state: its record, the step running and since when, the
+    worst outcome so far, whether pytest reported it pending (an expected failure). One object
+    under one stash key, released at teardown (:meth:`ScenarioRecorder.forget`): thousands of
+    items would otherwise keep it, and their stashes' grown tables, to the end of the run."""
+
+    __slots__ = ("__weakref__", "pending", "record", "started", "step", "worst")
+
+    def __init__(self, record: ScenarioRecord) -> None:
+        self.record = record
+        self.step: StepRecord | None = None
+        self.started: float | None = None
+        self.worst = "passed"
+        self.pending = False
+
+
+WORKING = pytest.StashKey[Working]()
+RESOLVED = pytest.StashKey[Resolved]()  # from the steps' pre-flight
+
+
+def working(item: pytest.Item) -> Working | None:
+    """The scenario's working state while it runs (None for a plain test, or once reported)."""
+    return item.stash.get(WORKING, None)
+
+
 def _step_record(item: pytest.Item, step: Any) -> StepRecord | None:
-    record = item.stash.get(RECORD, None)
-    if record is None:
+    state = working(item)
+    if state is None:
         return None
-    for entry in record["steps"]:
+    for entry in state.record["steps"]:
         if entry["line"] == step.line_number and entry["text"] == step.name:
             return entry
     return None
@@ -79,20 +109,20 @@ class ScenarioRecorder:
         if scenario is None:
             return
         index, values = example_of(item) or (None, None)
-        item.stash[RECORD] = scenario_record(
+        resolved = item.stash.get(RESOLVED, None)
+        record = scenario_record(
             item.nodeid,
             scenario,
             template_of(item),
             self.rootpath,
             index,
             values,
-            item.stash.get(STEP_FUNCTIONS, []),
+            list(resolved.functions) if resolved is not None else [],
         )
-        item.stash[CURRENT_STEP] = None
-        item.stash[WORST] = "passed"
-        if AUTHORING in item.stash:
-            line, status = item.stash[AUTHORING]
-            for entry in item.stash[RECORD]["steps"]:
+        item.stash[WORKING] = Working(record)
+        if resolved is not None and resolved.problem is not None:
+            line, status = resolved.problem
+            for entry in record["steps"]:
                 if entry["line"] == line:
                     entry["status"] = status
 
@@ -100,54 +130,54 @@ class ScenarioRecorder:
         self.current = None
 
     def forget(self, item: pytest.Item) -> None:
-        """The scenario is reported: its working copy of the record goes (the reports carry the
-        redacted one), so a long run does not keep two of each."""
-        keys: tuple[pytest.StashKey[Any], ...] = (
-            RECORD,
-            CURRENT_STEP,
-            STEP_STARTED,
-            WORST,
-            PENDING,
-        )
-        for key in keys:
-            if key in item.stash:
-                del item.stash[key]
+        """The scenario is reported: its working state goes (the reports carry the redacted
+        record), and so do the pre-flight's answer and pytest-bdd's record of the run (its last
+        report is made), so a long run keeps none of them per item."""
+        release_item(item)
+        if WORKING in item.stash:
+            del item.stash[WORKING]
+        if RESOLVED in item.stash:
+            del item.stash[RESOLVED]
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, None, None]:
         """Once every plugin has read a report (the living docs keep the record, xdist has
-        sent it), it lets go of the record: pytest's terminal reporter keeps every report to
-        the end of the run."""
+        sent it, pytest-bdd's Cucumber JSON and Gherkin reporter have read its scenario), it
+        lets go of the record and of pytest-bdd's copy of the scenario: pytest's terminal
+        reporter keeps every report to the end of the run."""
         try:
             return (yield)
         finally:
             report.__dict__.pop(REPORT_ATTRIBUTE, None)
+            release_report(report)
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_steps_resolved(
         self, item: pytest.Item, functions: list[str | None], problem: tuple[int, str] | None
     ) -> None:
         """The pre-flight's answer: each step's function, and the first authoring problem."""
-        item.stash[STEP_FUNCTIONS] = functions
-        if problem is not None:
-            item.stash[AUTHORING] = problem
+        item.stash[RESOLVED] = Resolved(tuple(functions), problem)
 
     # -- pytest-bdd's step hooks ----------------------------------------------------------------
     def pytest_bdd_before_step(self, request: pytest.FixtureRequest, step: Any) -> None:
-        entry = _step_record(request.node, step)
-        request.node.stash[CURRENT_STEP] = entry
-        request.node.stash[STEP_STARTED] = time.perf_counter()
+        state = working(request.node)
+        if state is not None:
+            state.step = _step_record(request.node, step)
+            state.started = time.perf_counter()
 
     def _finish(
         self, request: pytest.FixtureRequest, step: Any, status: str, error: str | None
     ) -> None:
+        state = working(request.node)
+        if state is None:
+            return
         entry = _step_record(request.node, step)
         if entry is not None:
             entry["status"] = status
             entry["error"] = error
-            started = request.node.stash.get(STEP_STARTED, None)
+            started = state.started
             entry["duration"] = 0.0 if started is None else time.perf_counter() - started
-        request.node.stash[CURRENT_STEP] = None
+        state.step = None
 
     def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step: Any) -> None:
         self._finish(request, step, "passed", None)
@@ -165,41 +195,42 @@ class ScenarioRecorder:
     def interrupt(self, item: pytest.Item, message: str) -> None:
         """The run was interrupted in this test: the running step fails saying so, and what
         comes next (the clean-up) is filed after the steps."""
-        record = item.stash.get(RECORD, None)
-        if record is None:
+        state = working(item)
+        if state is None:
             return
-        record["interrupted"] = message
-        entry = item.stash.get(CURRENT_STEP, None)
+        state.record["interrupted"] = message
+        entry = state.step
         if entry is not None:
             entry["status"], entry["error"] = "failed", f"RunInterrupted: {message}"
-            started = item.stash.get(STEP_STARTED, None)
+            started = state.started
             entry["duration"] = 0.0 if started is None else time.perf_counter() - started
-        item.stash[CURRENT_STEP] = None
+        state.step = None
 
     # -- evidence -------------------------------------------------------------------------------
     def on_exchange(self, exchange: Exchange) -> None:
         item = self.current
-        if item is None or RECORD not in item.stash:
+        state = None if item is None else working(item)
+        if state is None:
             return
-        entry = item.stash.get(CURRENT_STEP, None)
+        entry = state.step
         record = exchange_record(exchange, self.names, self.mask)
         if self.api_base is not None:
             record["api"] = under_base(exchange.url, self.api_base)
         if entry is None:  # clean-up: nothing left to undo (404, 410) is what it hoped for
             record["expected"] = exchange.status < 300 or exchange.status in (404, 410)
-            item.stash[RECORD]["after"].append(record)
+            state.record["after"].append(record)
         else:
             entry["exchanges"].append(record)
 
     @pytest.hookimpl(optionalhook=True)  # declared by the steps plugin
     def pytest_api_bdd_step_note(self, item: pytest.Item, note: dict[str, Any]) -> None:
-        record = item.stash.get(RECORD, None)
-        if record is None:
+        state = working(item)
+        if state is None:
             return
         if note.get("kind") == "expected":
-            _mark_expected(record, note.get("status"))
+            _mark_expected(state.record, note.get("status"))
             return
-        entry = item.stash.get(CURRENT_STEP, None)
+        entry = state.step
         if entry is None:
             return
         name, remembered = str(note.get("name")), note.get("kind") == "remembered"
@@ -212,14 +243,15 @@ class ScenarioRecorder:
 
     # -- the end --------------------------------------------------------------------------------
     def on_report(self, item: pytest.Item, report: pytest.TestReport) -> None:
-        record = item.stash.get(RECORD, None)
-        if record is None:
+        state = working(item)
+        if state is None:
             return
+        record = state.record
         outcome = "failed" if report.failed else report.outcome
         if report.skipped and is_pending(report):
-            item.stash[PENDING] = True
-        if _RANK[outcome] > _RANK[item.stash[WORST]]:
-            item.stash[WORST] = outcome
+            state.pending = True
+        if _RANK[outcome] > _RANK[state.worst]:
+            state.worst = outcome
         if report.failed and record.get("error") is None and report.when != "teardown":
             lines = report.longreprtext.strip().splitlines()
             record["error"] = lines[-1] if lines else "failed"
@@ -238,10 +270,10 @@ class ScenarioRecorder:
             record["status"] = "undefined"
         elif "ambiguous" in statuses:
             record["status"] = "ambiguous"
-        elif item.stash.get(PENDING, False):
+        elif state.pending:
             record["status"] = "pending"
         else:
-            record["status"] = item.stash[WORST]
+            record["status"] = state.worst
         if "failed" in statuses or record["status"] != "failed":
             record["error"] = None  # the failed step carries it (or nothing failed)
         setattr(report, REPORT_ATTRIBUTE, record)
