@@ -245,8 +245,6 @@ def _matched(
     sets to ``known``."""
     definition, arguments = match.definition, match.arguments
     if definition.preflight is not None:
-        at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
-        text = f"{step.keyword.strip()} {step.name}"
         found = PreflightStep(
             text=step.name,
             arguments=arguments,
@@ -260,7 +258,11 @@ def _matched(
                 else None
             ),
         )
-        yield from (f"{at} {text!r}: {p}" for p in definition.preflight(found))
+        problems = list(definition.preflight(found))
+        if problems:  # (where and what only for a step with something to say: most have not)
+            at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
+            text = f"{step.keyword.strip()} {step.name}"
+            yield from (f"{at} {text!r}: {p}" for p in problems)
     known.update(definition.variables_set(arguments))
 
 
