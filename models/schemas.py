@@ -21,21 +21,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from jsonschema.validators import (  # type: ignore[import-untyped]  # no stubs locked
-    Draft202012Validator,
-    validator_for,
-)
-from openapi_core import OpenAPI
-from openapi_core.validation.schemas import (
-    oas30_read_schema_validators_factory,
-    oas31_schema_validators_factory,
-)
 from pydantic import BaseModel
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from models._base import ContractError
-from models.openapi import DocumentError, parse_document, reason
+
+# openapi-core, jsonschema and referencing (with models.openapi, which imports them) are
+# imported where a schema is read or checked: together they cost a tenth of a second at every
+# start-up, and a profile that names no OpenAPI document or JSON Schema file never needs them.
 
 
 class SchemaModel:
@@ -65,10 +57,14 @@ class SchemaModel:
         try:
             errors = sorted(self._validator.iter_errors(value), key=lambda e: list(e.absolute_path))
         except RecursionError:  # {"$ref": "#/$defs/A"} inside A: jsonschema follows it forever
+            from models.openapi import DocumentError
+
             raise DocumentError(
                 f"{self.origin}: its $ref chain loops (or the answer nests too deep to check)"
             ) from None
         if errors:
+            from models.openapi import reason
+
             problems = [(_path(e.absolute_path), reason(e), str(e.validator)) for e in errors]
             raise ContractError(self.name, problems, where)
         return value
@@ -87,6 +83,12 @@ def openapi_schemas(document: Mapping[str, Any], source: str) -> dict[str, Schem
     names = list((document.get("components") or {}).get("schemas") or {})
     if not names:
         return {}
+    from openapi_core import OpenAPI
+    from openapi_core.validation.schemas import (
+        oas30_read_schema_validators_factory,
+        oas31_schema_validators_factory,
+    )
+
     # the document is checked and indexed on the first validation, not to list the names
     spec = functools.cache(lambda: OpenAPI.from_dict(dict(document)).spec)
     version = str(document.get("openapi", "3.1"))
@@ -109,6 +111,15 @@ def openapi_schemas(document: Mapping[str, Any], source: str) -> dict[str, Schem
 def json_schema_file(path: Path, shown: str) -> dict[str, SchemaModel]:
     """The schemas of a JSON Schema file (JSON or YAML): its ``$defs``/``definitions`` by name
     and, when it has a ``title``, the whole file by that title."""
+    from jsonschema.validators import (  # type: ignore[import-untyped]  # no stubs locked
+        Draft202012Validator,
+        validator_for,
+    )
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    from models.openapi import DocumentError, parse_document
+
     try:
         root = parse_document(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:

@@ -24,6 +24,9 @@ _REFERENCE = re.compile(r"\$\{[^}]*\}")
 _STEP = re.compile(r"^\s*(Given|When|Then|And|But|\*)\s", re.IGNORECASE)
 _EXAMPLES = re.compile(r"^\s*(Examples|Scenarios)\s*:", re.IGNORECASE)
 _KEYWORD = re.compile(r"^(@|(Feature|Rule|Background|Scenario|Example)\b)", re.IGNORECASE)
+# a run of 24 or more characters between separators: the only tokens long enough to look random
+# (found directly rather than by splitting every line into words and measuring each)
+_LONG_TOKEN = re.compile(r"[^\s\"',;:=()\[\]{}]{24,}")
 
 
 def _entropy(text: str) -> float:
@@ -54,7 +57,7 @@ def why_secret(value: str, known: Iterable[tuple[str, str]] = ()) -> str | None:
     value = _REFERENCE.sub("", value)  # a reference is how a feature should name a secret
     if redact_shapes(value) != value:
         return "it has the shape of a credential"
-    if any(looks_random(token) for token in re.split(r"[\s\"',;:=()\[\]{}]+", value)):
+    if any(looks_random(token.group(0)) for token in _LONG_TOKEN.finditer(value)):
         return "it looks like a generated key or token"
     return None
 

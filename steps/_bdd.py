@@ -20,7 +20,7 @@ from gherkin.parser import Parser
 from pytest_bdd.compat import get_fixture_names, getfixturedefs
 from pytest_bdd.gherkin_parser import GherkinDocument
 from pytest_bdd.parser import FeatureParser
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+from pytest_bdd.steps import StepFunctionContext, StepNamePrefix, step_function_context_registry
 
 from bdd_items import EXAMPLE, scenario_of, template_of
 from steps._pytest import fixture_manager
@@ -64,7 +64,12 @@ def raw_definitions(item: pytest.Item) -> list[StepFunctionContext]:
     if parent not in cache:
         manager = fixture_manager(item.session)
         seen: dict[int, StepFunctionContext] = {}
+        # pytest-bdd names each step definition's fixture with this prefix: the other fixtures
+        # (hundreds, each a lookup by node) cannot hold one
+        prefix = StepNamePrefix.step_def.value
         for name in get_fixture_names(fixturemanager=manager):
+            if not name.startswith(prefix):
+                continue
             for fixturedef in getfixturedefs(manager, name, item) or []:
                 context = step_function_context_registry.get(fixturedef.func)
                 if context is not None and context.step_func is not run_indexed_step:

@@ -20,7 +20,7 @@ import pytest
 
 from steps import _bdd
 from steps.fixtures import PROFILES, profile_of
-from steps.preflight import patterns_used
+from steps.preflight import patterns_found
 from steps.registry import registry_of
 from steps.suites import steps_package
 
@@ -71,6 +71,7 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
     uses: Counter[str] = Counter()
     examples: dict[str, str] = {}
     seen: set[tuple[str, int]] = set()
+    found = patterns_found(session.config)
     for item in session.items:  # what the pre-flight matched, each step of a file once
         scenario = _bdd.steps_of(item)
         if scenario is None:
@@ -81,9 +82,8 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
             if key in seen:
                 continue
             seen.add(key)
-            patterns = patterns_used(session.config, filename, step.line_number, step.name)
-            uses.update(patterns)
-            for pattern in patterns:
+            for pattern in found.get((filename, step.line_number, step.name), ()):
+                uses[pattern] += 1
                 if pattern not in examples:
                     # "And I ..." reads as an example only after its Given/When/Then
                     keyword = _KEYWORD.get(step.type, step.keyword.strip())

@@ -26,10 +26,23 @@ from steps import _bdd
 from steps._pytest import BuiltModule
 from steps.fixtures import profile_of
 
+# the feature files found, by the feature folders they were looked for in: start-up (tags as
+# markers), the pre-flight and the feature lint each ask, and each walk resolves every path
+_FILES = pytest.StashKey[dict[tuple[str, ...], list[Path]]]()
+
 
 def feature_files(config: pytest.Config, profile: Profile) -> list[Path]:
     """The profile's feature files, sorted, each once: by its real path (``rglob`` does not
-    enter linked folders; a linked file is its target, when that is in a feature folder)."""
+    enter linked folders; a linked file is its target, when that is in a feature folder).
+    Looked for once per run (the run's files are those there at its start)."""
+    known = config.stash.setdefault(_FILES, {})
+    key = tuple(str(folder) for folder in profile.features)
+    if key not in known:
+        known[key] = _feature_files(config, profile)
+    return list(known[key])
+
+
+def _feature_files(config: pytest.Config, profile: Profile) -> list[Path]:
     found: set[Path] = set()
     for folder in profile.features:
         base = (config.rootpath / folder).resolve()

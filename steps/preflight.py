@@ -18,7 +18,7 @@ import functools
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,8 @@ def scenario_headers(text: str, language: str) -> Iterator[tuple[int, str]]:
             fence = line[:3]
             continue
         after_step = line.startswith(step_keywords)
+        if not line.startswith(keywords):  # (most lines are steps and table rows)
+            continue
         for keyword in keywords:
             if line.startswith(keyword):
                 yield number, line[len(keyword) :].strip()
@@ -245,8 +247,6 @@ def _matched(
     sets to ``known``."""
     definition, arguments = match.definition, match.arguments
     if definition.preflight is not None:
-        at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
-        text = f"{step.keyword.strip()} {step.name}"
         found = PreflightStep(
             text=step.name,
             arguments=arguments,
@@ -261,7 +261,11 @@ def _matched(
                 else None
             ),
         )
-        yield from (f"{at} {text!r}: {p}" for p in definition.preflight(found))
+        problems = list(definition.preflight(found))
+        if problems:  # (where and what only for a step with something to say: most have not)
+            at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
+            text = f"{step.keyword.strip()} {step.name}"
+            yield from (f"{at} {text!r}: {p}" for p in problems)
     known.update(definition.variables_set(arguments))
 
 
@@ -298,10 +302,10 @@ def _remember_patterns(
         known.setdefault((filename, line, text), patterns)
 
 
-def patterns_used(config: pytest.Config, filename: str, line: int, text: str) -> list[str]:
-    """The patterns of the definitions the pre-flight found for the step at ``line`` of
-    ``filename`` reading ``text`` (none when it did not check it)."""
-    return config.stash.get(_PATTERNS, {}).get((filename, line, text), [])
+def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], list[str]]:
+    """The patterns of the definitions the pre-flight found for each step it checked, by
+    (feature file, line, text as rendered)."""
+    return config.stash.get(_PATTERNS, {})
 
 
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:

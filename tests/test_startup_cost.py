@@ -1,0 +1,68 @@
+"""What a plain run loads: tooling a run does not use is not imported (issue 19, start-up).
+
+A profile that names no OpenAPI document and no JSON Schema file never validates against one,
+so openapi-core, jsonschema and referencing (a tenth of a second of every start-up together)
+stay unimported to the end of the session. Checked in a real pytest process on the speed
+bench's project, with a probe that lists ``sys.modules`` at the end of the session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.jsonserver import JsonServer
+from bench.speed_suite import api_bdd_env, write_api_bdd_project
+
+TOOLING = ("openapi_core", "jsonschema", "referencing", "jsonschema_path", "models.openapi")
+
+PROBE = '''\
+"""Lists the modules loaded when the session ends."""
+
+import json
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["MODULES_PROBE"], "w") as out:
+        json.dump(sorted(sys.modules), out)
+'''
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[JsonServer]:
+    with JsonServer() as started:
+        yield started
+
+
+def modules_at_the_end(project: Path, env: dict[str, str]) -> set[str]:
+    """The modules a pytest run of ``project`` has loaded when its session ends."""
+    listed = project / "modules.json"
+    (project / "modules_probe.py").write_text(PROBE, encoding="utf-8")
+    done = subprocess.run(  # the timeout only stops a hung run from hanging the suite
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "modules_probe"],
+        cwd=project,
+        env={**env, "MODULES_PROBE": str(listed), "PYTHONPATH": f"{env['PYTHONPATH']}:{project}"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return set(json.loads(listed.read_text(encoding="utf-8")))
+
+
+def test_a_run_whose_profile_names_no_schema_does_not_import_the_openapi_tooling(
+    server: JsonServer, tmp_path: Path
+) -> None:
+    write_api_bdd_project(tmp_path, 5, server.url, extra=False)
+    loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)))
+    assert "steps.context" in loaded  # the run did load api-bdd (and ran its scenarios)
+    assert sorted(m for m in loaded if m.split(".")[0] in TOOLING or m in TOOLING) == []
