@@ -22,7 +22,6 @@ from client.redaction import Redactor
 from reporting import outbound
 from reporting.history import HistoryError, RunFacts, ScenarioResult
 from reporting.history_rows import git_facts, scenario_results, waited
-from reporting.history_view import append_and_view
 from reporting.hookspecs import ReportSection
 from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
@@ -145,6 +144,8 @@ class HistoryPlugin:
         # an interrupted run is partial: its scenarios that never ran would read as removed
         # (and as new in the next run), so it is not kept; the view shows the runs before it
         append = not self.interrupted
+        from reporting.history_view import append_and_view  # Jinja2 loads when a run ends
+
         try:
             self.section = append_and_view(
                 self.path, self.run_facts(results), results, self.keep, append=append

@@ -35,7 +35,9 @@ import pytest
 
 RESERVED = ("datatable", "docstring")
 _INDEX_DEPTH = 3  # leading literal words used as index keys
-_CACHE_LIMIT = 8_192  # texts remembered (a suite repeats its steps; a huge one would keep all)
+_CACHE_LIMIT = 32_768  # texts remembered: the pre-flight asks for every step at collection and
+# the run asks again, so a limit below a suite's distinct texts (13,754 at 5,000 scenarios) would
+# clear the answers before the run reads them; a huge suite still cannot keep them all
 
 
 def _typed(pattern: str, convert: Callable[[str], Any] = str) -> Callable[[str], Any]:

@@ -42,12 +42,22 @@ def server() -> Iterator[JsonServer]:
         yield started
 
 
-def modules_at_the_end(project: Path, env: dict[str, str]) -> set[str]:
-    """The modules a pytest run of ``project`` has loaded when its session ends."""
+def modules_at_the_end(project: Path, env: dict[str, str], *args: str) -> set[str]:
+    """The modules a pytest run of ``project`` (with ``args``) has loaded when its session ends."""
     listed = project / "modules.json"
     (project / "modules_probe.py").write_text(PROBE, encoding="utf-8")
     done = subprocess.run(  # the timeout only stops a hung run from hanging the suite
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "modules_probe"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "modules_probe",
+            *args,
+        ],
         cwd=project,
         env={**env, "MODULES_PROBE": str(listed), "PYTHONPATH": f"{env['PYTHONPATH']}:{project}"},
         capture_output=True,
@@ -66,3 +76,13 @@ def test_a_run_whose_profile_names_no_schema_does_not_import_the_openapi_tooling
     loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)))
     assert "steps.context" in loaded  # the run did load api-bdd (and ran its scenarios)
     assert sorted(m for m in loaded if m.split(".")[0] in TOOLING or m in TOOLING) == []
+
+
+def test_a_collection_only_run_does_not_import_the_page_templates(
+    server: JsonServer, tmp_path: Path
+) -> None:
+    """Jinja2 (the living docs and the history view) loads when a run writes them, not at start."""
+    write_api_bdd_project(tmp_path, 5, server.url, extra=False)
+    loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)), "--collect-only")
+    assert "steps.context" in loaded  # the run did load api-bdd
+    assert sorted(m for m in loaded if m.split(".")[0] == "jinja2") == []
