@@ -291,18 +291,23 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
 # The patterns of the definitions matching each step as the pre-flight found them, by (feature
 # file, line, text as rendered): the step catalog counts them. Kept for the session (one entry
 # per distinct step text, not per item), so no plugin has to read them before another forgets.
-_PATTERNS = pytest.StashKey[dict[tuple[str, int, str], list[str]]]()
+_PATTERNS = pytest.StashKey[dict[tuple[str, int, str], tuple[str, ...]]]()
+_TUPLES = pytest.StashKey[dict[tuple[str, ...], tuple[str, ...]]]()
 
 
 def _remember_patterns(
     config: pytest.Config, filename: str, used: list[tuple[int, str, list[str]]]
 ) -> None:
     known = config.stash.setdefault(_PATTERNS, {})
+    tuples = config.stash.setdefault(_TUPLES, {})
     for line, text, patterns in used:
-        known.setdefault((filename, line, text), patterns)
+        if (filename, line, text) not in known:
+            # one tuple per set of patterns, shared by every step it matches (most match one)
+            shared = tuple(patterns)
+            known[filename, line, text] = tuples.setdefault(shared, shared)
 
 
-def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], list[str]]:
+def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple[str, ...]]:
     """The patterns of the definitions the pre-flight found for each step it checked, by
     (feature file, line, text as rendered)."""
     return config.stash.get(_PATTERNS, {})
@@ -409,6 +414,7 @@ def pytest_collection_modifyitems(
     if config.getoption("check_features"):
         config.stash[_FOUND] = found
         items.clear()
+    _file_lines.cache_clear()  # the feature files' text, read for doc strings: checked now
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -132,7 +132,7 @@ class StepDefinition:
         return tuple(words[:_INDEX_DEPTH])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per step text the index remembers: kept small
 class Match:
     definition: StepDefinition
     arguments: Mapping[str, Any]
