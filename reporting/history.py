@@ -52,6 +52,7 @@ __all__ = [
     "StoredRun",
 ]
 
+DEFAULT_PATH = "reports/history.sqlite"  # where a run, a merge and a backfill keep the history
 APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
 BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
 _CODE = {status: index for index, status in enumerate(STATUSES)}

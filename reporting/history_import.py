@@ -31,10 +31,9 @@ from junitparser import Error, Failure, JUnitXml, JUnitXmlError, Skipped, TestSu
 
 from client.profiles import load_profiles
 from client.redaction import Redactor
-from reporting.history import HistoryError, HistoryStore, RunFacts, ScenarioResult
+from reporting.history import DEFAULT_PATH, HistoryError, HistoryStore, RunFacts, ScenarioResult
 from reporting.outbound import history_row
 
-DEFAULT_PATH = "reports/history.sqlite"
 # (JUnit class name, test name) -> (feature path, scenario name, {row id: row label})
 ScenarioIndex = dict[tuple[str, str], tuple[str, str, dict[str, str]]]
 

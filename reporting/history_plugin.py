@@ -20,13 +20,12 @@ import pytest
 
 from client.redaction import Redactor
 from reporting import outbound
-from reporting.history import HistoryError, RunFacts, ScenarioResult
+from reporting.history import DEFAULT_PATH, HistoryError, RunFacts, ScenarioResult
 from reporting.history_rows import git_facts, scenario_results, waited
 from reporting.hookspecs import ReportSection
 from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
 
-DEFAULT_PATH = "reports/history.sqlite"
 DEFAULT_KEEP = 200
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from junitparser import JUnitXml, JUnitXmlError, TestSuite
 
 from reporting.document import build_document
+from reporting.history import DEFAULT_PATH
 from reporting.hookspecs import ReportSection
 from reporting.html import render_html
 from reporting.markdown import render_markdown
@@ -285,9 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--history",
         type=Path,
-        default=Path("reports/history.sqlite"),
+        default=Path(DEFAULT_PATH),
         metavar="PATH",
-        help="the run history the merged run is appended to (default reports/history.sqlite)",
+        help=f"the run history the merged run is appended to (default {DEFAULT_PATH})",
     )
     parser.add_argument("--no-history", action="store_true", help="keep no run history")
     parser.add_argument("--history-keep", type=int, default=200, metavar="N")

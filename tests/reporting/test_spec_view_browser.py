@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHOP_PROFILE
 from tests.reporting.chromium import Watched
 
 SAMPLE = Path(__file__).parent / "spec_sample"
@@ -27,17 +27,8 @@ PYPROJECT = f"""
 pythonpath = ["{ROOT}"]
 bdd_features_base_dir = "features/"
 addopts = ["--strict-markers", "-p", "no:cacheprovider"]
-
-[tool.api-bdd]
-default = "shop"
-[tool.api-bdd.profiles.shop]
-base_url = "embedded:shop"
-features = ["features"]
-models = "tests.suites.shop.models.shop"
-steps = "tests.suites.shop.steps"
-openapi = "{ROOT}/tests/suites/shop/models/shop.openapi.json"
+{SHOP_PROFILE}openapi = "{ROOT}/tests/suites/shop/models/shop.openapi.json"
 conformance = "off"
-auth = {{ scheme = "oauth2-password", token_url = "/auth/token", fresh_per_scenario = true }}
 """
 
 
