@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from client import SettingsError, load_settings
-from reporting.feature_lint import find_secrets
+from reporting.feature_lint import Judge, find_secrets
 
 FAILED_STEP = pytest.StashKey[str]()
 _SECRETS_IN_FILE = pytest.StashKey[dict[Path, list[str]]]()
@@ -61,14 +61,14 @@ def pytest_collection(session: pytest.Session) -> None:
     files: list[Path] = [] if hook is None else hook(config=config)
     stopping: list[str] = []
     per_file: dict[Path, list[str]] = {}
-    known = _known_secrets()
+    judge = Judge(_known_secrets())  # one for every file: their lines repeat across files
     for path in files or []:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue  # the pre-flight reports it, with the byte offset
         where = _relative(str(path), config.rootpath)
-        for finding in find_secrets(text, known):
+        for finding in find_secrets(text, judge=judge):
             line = f"{where}:{finding.line}: {finding.problem}"
             if finding.in_test_ids or config.getoption("check_features", False):
                 stopping.append(line)

@@ -71,9 +71,7 @@ class Finding(NamedTuple):
     in_test_ids: bool
 
 
-def _table_row(
-    cells: list[str], names: list[str] | None, known: list[tuple[str, str]]
-) -> str | None:
+def _table_row(cells: list[str], names: list[str] | None, judge: Judge) -> str | None:
     """The problem of one table row. ``names``: the header's column names, or None for a
     step's ``name | value`` row (its first cell names its second)."""
     if names is None:
@@ -84,20 +82,40 @@ def _table_row(
             if is_sensitive_name(column) and not _PLACEHOLDER.match(cell):
                 return f"a value in the {column!r} column of a table"
     for cell in cells:
-        if (reason := why_secret(cell, known)) is not None:
+        if (reason := judge(cell)) is not None:
             return f"secret-looking value in a table: {reason}"
     return None
 
 
-def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Finding]:
-    """Each secret-looking value in a feature file's text.
+class Judge:
+    """:func:`why_secret` for one set of known secrets, remembering its answer for each value:
+    feature files repeat their lines (a step, a doc string, a row in every scenario), and one
+    judge serves every file of a run. Dropped with the pass that made it."""
+
+    def __init__(self, known: Iterable[tuple[str, str]] = ()) -> None:
+        self.known = [(n, v) for n, v in known if v]
+        self._answers: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str | None:
+        try:
+            return self._answers[value]
+        except KeyError:
+            answer = self._answers[value] = why_secret(value, self.known)
+            return answer
+
+
+def find_secrets(
+    text: str, known: Iterable[tuple[str, str]] = (), judge: Judge | None = None
+) -> list[Finding]:
+    """Each secret-looking value in a feature file's text (``judge``: one shared by the files
+    of a pass, instead of one for ``known`` made for this file).
 
     A table under a step with two columns is ``name | value`` rows (the form, headers, query
     and fields tables): each value is judged by the name beside it, so a form starting with
     ``| grant_type | client_credentials |`` names no column. Any other table (Examples, or a
     step's table of three or more columns) has a header row naming its columns.
     """
-    known = [(n, v) for n, v in known if v]
+    judge = judge or Judge(known)
     found: list[Finding] = []
     header: list[str] | None = None
     table: str | None = None  # None (no table), "pairs", "columns" or "examples"
@@ -108,7 +126,7 @@ def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Findi
         if fence is not None:  # inside a doc string
             if line.startswith(fence):
                 fence = None
-            elif (reason := why_secret(line, known)) is not None:
+            elif (reason := judge(line)) is not None:
                 found.append(
                     Finding(number, f"secret-looking value in a doc string: {reason}", False)
                 )
@@ -124,10 +142,10 @@ def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Findi
                 table = _table_kind(after, len(cells))
                 if table != "pairs":  # the header row: its cells are checked as values only
                     header, after = cells, None
-                    if (problem := _table_row(cells, [], known)) is not None:
+                    if (problem := _table_row(cells, [], judge)) is not None:
                         found.append(Finding(number, problem, table == "examples"))
                     continue
-            problem = _table_row(cells, None if table == "pairs" else header, known)
+            problem = _table_row(cells, None if table == "pairs" else header, judge)
             if problem is not None:
                 found.append(Finding(number, problem, table == "examples"))
             continue
@@ -138,7 +156,7 @@ def find_secrets(text: str, known: Iterable[tuple[str, str]] = ()) -> list[Findi
             after = "step"
         elif after != "examples" or _KEYWORD.match(line):
             after = None  # (a description under an Examples header keeps it)
-        if after == "step" and (reason := why_secret(line, known)) is not None:
+        if after == "step" and (reason := judge(line)) is not None:
             found.append(Finding(number, f"secret-looking value in a step: {reason}", False))
     return found
 
@@ -154,4 +172,4 @@ def lint_feature(text: str, known: Iterable[tuple[str, str]] = ()) -> list[tuple
     return [(f.line, f.problem) for f in find_secrets(text, known)]
 
 
-__all__ = ["MASK", "Finding", "find_secrets", "lint_feature", "looks_random", "why_secret"]
+__all__ = ["MASK", "Finding", "Judge", "find_secrets", "lint_feature", "looks_random", "why_secret"]

@@ -33,7 +33,7 @@ from steps.contracts import model_catalogue
 from steps.dispatch import run_from_index
 from steps.fixtures import profile_of
 from steps.keywords import description_typos, mend
-from steps.registry import PreflightStep, StepRegistry, registry_of
+from steps.registry import Match, PreflightStep, StepRegistry, registry_of
 from steps.variables import GENERATORS, references
 
 PROBLEM = pytest.StashKey[str]()
@@ -240,6 +240,11 @@ def docstring_origin(path: str, step_line: int) -> tuple[int, int] | None:
     return None
 
 
+# the steps the definitions' own checks passed, by (pattern, text, doc string, table): kept
+# while the pre-flight runs, dropped when it is done
+_PASSED = pytest.StashKey[set[tuple[str, str, str | None, Any]]]()
+
+
 def _matched(
     config: pytest.Config, scenario: Any, step: Any, match: Any, known: set[str]
 ) -> Iterator[str]:
@@ -247,6 +252,15 @@ def _matched(
     sets to ``known``."""
     definition, arguments = match.definition, match.arguments
     if definition.preflight is not None:
+        # a check sees only the step (text, doc string, table) and the session's profile and
+        # index: a step it passed once passes again (suites repeat their steps), so only a step
+        # seen for the first time, or one with a problem, is checked
+        table = tuple(map(tuple, step.datatable.raw())) if step.datatable is not None else None
+        key = (definition.pattern, step.name, step.docstring, table)
+        passed = config.stash.setdefault(_PASSED, set())
+        if key in passed:
+            known.update(definition.variables_set(arguments))
+            return
         found = PreflightStep(
             text=step.name,
             arguments=arguments,
@@ -266,6 +280,8 @@ def _matched(
             at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
             text = f"{step.keyword.strip()} {step.name}"
             yield from (f"{at} {text!r}: {p}" for p in problems)
+        else:
+            passed.add(key)
     known.update(definition.variables_set(arguments))
 
 
@@ -292,19 +308,11 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
 # file, line, text as rendered): the step catalog counts them. Kept for the session (one entry
 # per distinct step text, not per item), so no plugin has to read them before another forgets.
 _PATTERNS = pytest.StashKey[dict[tuple[str, int, str], tuple[str, ...]]]()
-_TUPLES = pytest.StashKey[dict[tuple[str, ...], tuple[str, ...]]]()
-
-
-def _remember_patterns(
-    config: pytest.Config, filename: str, used: list[tuple[int, str, list[str]]]
-) -> None:
-    known = config.stash.setdefault(_PATTERNS, {})
-    tuples = config.stash.setdefault(_TUPLES, {})
-    for line, text, patterns in used:
-        if (filename, line, text) not in known:
-            # one tuple per set of patterns, shared by every step it matches (most match one)
-            shared = tuple(patterns)
-            known[filename, line, text] = tuples.setdefault(shared, shared)
+# what matches each step text, by (pytest-bdd's definitions in view, step type, text): the index
+# answers and pytest-bdd's own matching functions with the patterns of both (one tuple shared by
+# every step of that text); kept while the pre-flight runs, dropped when it is done
+_Resolution = tuple[tuple[Match, ...], list[Any], tuple[str, ...]]
+_RESOLVED = pytest.StashKey[dict[tuple[int, str, str], _Resolution]]()
 
 
 def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple[str, ...]]:
@@ -313,50 +321,69 @@ def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple
     return config.stash.get(_PATTERNS, {})
 
 
+def _resolve(
+    config: pytest.Config, item: pytest.Item, step: Any, definitions: list[Any]
+) -> _Resolution:
+    """What matches ``step``: the index's answers, pytest-bdd's own functions, their patterns
+    (worked out once per step text: a suite repeats its steps)."""
+    resolved = config.stash.setdefault(_RESOLVED, {})
+    key = (id(definitions), step.type, step.name)
+    found = resolved.get(key)
+    if found is None:
+        matches = registry_of(config).find(step.name)
+        raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
+        patterns = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
+        found = resolved[key] = (matches, raw, patterns)
+    return found
+
+
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:
     """Each step's function, the problems found, and the first (line, status) for the report."""
     config = item.config
-    where = _relative(scenario.feature.filename, config.rootpath)
     known = set(profile_of(config).variables)
     functions: list[str | None] = []
     problems: list[str] = []
     first: tuple[int, str] | None = None
-    used: list[tuple[int, str, list[str]]] = []
     indexed = True
     definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
-    registry = registry_of(config)
+    remembered = config.stash.setdefault(_PATTERNS, {})
+    filename = scenario.feature.filename
     for step in scenario.steps:
-        text = f"{step.keyword.strip()} {step.name}"
-        at = f"{where}:{step.line_number}:"
-        matches = registry.find(step.name)
-        raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
-        patterns = [m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw))
-        used.append((step.line_number, step.name, patterns))
-        indexed = indexed and len(matches) == 1 and not raw
+        matches, raw, patterns = _resolve(config, item, step, definitions)
+        if (filename, step.line_number, step.name) not in remembered:
+            remembered[filename, step.line_number, step.name] = patterns
         count = len(matches) + len(raw)
+        indexed = indexed and count == 1 and not raw
         if count == 1:
             functions.append(matches[0].definition.function if matches else _bdd.name_of(raw[0]))
         else:
             functions.append(None)
-            status = "undefined" if count == 0 else "ambiguous"
-            first = first or (step.line_number, status)
-            if count == 0:
-                problems.append(
-                    f"{at} undefined step: {text!r}{_suggest(registry, step.name, item)}"
-                )
-            else:
-                names = sorted(
-                    [m.definition.function for m in matches] + list(map(_bdd.name_of, raw))
-                )
-                problems.append(f"{at} ambiguous step {text!r} matches {', '.join(names)}")
-        problems.extend(f"{at} {p}" for p in _variables(step, known))
+            first = first or (step.line_number, "undefined" if count == 0 else "ambiguous")
+            problems.append(_unresolved(config, item, scenario, step, matches, raw))
+        if "${" in step.name or step.docstring or step.datatable is not None:
+            problems.extend(f"{_at(config, scenario, step)} {p}" for p in _variables(step, known))
         if len(matches) == 1:
             problems.extend(_matched(config, scenario, step, matches[0], known))
-    _remember_patterns(config, scenario.feature.filename, used)
     # every step in the index, none of pytest-bdd's: the scenario can skip pytest-bdd's lookup
     # (only a scenario of a feature file: a hand-written @scenario test has a body of its own)
     run_from_index(item, isinstance(item.parent, FeatureModule) and indexed)
     return functions, problems, first
+
+
+def _at(config: pytest.Config, scenario: Any, step: Any) -> str:
+    return f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
+
+
+def _unresolved(
+    config: pytest.Config, item: pytest.Item, scenario: Any, step: Any, matches: Any, raw: Any
+) -> str:
+    """The problem of a step no definition, or more than one, matches."""
+    text = f"{step.keyword.strip()} {step.name}"
+    at = _at(config, scenario, step)
+    if not matches and not raw:
+        return f"{at} undefined step: {text!r}{_suggest(registry_of(config), step.name, item)}"
+    names = sorted([m.definition.function for m in matches] + list(map(_bdd.name_of, raw)))
+    return f"{at} ambiguous step {text!r} matches {', '.join(names)}"
 
 
 def pytest_collection(session: pytest.Session) -> None:
@@ -415,6 +442,11 @@ def pytest_collection_modifyitems(
         config.stash[_FOUND] = found
         items.clear()
     _file_lines.cache_clear()  # the feature files' text, read for doc strings: checked now
+    # the pre-flight is done: its working answers go
+    if _PASSED in config.stash:
+        del config.stash[_PASSED]
+    if _RESOLVED in config.stash:
+        del config.stash[_RESOLVED]
 
 
 @pytest.hookimpl(tryfirst=True)

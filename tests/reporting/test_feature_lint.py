@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reporting.feature_lint import lint_feature, looks_random, why_secret
+from reporting.feature_lint import Judge, find_secrets, lint_feature, looks_random, why_secret
 from tests.conftest import feature
 
 CLEAN = """\
@@ -168,3 +168,19 @@ def test_a_credential_shape_is_found_on_its_line_in_a_long_clean_file(step: str)
     assert lint_feature(text) == [
         (line, "secret-looking value in a step: it has the shape of a credential")
     ]
+
+
+def test_one_judge_for_every_file_finds_a_repeated_secret_in_each_file_and_line() -> None:
+    """The lint remembers its answer for each value it judged (the files of a run repeat their
+    lines): a secret-looking line written in two files, twice in each, is found four times."""
+    text = (
+        "Feature: F\n"
+        "  Scenario: S\n"
+        '    Given the header "Authorization" is "Bearer abcdefghijklmnopqrstuvwxyz123456"\n'
+        '    Given the header "Authorization" is "Bearer abcdefghijklmnopqrstuvwxyz123456"\n'
+    )
+    judge = Judge()
+    found = [find_secrets(text, judge=judge), find_secrets(text, judge=judge)]
+    assert [[f.line for f in one] for one in found] == [[3, 4], [3, 4]]
+    assert all("shape of a credential" in f.problem for one in found for f in one)
+    assert find_secrets(text.replace("Bearer abc", "plain abc")) == []

@@ -188,3 +188,38 @@ def test_a_variable_inside_a_header_pattern_is_substituted(echo: pytest.Pytester
         """,
     )
     echo.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_a_step_repeated_across_scenarios_is_checked_once_and_its_problem_named_at_each_place(
+    echo: pytest.Pytester,
+) -> None:
+    """The pre-flight remembers the steps a check passed (suites repeat their steps): a passing
+    step is checked once, and a step with a problem is named wherever it is written."""
+    bad_then_good = """
+        Feature: Repeated
+          Scenario: First
+            When I GET /json
+            Then the response JSON contains:
+              \"\"\"
+              {"slideshow": }
+              \"\"\"
+            And the response JSON at slideshow.author is "Yours Truly"
+
+          Scenario: Second
+            When I GET /json
+            Then the response JSON contains:
+              \"\"\"
+              {"slideshow": }
+              \"\"\"
+            And the response JSON at slideshow.author is "Yours Truly"
+        """
+    write(echo, "repeated.feature", bad_then_good)
+    write(echo, "again.feature", bad_then_good.replace("Repeated", "Again"))
+    result = echo.runpytest_subprocess(*NOBODY)
+    assert result.ret == 1
+    assert _problems(result) == [
+        f"features/echo/{name}.feature:{line}: 'Then the response JSON contains:': the doc"
+        f" string is not valid JSON at line {line + 2}, column 21 of the file: Expecting value"
+        for name in ("again", "repeated")
+        for line in (4, 12)
+    ]
