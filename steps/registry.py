@@ -126,7 +126,7 @@ class StepDefinition:
     def leading_words(self) -> tuple[str, ...]:
         """The complete literal words before the first placeholder, lowercased."""
         literal = re.split(r"(?<!\{)\{(?!\{)", self.pattern, maxsplit=1)[0]
-        words = literal.lower().split()
+        words = literal.replace("{{", "{").replace("}}", "}").lower().split()
         if words and not literal[-1:].isspace() and len(literal) < len(self.pattern):
             words = words[:-1]  # glued to the placeholder: "\"{name}\"" starts with '"'
         return tuple(words[:_INDEX_DEPTH])

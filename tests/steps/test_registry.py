@@ -128,3 +128,13 @@ def define_expecting(registry: StepRegistry, pattern: str, argument: str) -> Non
         return None
 
     registry.define("then", pattern, answered, expects_status=argument)
+
+
+def test_a_pattern_with_an_escaped_brace_is_found_by_its_leading_words() -> None:
+    """``{{`` in a pattern is a literal brace: the index files it under the words as written
+    in a step (``{brace}``), not as escaped."""
+    registry = StepRegistry()
+    define(registry, "a literal {{brace}} then {x}")
+    (match,) = registry.find("a literal {brace} then 1")
+    assert match.arguments == {"x": "1"}
+    assert registry.find("a literal brace then 1") == ()
