@@ -160,13 +160,12 @@ class LivingDocs:
                 raise pytest.UsageError(f"api-bdd: cannot write {flag} {path}: {problem}")
 
     # -- where items are collected: here (serial) or on each xdist worker ------------------------
-    def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if not session.items or not self.wanted:
-            return
-        self.catalog = build_catalog(session.items)
-        workeroutput = getattr(self.config, "workeroutput", None)
-        if workeroutput is not None:  # the controller renders it
-            workeroutput[CATALOG_KEY] = self.catalog
+    # The step catalog is built when a file is written from it (serial) or when a worker's
+    # session ends (its output goes to the controller then): a --collect-only run builds none.
+    def catalog_of(self, session: pytest.Session) -> list[dict[str, Any]]:
+        if not self.catalog and session.items:
+            self.catalog = build_catalog(session.items)
+        return self.catalog
 
     # -- from workers -----------------------------------------------------------------------------
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -272,8 +271,10 @@ class LivingDocs:
 
     @pytest.hookimpl(tryfirst=True)  # before pytest's JUnit writer: the sections' properties
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.worker:
-            return  # no report file on xdist workers: the controller writes it
+        if self.worker:  # no report file on xdist workers: the controller writes it
+            if self.wanted:  # (xdist sends the worker's output after every sessionfinish)
+                self.config.workeroutput[CATALOG_KEY] = self.catalog_of(session)  # type: ignore[attr-defined]
+            return
         answers = self.config.hook.pytest_api_bdd_report_sections(config=self.config)
         self.sections = outbound.report_sections(answers, self.redactor)
         junit = junit_writer(self.config)
@@ -289,6 +290,7 @@ class LivingDocs:
 
     def write_all(self, session: pytest.Session) -> None:
         self.finish_pending()
+        self.catalog_of(session)
         out = self.masked()
         document = self.document(out, self.notices(session))
         outputs: list[tuple[Path | None, Callable[[Callable[[str], Any]], Any], bool]] = [

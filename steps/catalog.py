@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
+from bdd_items import template_of
 from steps import _bdd
 from steps.fixtures import PROFILES, profile_of
-from steps.preflight import patterns_found
+from steps.preflight import step_patterns
 from steps.registry import registry_of
 from steps.suites import steps_package
 
@@ -71,23 +72,26 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
     uses: Counter[str] = Counter()
     examples: dict[str, str] = {}
     seen: set[tuple[str, int]] = set()
-    found = patterns_found(session.config)
+    templates: set[int] = set()  # an outline's later rows: lines counted with its first row
     for item in session.items:  # what the pre-flight matched, each step of a file once
-        scenario = _bdd.steps_of(item)
-        if scenario is None:
+        template = template_of(item)
+        if template is None or id(template) in templates:
             continue
+        templates.add(id(template))
+        scenario = _bdd.steps_of(item)
         filename = scenario.feature.filename
         for step in scenario.steps:
             key = (filename, step.line_number)
             if key in seen:
                 continue
             seen.add(key)
-            for pattern in found.get((filename, step.line_number, step.name), ()):
+            for pattern in step_patterns(item, step):
                 uses[pattern] += 1
                 if pattern not in examples:
                     # "And I ..." reads as an example only after its Given/When/Then
                     keyword = _KEYWORD.get(step.type, step.keyword.strip())
                     examples[pattern] = f"{keyword} {step.name}"
+        _bdd.forget(item)  # the rendered row: not kept to the end of the run
     return uses, examples
 
 

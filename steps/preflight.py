@@ -1,24 +1,28 @@
-"""The pre-flight: authoring mistakes found at collection, before any request is sent.
+"""The pre-flight: authoring mistakes found before any request is sent.
 
-Per file (these stop the run, each as ``file:line: problem``): a file that is not UTF-8 (with
-the byte offset), malformed Gherkin, two scenarios with one name in a feature (pytest-bdd would
-silently keep one), a Scenario Outline without Examples. A symlink loop in a feature folder is
-listed by ``--check-features`` and a warning otherwise (each file is collected once anyway).
-Per step, through the step index: undefined steps (with the closest patterns), ambiguous
-steps, and what each definition's own check finds (malformed JSON doc strings, unknown models
-or fuzzy markers, bad paths), and ``${variables}`` used before any step set them. A scenario
-with a problem fails at set-up, before any fixture or request. ``--check-features`` lists every
-problem and exits (status 1 when there is one), opening no connection.
+Per file, at collection (these stop the run, each as ``file:line: problem``): a file that is
+not UTF-8 (with the byte offset), malformed Gherkin, two scenarios with one name in a feature
+(pytest-bdd would silently keep one), a Scenario Outline without Examples. A symlink loop in a
+feature folder is listed by ``--check-features`` and a warning otherwise (each file is
+collected once anyway).
+Per step, through the step index, as each scenario starts (its set-up fails with them, before
+any fixture or request): undefined steps (with the closest patterns), ambiguous steps, what
+each definition's own check finds (malformed JSON doc strings, unknown models or fuzzy markers,
+bad paths), and ``${variables}`` used before any step set them. A scenario is checked by the
+process that runs it (an xdist worker checks its own share; ``--collect-only`` runs and checks
+none). ``--check-features`` checks every scenario at collection, lists every problem and exits
+(status 1 when there is one), opening no connection.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import os
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +223,7 @@ def _variables(step: Any, known: set[str]) -> Iterator[str]:
                 )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)  # read only to place a doc string's problem: a few files
 def _file_lines(path: str, stamp: int) -> tuple[str, ...]:
     return tuple(Path(path).read_text(encoding="utf-8").splitlines())
 
@@ -240,9 +244,10 @@ def docstring_origin(path: str, step_line: int) -> tuple[int, int] | None:
     return None
 
 
-# the steps the definitions' own checks passed, by (pattern, text, doc string, table): kept
-# while the pre-flight runs, dropped when it is done
+# the steps the definitions' own checks passed, by (pattern, text, doc string, table): a step
+# they passed once passes again (suites repeat their steps); at most _PASSED_LIMIT remembered
 _PASSED = pytest.StashKey[set[tuple[str, str, str | None, Any]]]()
+_PASSED_LIMIT = 4096
 
 
 def _matched(
@@ -251,38 +256,36 @@ def _matched(
     """What the one definition matching ``step`` finds wrong with it; adds the variables it
     sets to ``known``."""
     definition, arguments = match.definition, match.arguments
-    if definition.preflight is not None:
-        # a check sees only the step (text, doc string, table) and the session's profile and
-        # index: a step it passed once passes again (suites repeat their steps), so only a step
-        # seen for the first time, or one with a problem, is checked
-        table = tuple(map(tuple, step.datatable.raw())) if step.datatable is not None else None
-        key = (definition.pattern, step.name, step.docstring, table)
-        passed = config.stash.setdefault(_PASSED, set())
-        if key in passed:
-            known.update(definition.variables_set(arguments))
-            return
-        found = PreflightStep(
-            text=step.name,
-            arguments=arguments,
-            docstring=step.docstring,
-            datatable=step.datatable.raw() if step.datatable is not None else None,
-            models=lambda name: _is_model(config, name),
-            unknown_model=lambda name: model_catalogue(config).unknown(name),
-            index=registry_of(config),
-            docstring_origin=(
-                docstring_origin(scenario.feature.filename, step.line_number)
-                if step.docstring is not None
-                else None
-            ),
-        )
-        problems = list(definition.preflight(found))
-        if problems:  # (where and what only for a step with something to say: most have not)
-            at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
-            text = f"{step.keyword.strip()} {step.name}"
-            yield from (f"{at} {text!r}: {p}" for p in problems)
-        else:
-            passed.add(key)
     known.update(definition.variables_set(arguments))
+    if definition.preflight is None:
+        return
+    # a check sees only the step (text, doc string, table) and the session's profile and index
+    table = tuple(map(tuple, step.datatable.raw())) if step.datatable is not None else None
+    key = (definition.pattern, step.name, step.docstring, table)
+    passed = config.stash.setdefault(_PASSED, set())
+    if key in passed:
+        return
+    found = PreflightStep(
+        text=step.name,
+        arguments=arguments,
+        docstring=step.docstring,
+        datatable=step.datatable.raw() if step.datatable is not None else None,
+        models=lambda name: _is_model(config, name),
+        unknown_model=lambda name: model_catalogue(config).unknown(name),
+        index=registry_of(config),
+    )
+    problems = list(definition.preflight(found))
+    if not problems:
+        if len(passed) >= _PASSED_LIMIT:
+            passed.clear()
+        passed.add(key)
+        return
+    if step.docstring is not None:  # checked again, told where the doc string is in the file
+        origin = docstring_origin(scenario.feature.filename, step.line_number)
+        problems = list(definition.preflight(dataclasses.replace(found, docstring_origin=origin)))
+    at = f"{_relative(scenario.feature.filename, config.rootpath)}:{step.line_number}:"
+    text = f"{step.keyword.strip()} {step.name}"
+    yield from (f"{at} {text!r}: {p}" for p in problems)
 
 
 def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iterator[str]:
@@ -306,13 +309,11 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
 
 # The patterns of the definitions matching each step as the pre-flight found them, by (feature
 # file, line, text as rendered): the step catalog counts them. Kept for the session (one entry
-# per distinct step text, not per item), so no plugin has to read them before another forgets.
+# per distinct step text, not per item), so no plugin has to read them before another forgets;
+# each distinct set of patterns is one tuple, shared by every step it matches.
 _PATTERNS = pytest.StashKey[dict[tuple[str, int, str], tuple[str, ...]]]()
-# what matches each step text, by (pytest-bdd's definitions in view, step type, text): the index
-# answers and pytest-bdd's own matching functions with the patterns of both (one tuple shared by
-# every step of that text); kept while the pre-flight runs, dropped when it is done
+_TUPLES = pytest.StashKey[dict[tuple[str, ...], tuple[str, ...]]]()
 _Resolution = tuple[tuple[Match, ...], list[Any], tuple[str, ...]]
-_RESOLVED = pytest.StashKey[dict[tuple[int, str, str], _Resolution]]()
 
 
 def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple[str, ...]]:
@@ -322,18 +323,30 @@ def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple
 
 
 def _resolve(
-    config: pytest.Config, item: pytest.Item, step: Any, definitions: list[Any]
+    config: pytest.Config, item: pytest.Item, filename: str, step: Any, definitions: list[Any]
 ) -> _Resolution:
-    """What matches ``step``: the index's answers, pytest-bdd's own functions, their patterns
-    (worked out once per step text: a suite repeats its steps)."""
-    resolved = config.stash.setdefault(_RESOLVED, {})
-    key = (id(definitions), step.type, step.name)
-    found = resolved.get(key)
+    """What matches ``step`` (of the feature file ``filename``): the index's answers (it
+    remembers them per text), pytest-bdd's own functions, and the patterns of both,
+    remembered for the step's file and line."""
+    matches = registry_of(config).find(step.name)
+    raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
+    key = (filename, step.line_number, step.name)
+    remembered = config.stash.setdefault(_PATTERNS, {})
+    patterns = remembered.get(key)
+    if patterns is None:
+        found = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
+        patterns = remembered[key] = config.stash.setdefault(_TUPLES, {}).setdefault(found, found)
+    return matches, raw, patterns
+
+
+def step_patterns(item: pytest.Item, step: Any) -> tuple[str, ...]:
+    """The patterns of the definitions matching one of ``item``'s steps (the step catalog
+    counts them): what its pre-flight found, or found now for a scenario not checked yet."""
+    scenario = _bdd.steps_of(item)
+    filename = scenario.feature.filename
+    found = patterns_found(item.config).get((filename, step.line_number, step.name))
     if found is None:
-        matches = registry_of(config).find(step.name)
-        raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
-        patterns = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
-        found = resolved[key] = (matches, raw, patterns)
+        found = _resolve(item.config, item, filename, step, _bdd.raw_definitions(item))[2]
     return found
 
 
@@ -346,12 +359,9 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     first: tuple[int, str] | None = None
     indexed = True
     definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
-    remembered = config.stash.setdefault(_PATTERNS, {})
     filename = scenario.feature.filename
     for step in scenario.steps:
-        matches, raw, patterns = _resolve(config, item, step, definitions)
-        if (filename, step.line_number, step.name) not in remembered:
-            remembered[filename, step.line_number, step.name] = patterns
+        matches, raw, _ = _resolve(config, item, filename, step, definitions)
         count = len(matches) + len(raw)
         indexed = indexed and count == 1 and not raw
         if count == 1:
@@ -425,32 +435,51 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+_CHECKED = pytest.StashKey[tuple[str, ...]]()
+
+
+def check_item(item: pytest.Item) -> tuple[str, ...]:
+    """Resolve and check ``item``'s steps, once: the problems found (a scenario with one fails
+    at set-up), and each step's function told to the reporters (``steps_resolved``)."""
+    if _CHECKED in item.stash:
+        return item.stash[_CHECKED]
+    scenario = _bdd.steps_of(item)
+    if scenario is None:
+        item.stash[_CHECKED] = ()
+        return ()
+    functions, problems, first = step_problems(item, scenario)
+    item.stash[_CHECKED] = tuple(problems)  # (no problem: the one empty tuple)
+    _bdd.forget(item)  # the rendered scenario: the run renders its own
+    item.config.hook.pytest_api_bdd_steps_resolved(item=item, functions=functions, problem=first)
+    if problems:
+        item.stash[PROBLEM] = "\n".join(problems)
+    return item.stash[_CHECKED]
+
+
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
+    """Under --check-features every scenario is checked now, and listed; otherwise each is
+    checked as it starts (:func:`pytest_runtest_protocol`): a run checks the scenarios it runs
+    (an xdist worker, its own share), and --collect-only runs none."""
+    if not config.getoption("check_features"):
+        return
     found = config.stash.setdefault(_FOUND, [])
     for item in items:
-        scenario = _bdd.steps_of(item)
-        if scenario is None:
-            continue
-        functions, problems, first = step_problems(item, scenario)
-        config.hook.pytest_api_bdd_steps_resolved(item=item, functions=functions, problem=first)
-        if problems:
-            item.stash[PROBLEM] = "\n".join(problems)
-            found.extend(p for p in problems if p not in found)
-    if config.getoption("check_features"):
-        config.stash[_FOUND] = found
-        items.clear()
-    _file_lines.cache_clear()  # the feature files' text, read for doc strings: checked now
-    # the pre-flight is done: its working answers go
-    if _PASSED in config.stash:
-        del config.stash[_PASSED]
-    if _RESOLVED in config.stash:
-        del config.stash[_RESOLVED]
+        found.extend(p for p in check_item(item) if p not in found)
+    config.stash[_FOUND] = found
+    items.clear()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # before the reporters start the scenario's record
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    check_item(item)
+    return (yield)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    check_item(item)  # (checked already, unless a plugin runs the set-up on its own)
     problem = item.stash.get(PROBLEM, None)
     if problem is not None:
         pytest.fail(problem, pytrace=False)

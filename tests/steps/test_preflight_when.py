@@ -1,0 +1,116 @@
+"""When each scenario's steps are checked: as the scenario starts, by the process that runs it.
+
+``--collect-only`` runs no scenario and checks none; under pytest-xdist each worker checks the
+scenarios it runs, not every scenario it collected; ``--check-features`` checks them all and
+runs none. A definition's own check (``preflight=``) writes a line per call here, so the tests
+count the checks.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+PROJECT = """
+[tool.pytest.ini_options]
+pythonpath = ["{root}", "."]
+addopts = ["-p", "no:cacheprovider", "-p", "no:randomly"]
+
+[tool.api-bdd]
+default = "counted"
+[tool.api-bdd.profiles.counted]
+base_url = "http://127.0.0.1:9"
+features = ["features"]
+"""
+
+COUNTED_STEPS = """
+import os
+from pathlib import Path
+
+from steps import given, then
+
+LOG = Path(__file__).parent / "checks.log"
+
+
+def counted(found):
+    with LOG.open("a") as log:
+        log.write(f"{os.getpid()} {found.text}\\n")
+    return []
+
+
+@given("step number {n:d}", preflight=counted)
+def step_number(n):
+    pass
+
+
+@then("it fails")
+def it_fails():
+    raise AssertionError("on purpose")
+"""
+
+SCENARIOS = 6
+
+
+def _project(pytester: pytest.Pytester, *, first_fails: bool = False) -> None:
+    conftest = (ROOT / "conftest.py").read_text()
+    conftest = conftest.replace('"reporting.plugin",', '"reporting.plugin",\n    "counted_steps",')
+    (pytester.path / "conftest.py").write_text(conftest)
+    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS)
+    (pytester.path / "pyproject.toml").write_text(PROJECT.format(root=ROOT))
+    scenarios = "".join(
+        f"\n  Scenario: number {n}\n    Given step number {n}\n"
+        + ("    Then it fails\n" if first_fails and n == 1 else "")
+        for n in range(1, SCENARIOS + 1)
+    )
+    (pytester.path / "features").mkdir()
+    (pytester.path / "features" / "counted.feature").write_text(f"Feature: Counted\n{scenarios}")
+
+
+def _checks(pytester: pytest.Pytester) -> list[tuple[str, str]]:
+    log = pytester.path / "checks.log"
+    lines = log.read_text().splitlines() if log.exists() else []
+    return [(pid, text) for pid, text in (line.split(" ", 1) for line in lines)]
+
+
+def test_a_collection_only_run_checks_no_scenario_s_steps(pytester: pytest.Pytester) -> None:
+    _project(pytester)
+    result = pytester.runpytest_subprocess("--collect-only", "-q")
+    assert result.ret == pytest.ExitCode.OK
+    assert len([line for line in result.stdout.lines if "::" in line]) == SCENARIOS
+    assert _checks(pytester) == []
+
+
+def test_each_xdist_worker_checks_only_the_scenarios_it_runs(pytester: pytest.Pytester) -> None:
+    _project(pytester)
+    result = pytester.runpytest_subprocess("-n", "2")
+    result.assert_outcomes(passed=SCENARIOS)
+    checks = _checks(pytester)
+    assert sorted(text for _, text in checks) == [f"step number {n}" for n in range(1, 7)]
+    assert len({pid for pid, _ in checks}) == 2  # both workers ran (and checked) some
+
+
+def test_check_features_checks_every_scenario_and_runs_none(pytester: pytest.Pytester) -> None:
+    _project(pytester)
+    result = pytester.runpytest_subprocess("--check-features")
+    assert result.ret == 0
+    assert sorted(text for _, text in _checks(pytester)) == [
+        f"step number {n}" for n in range(1, 7)
+    ]
+
+
+def test_the_step_catalog_counts_the_steps_of_scenarios_a_stopped_run_never_reached(
+    pytester: pytest.Pytester,
+) -> None:
+    """A run stopped after its first scenario checked only that one: the catalog, written at
+    the end, still counts every step the features use."""
+    _project(pytester, first_fails=True)
+    result = pytester.runpytest_subprocess("--maxfail=1", "--report-data", "data.json")
+    result.assert_outcomes(failed=1)
+    assert [text for _, text in _checks(pytester)] == ["step number 1"]
+    catalog = json.loads((pytester.path / "data.json").read_text())["catalog"]
+    uses = {entry["pattern"]: entry["uses"] for entry in catalog}
+    assert uses["step number {n:d}"] == SCENARIOS
+    assert uses["it fails"] == 1
