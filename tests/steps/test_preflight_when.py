@@ -85,11 +85,13 @@ def test_a_collection_only_run_checks_no_scenario_s_steps(pytester: pytest.Pytes
 
 def test_each_xdist_worker_checks_only_the_scenarios_it_runs(pytester: pytest.Pytester) -> None:
     _project(pytester)
-    result = pytester.runpytest_subprocess("-n", "2")
+    result = pytester.runpytest_subprocess("-n", "2", "--report-data", "data.json")
     result.assert_outcomes(passed=SCENARIOS)
     checks = _checks(pytester)
     assert sorted(text for _, text in checks) == [f"step number {n}" for n in range(1, 7)]
     assert len({pid for pid, _ in checks}) == 2  # both workers ran (and checked) some
+    catalog = json.loads((pytester.path / "data.json").read_text())["catalog"]
+    assert {e["pattern"]: e["uses"] for e in catalog}["step number {n:d}"] == SCENARIOS
 
 
 def test_check_features_checks_every_scenario_and_runs_none(pytester: pytest.Pytester) -> None:
