@@ -45,6 +45,18 @@ def suite_plugin(profile: Profile, steps: Path = STEPS) -> str | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # first: the plugins configured after this one see the suite's steps registered
-    plugin = suite_plugin(profile_of(config))  # a bad profile is one line, from profile_of
-    if plugin is not None:
+    profile = profile_of(config)  # a bad profile is one line, from profile_of
+    plugin = suite_plugin(profile)
+    if plugin is None:
+        return
+    try:
         config.pluginmanager.import_plugin(plugin)
+    except pytest.UsageError as err:
+        # pytest's line for a plugin that is nowhere to be found; any other usage error (a step
+        # defined twice) is already api-bdd's own line
+        if not isinstance(err.__cause__, ModuleNotFoundError):
+            raise
+        raise pytest.UsageError(
+            f"api-bdd: profile {profile.name}: its steps package {plugin!r} cannot be imported"
+            f" ({err.__cause__}): see steps = in {profile.table}"
+        ) from None

@@ -99,3 +99,27 @@ def test_a_profiles_run_does_not_import_another_profiles_step_package(tmp_path: 
     assert sorted(m for m in httpbin if m.startswith("tests.suites.shop")) == []
     shop = modules_at_the_end(tmp_path, env, "--collect-only", "--api", "shop")
     assert {"tests.suites.shop.steps.orders", "tests.suites.shop.models.shop"} <= shop
+
+
+def test_a_profiles_missing_steps_package_is_one_line_naming_the_profile(tmp_path: Path) -> None:
+    """Loaded when pytest configures, a steps package that is nowhere to be found is a usage
+    error naming the profile and where it is set, not a conftest import traceback."""
+    write_project(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('"tests.suites.shop.steps"', '"nosuch.steps"'), "utf-8")
+    done = subprocess.run(  # the timeout only stops a hung run from hanging the suite
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        "ERROR: api-bdd: profile shop: its steps package 'nosuch.steps' cannot be imported"
+        " (No module named 'nosuch'): see steps = in [tool.api-bdd.profiles.shop] in"
+        " pyproject.toml"
+    )
