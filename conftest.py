@@ -1,17 +1,14 @@
 """Composition root: which plugins make up api-bdd. Behaviour lives in the modules named here.
 
 The step packages are registered for assert rewriting first, so their ``assert`` statements
-explain themselves whatever imports them first. Each profile's domain steps (``steps/<api>/``)
-are found from the profiles, so adding or removing an API suite never edits this file.
+explain themselves whatever imports them first. The running profile's domain steps
+(``steps/<api>/``) are loaded by ``steps.suites`` when pytest configures, so adding or removing
+an API suite never edits this file, and a run does not import the other suites.
 """
-
-from pathlib import Path
 
 import pytest
 
 pytest.register_assert_rewrite("steps", "reporting")
-
-from steps.suites import suite_plugins  # noqa: E402 (after the rewrite registration above)
 
 pytest_plugins = [
     "steps.options",
@@ -23,8 +20,8 @@ pytest_plugins = [
     "steps.catalog",
     "steps.contracts",
     "steps.about",
-    # each profile's domain steps, steps/<api>/ (the demo shop's: steps/shop/)
-    *suite_plugins(Path(__file__).parent),
+    # the running profile's domain steps, steps/<api>/ (the demo shop's: steps/shop/)
+    "steps.suites",
     "reporting.diagnostics",
     "reporting.plugin",
     "reporting.pending",  # @wip scenarios: pending, not failed (unless --strict-wip)

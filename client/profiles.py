@@ -1,6 +1,6 @@
 """API profiles: which API a suite runs against, how it authenticates, which features it owns.
 
-Read with pydantic-settings' TOML sources from ``api-bdd.toml`` (the team's profiles), from
+Read with ``tomllib`` from ``api-bdd.toml`` (the team's profiles), from
 ``api-bdd.examples.toml`` (the example suites' profiles, gone after ``make remove-examples``)
 and from the ``[tool.api-bdd]`` table of ``pyproject.toml``: the profiles of all are available
 (one name in two files is an error naming both). A profile file holds no secret: only the
@@ -19,6 +19,11 @@ and from the ``[tool.api-bdd]`` table of ``pyproject.toml``: the profiles of all
 ``base_url`` is ``http(s)://host[:port][/path]`` or ``embedded:NAME``; ``--base-url`` (or
 ``PYTEST_BASE_URL``) overrides it. Auth schemes: ``none``, ``bearer``, ``basic``, ``api-key``,
 ``oauth2-password``, ``oauth2-client-credentials`` (see :mod:`client.auth`).
+
+The tables are read by hand rather than through pydantic-settings' TOML sources (which did no
+more than this: read the file, take the table, match ``default`` and ``profiles`` whatever their
+case): importing pydantic-settings cost every pytest process, each xdist worker included, about
+25 ms of start-up (issue 19).
 """
 
 from __future__ import annotations
@@ -35,13 +40,6 @@ from pydantic import (
     ValidationError,
     field_validator,
     model_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    PyprojectTomlConfigSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 from client._urls import check_origin
@@ -268,34 +266,48 @@ def _describe(err: ValidationError, source: str, profile: str) -> str:
     return f"{source}: [{_prefix(source)}profiles.{profile}] {where}: {first['msg']}"
 
 
-class _ProfileFile(BaseSettings):
-    """The raw ``[tool.api-bdd]`` table; each profile is then checked on its own, so an error
-    names the profile."""
+_HEADER = ("tool", "api-bdd")
+_KEYS = ("default", "profiles")
 
-    model_config = SettingsConfigDict(
-        extra="ignore", pyproject_toml_table_header=("tool", "api-bdd")
-    )
-    default: str | None = None
-    profiles: Any = None
+
+def _load(path: Path) -> dict[str, Any]:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _table(data: dict[str, Any], header: tuple[str, ...], source: str) -> dict[str, Any]:
+    """The table under ``header`` of a TOML file's ``data`` (empty when ``pyproject.toml`` has
+    none), its ``default`` and ``profiles`` keys matched whatever their case (the first spelling
+    wins), as pydantic-settings' TOML sources read it."""
+    table: Any = data
+    for key in header:
+        if source in _OWN_FILES and key not in table:
+            raise ProfileError(f"{source}: has a [tool] table but no [{'.'.join(header)}]")
+        table = table.get(key, {}) if isinstance(table, dict) else None
+    if not isinstance(table, dict):
+        raise ProfileError(f"{source}: [{'.'.join(header)}] must be a table")
+    found: dict[str, Any] = {}
+    for key, value in table.items():
+        name = key.lower()
+        if name not in _KEYS:
+            found[key] = value
+        elif name not in found:
+            found[name] = value
+    return found
 
 
 def _tables(root: Path) -> list[tuple[dict[str, Any], str]]:
     """The ``[tool.api-bdd]`` tables of ``api-bdd.toml``, ``api-bdd.examples.toml`` then
-    ``pyproject.toml``, those present."""
+    ``pyproject.toml``, those present. An own file holds its tables at the top
+    (``[profiles.NAME]``) or under ``[tool.api-bdd]`` as in ``pyproject.toml``."""
     found: list[tuple[dict[str, Any], str]] = []
-    for name in _OWN_FILES:
-        own = root / name
-        if not own.is_file():
+    for name in (*_OWN_FILES, "pyproject.toml"):
+        path = root / name
+        if not path.is_file():
             continue
-        with own.open("rb") as fh:  # its tables at the top ([profiles.NAME]) or as in pyproject
-            header = ("tool", "api-bdd") if "tool" in tomllib.load(fh) else None
-        source: PydanticBaseSettingsSource = TomlConfigSettingsSource(
-            _ProfileFile, toml_file=own, toml_table_header=header
-        )
-        found.append((source(), own.name))
-    project = root / "pyproject.toml"
-    if project.is_file():
-        found.append((PyprojectTomlConfigSettingsSource(_ProfileFile, project)(), project.name))
+        data = _load(path)
+        header = _HEADER if name == "pyproject.toml" or "tool" in data else ()
+        found.append((_table(data, header, name), name))
     return found
 
 

@@ -1,18 +1,26 @@
-"""Which API suites' step packages a project brings: each profile's ``steps`` package, by default
-``steps/<api>/`` for a profile ``<api>``.
+"""Which API suite's step package a run brings: the running profile's ``steps`` package, by
+default ``steps/<api>/`` for a profile ``<api>``.
 
-A team's domain steps live in ``steps/<api>/`` (a package named as its profile), and the
-composition root loads the ones whose profile exists, so adding or removing a suite never edits
-``conftest.py``. A profile may name another package (``steps = "pkg.steps"``): the framework's
-own tests load their copy of the shop's steps that way, so they need no ``steps/shop/``. A
-suite's package lists its modules in its own ``pytest_plugins``.
+A team's domain steps live in ``steps/<api>/`` (a package named as its profile). This plugin
+imports the package of the profile the run tests when pytest configures (the profile is known
+then: ``--api``, the feature paths given, or the default), so adding or removing a suite never
+edits ``conftest.py``, and a run of one API does not import another's steps and models (issue
+19: every xdist worker paid for them). Imported at configure, the package's steps, fixtures and
+hooks count as a plugin's listed in ``conftest.py`` would (pytest tells the fixture manager and
+the step index of a plugin registered later); only a command-line option it added would come
+too late to be parsed. A profile may name another package (``steps = "pkg.steps"``): the
+framework's own tests load their copy of the shop's steps that way, so they need no
+``steps/shop/``. A suite's package lists its modules in its own ``pytest_plugins``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from client.profiles import Profile, ProfileError, load_profiles
+import pytest
+
+from client.profiles import Profile
+from steps.fixtures import profile_of
 
 STEPS = Path(__file__).resolve().parent
 
@@ -22,20 +30,33 @@ def steps_package(profile: Profile) -> str:
     return profile.steps or f"steps.{profile.name}"
 
 
-def suite_plugins(root: Path, steps: Path = STEPS) -> list[str]:
-    """Each profile's ``steps`` package under ``root`` (``steps.<api>`` when the profile names
-    none and ``steps/<api>/`` is a package; ``steps`` is the folder of the ``steps`` package), in
-    the order the profile files list them, each once. A broken profile file brings none: the
-    options plugin reports it in one line when pytest configures."""
+def suite_plugin(profile: Profile, steps: Path = STEPS) -> str | None:
+    """The step package of ``profile``: the one it names, else ``steps.<name>`` when
+    ``steps/<name>/`` is a package (``steps`` is the folder of the ``steps`` package), else
+    None (the profile runs on the generic vocabulary alone)."""
+    if profile.steps is not None:
+        return profile.steps
+    name = profile.name
+    if name.isidentifier() and (steps / name / "__init__.py").is_file():
+        return steps_package(profile)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # first: the plugins configured after this one see the suite's steps registered
+    profile = profile_of(config)  # a bad profile is one line, from profile_of
+    plugin = suite_plugin(profile)
+    if plugin is None:
+        return
     try:
-        profiles = load_profiles(root)
-    except ProfileError:
-        return []
-    plugins: list[str] = []
-    for name, profile in profiles.profiles.items():
-        named = profile.steps is not None
-        if named or (name.isidentifier() and (steps / name / "__init__.py").is_file()):
-            plugin = steps_package(profile)
-            if plugin not in plugins:
-                plugins.append(plugin)
-    return plugins
+        config.pluginmanager.import_plugin(plugin)
+    except pytest.UsageError as err:
+        # pytest's line for a plugin that is nowhere to be found; any other usage error (a step
+        # defined twice) is already api-bdd's own line
+        if not isinstance(err.__cause__, ModuleNotFoundError):
+            raise
+        raise pytest.UsageError(
+            f"api-bdd: profile {profile.name}: its steps package {plugin!r} cannot be imported"
+            f" ({err.__cause__}): see steps = in {profile.table}"
+        ) from None

@@ -139,4 +139,4 @@ def test_the_composition_root_names_no_api_suite() -> None:
     """A suite's steps (``steps/<api>/``) are found from its profile, not listed in conftest."""
     composition = (ROOT / "conftest.py").read_text()
     assert "steps.shop" not in composition
-    assert "suite_plugins(" in composition
+    assert '"steps.suites"' in composition  # it loads the running profile's suite

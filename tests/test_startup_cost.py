@@ -19,6 +19,7 @@ import pytest
 
 from bench.jsonserver import JsonServer
 from bench.speed_suite import api_bdd_env, write_api_bdd_project
+from tests.suites import ROOT, write_project
 
 TOOLING = ("openapi_core", "jsonschema", "referencing", "jsonschema_path", "models.openapi")
 
@@ -86,3 +87,39 @@ def test_a_collection_only_run_does_not_import_the_page_templates(
     loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)), "--collect-only")
     assert "steps.context" in loaded  # the run did load api-bdd
     assert sorted(m for m in loaded if m.split(".")[0] == "jinja2") == []
+
+
+def test_a_profiles_run_does_not_import_another_profiles_step_package(tmp_path: Path) -> None:
+    """Running httpbin does not import the shop's steps (nor, through them, its models); running
+    the shop does, registered as its plugin would be from ``conftest.py``."""
+    write_project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    httpbin = modules_at_the_end(tmp_path, env, "--collect-only", "--api", "httpbin")
+    assert "steps.context" in httpbin  # the run did load api-bdd
+    assert sorted(m for m in httpbin if m.startswith("tests.suites.shop")) == []
+    shop = modules_at_the_end(tmp_path, env, "--collect-only", "--api", "shop")
+    assert {"tests.suites.shop.steps.orders", "tests.suites.shop.models.shop"} <= shop
+
+
+def test_a_profiles_missing_steps_package_is_one_line_naming_the_profile(tmp_path: Path) -> None:
+    """Loaded when pytest configures, a steps package that is nowhere to be found is a usage
+    error naming the profile and where it is set, not a conftest import traceback."""
+    write_project(tmp_path)
+    pyproject = tmp_path / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(text.replace('"tests.suites.shop.steps"', '"nosuch.steps"'), "utf-8")
+    done = subprocess.run(  # the timeout only stops a hung run from hanging the suite
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        "ERROR: api-bdd: profile shop: its steps package 'nosuch.steps' cannot be imported"
+        " (No module named 'nosuch'): see steps = in [tool.api-bdd.profiles.shop] in"
+        " pyproject.toml"
+    )

@@ -13,7 +13,7 @@ import pytest
 
 from client.profiles import load_profiles
 from steps.scaffold import Operation, main, new_api, operations, starter_scenario
-from steps.suites import suite_plugins
+from steps.suites import suite_plugin
 from tests.conftest import ROOT
 from tests.stub_server import Stub, StubHandler, stub_server
 
@@ -168,7 +168,7 @@ def test_without_a_document_the_reachability_scenario_asks_the_root_and_passes(
     assert [(seen.method, seen.path) for seen in billing.state.seen] == [("GET", "/")]
 
 
-def test_a_profiles_step_package_is_loaded_without_an_edit_of_conftest(tmp_path: Path) -> None:
+def test_a_profiles_step_package_is_found_without_an_edit_of_conftest(tmp_path: Path) -> None:
     steps = tmp_path / "steps"
     (steps / "billing").mkdir(parents=True)
     (steps / "billing" / "__init__.py").write_text("")
@@ -176,16 +176,13 @@ def test_a_profiles_step_package_is_loaded_without_an_edit_of_conftest(tmp_path:
         '[profiles.billing]\nbase_url = "http://127.0.0.1:9"\n'
         '[profiles.stock]\nbase_url = "http://127.0.0.1:9"\n'
     )
-    assert suite_plugins(tmp_path, steps) == ["steps.billing"]  # stock has no steps/stock/
-    (tmp_path / "api-bdd.toml").write_text('[profiles.stock]\nbase_url = "http://127.0.0.1:9"\n')
-    assert suite_plugins(tmp_path, steps) == []
-    (tmp_path / "api-bdd.toml").write_text("[profiles.stock\n")
-    assert suite_plugins(tmp_path, steps) == []  # the options plugin says what is wrong
+    profiles = load_profiles(tmp_path).profiles
+    assert suite_plugin(profiles["billing"], steps) == "steps.billing"
+    assert suite_plugin(profiles["stock"], steps) is None  # stock has no steps/stock/
 
 
 def test_a_profile_names_the_package_of_its_steps(tmp_path: Path) -> None:
     (tmp_path / "api-bdd.toml").write_text(
         '[profiles.shop]\nbase_url = "embedded:shop"\nsteps = "tests.suites.shop.steps"\n'
-        '[profiles.shop2]\nbase_url = "embedded:shop"\nsteps = "tests.suites.shop.steps"\n'
     )
-    assert suite_plugins(tmp_path) == ["tests.suites.shop.steps"]  # each package once
+    assert suite_plugin(load_profiles(tmp_path).profiles["shop"]) == "tests.suites.shop.steps"

@@ -7,8 +7,8 @@ about) lives in :class:`~tests.suites.shop.steps.state.Shop`, not in the generic
 remove-examples`` deletes this package, ``features/shop``, ``tests/suites/shop/models/shop*`` and the profile;
 what remains is a framework for your API (its tests run their own copy, ``tests/suites``).
 
-The composition root loads this package because a profile is named ``shop``
-(:func:`steps.suites.suite_plugins`); the package names its modules here.
+The composition root loads this package when a run of the ``shop`` profile configures
+(:func:`steps.suites.suite_plugin`); the package names its modules here.
 """
 
 pytest_plugins = [
