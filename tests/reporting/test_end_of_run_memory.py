@@ -1,11 +1,15 @@
-"""What the history holds at the end of a run, where a run's memory peaks: a small SQLite page
-cache, an append that streams its rows, names sharing their feature's path, slotted records and
-the strips' JSON encoded a row at a time (the same text). Structure only, never memory numbers."""
+"""What the history and the records hold at the end of a run, where a run's memory peaks: a
+small SQLite page cache, an append that streams its rows, names sharing their feature's path,
+slotted records, the strips' JSON encoded a row at a time (the same text), and one masked
+feature record shared by its scenarios. Structure only, never memory numbers."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from client.redaction import Redactor
+from reporting import outbound
 from reporting.history import CACHE_KIB, HistoryStore, RunFacts, ScenarioName, ScenarioResult
 from reporting.history_view import ScenarioLine, _json, build_view, strip_data, strip_json
 
@@ -74,3 +78,29 @@ def test_the_strips_json_is_the_same_text_encoded_a_row_at_a_time(tmp_path: Path
     text = strip_json(view)
     assert text == _json(strip_data(view))
     assert "<" not in text  # escaped: nothing in the data can end the page's script
+
+
+def _record(feature_name: str, scenario: str) -> dict[str, Any]:
+    feature = {"uri": "features/a.feature", "keyword": "Feature", "name": feature_name}
+    return {"id": scenario, "feature": {**feature, "tags": ["api"]}, "name": scenario}
+
+
+def test_the_scenarios_of_one_feature_share_one_masked_feature_record() -> None:
+    redactor = Redactor()
+    first = outbound.scenario_record(_record("Items", "one"), redactor)
+    second = outbound.scenario_record(_record("Items", "two"), redactor)
+    other = outbound.scenario_record(_record("Baskets", "three"), redactor)
+    assert second["feature"] is first["feature"]
+    assert second["feature"] == {**_record("Items", "")["feature"]}
+    assert other["feature"]["name"] == "Baskets"
+
+
+def test_a_value_learned_between_two_scenarios_is_masked_in_the_second_ones_feature() -> None:
+    secret = "sk-live-7f3a9c1e5b2d8f4a"
+    redactor = Redactor()
+    first = outbound.scenario_record(_record(f"Items {secret}", "one"), redactor)
+    redactor.add(secret, "a token")
+    second = outbound.scenario_record(_record(f"Items {secret}", "two"), redactor)
+    assert secret in first["feature"]["name"]  # not known yet when the first one left
+    assert secret not in second["feature"]["name"]
+    assert second["feature"] is not first["feature"]
