@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from reporting.history_records import (
+    DEFAULT_PATH,
     STATUSES,
     RunFacts,
     ScenarioName,
@@ -40,6 +41,7 @@ from reporting.history_records import (
 )
 
 __all__ = [
+    "DEFAULT_PATH",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STATUSES",
@@ -52,7 +54,6 @@ __all__ = [
     "StoredRun",
 ]
 
-DEFAULT_PATH = "reports/history.sqlite"  # where a run, a merge and a backfill keep the history
 APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
 BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
 # SQLite's page cache, in KiB (its default is 2,000). An append writes each page once and a view

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 STATUSES = ("passed", "failed", "undefined", "ambiguous", "skipped")  # a status's code: its index
+DEFAULT_PATH = "reports/history.sqlite"  # where a run, a merge and a backfill keep the history
 
 
 @dataclass(frozen=True, slots=True)  # slotted: a run of 5,000 scenarios makes 5,000 at its end

@@ -5,6 +5,8 @@ feature record shared by its scenarios. Structure only, never memory numbers."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from client.redaction import Redactor
 from reporting import outbound
 from reporting.history import CACHE_KIB, HistoryStore, RunFacts, ScenarioName, ScenarioResult
 from reporting.history_view import ScenarioLine, _json, build_view, strip_data, strip_json
+from tests.conftest import ROOT
 
 FACTS = RunFacts(started=1.0, duration=2.0, profile="shop", base_url="embedded")
 
@@ -104,3 +107,14 @@ def test_a_value_learned_between_two_scenarios_is_masked_in_the_second_ones_feat
     assert secret in first["feature"]["name"]  # not known yet when the first one left
     assert secret not in second["feature"]["name"]
     assert second["feature"] is not first["feature"]
+
+
+def test_loading_the_plugins_leaves_the_history_store_rows_and_view_until_a_run_ends() -> None:
+    probe = (
+        "import sys, reporting.plugin; print(sorted(m for m in ('sqlite3', 'reporting.history',"
+        " 'reporting.history_rows', 'reporting.history_view', 'jinja2') if m in sys.modules))"
+    )
+    done = subprocess.run(  # a fresh interpreter: this one imported them all long ago
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
