@@ -25,11 +25,12 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import Any
 
 from reporting.history_records import (
+    DEFAULT_PATH,
     STATUSES,
     RunFacts,
     ScenarioName,
@@ -40,6 +41,7 @@ from reporting.history_records import (
 )
 
 __all__ = [
+    "DEFAULT_PATH",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "STATUSES",
@@ -52,9 +54,11 @@ __all__ = [
     "StoredRun",
 ]
 
-DEFAULT_PATH = "reports/history.sqlite"  # where a run, a merge and a backfill keep the history
 APPLICATION_ID = 0x61626468  # "abdh": api-bdd history
 BUSY_TIMEOUT_S = 5.0  # how long an append waits for another process's append to finish
+# SQLite's page cache, in KiB (its default is 2,000). An append writes each page once and a view
+# reads each once, so a bigger cache buys nothing, while it lives on top of a run's peak memory.
+CACHE_KIB = 256
 _CODE = {status: index for index, status in enumerate(STATUSES)}
 
 # Each entry takes the schema from version N to N+1; a file at version N gets the rest.
@@ -145,6 +149,7 @@ class HistoryStore:
         self._check_identity()  # before anything writes: another program's file stays as it was
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never torn
+        self.db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # negative: KiB, not pages
         self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then see it
         try:
             self._migrate()  # checks the identity again, now that no one else can change it
@@ -234,18 +239,24 @@ class HistoryStore:
             ),
         )
         run_id = int(cursor.lastrowid or 0)
-        ids = self._scenario_ids(results)
+        # Streamed, row by row: each scenario is found by its key through the key's index, so
+        # no map of every key (nor a copy of the results) is held at the end of a run.
         self.db.executemany(
-            "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR IGNORE INTO scenarios (key, uri, name, example) VALUES (?,?,?,?)",
+            ((r.key, r.uri, r.name, r.example) for r in results),
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO results SELECT ?, id, ?, ?, ?, ?, ? FROM scenarios"
+            " WHERE key = ?",
             (
                 (
                     run_id,
-                    ids[r.key],
                     _CODE[r.status],
                     round(r.duration * 1000),
                     r.requests,
                     r.retried,
                     r.failure,
+                    r.key,
                 )
                 for r in results
             ),
@@ -259,19 +270,6 @@ class HistoryStore:
         digest = hashlib.sha256(body.encode()).hexdigest()
         self.db.execute("INSERT OR IGNORE INTO documents VALUES (?, ?)", (digest, body))
         return digest
-
-    def _scenario_ids(self, results: Iterable[ScenarioResult]) -> dict[str, int]:
-        rows = {r.key: (r.key, r.uri, r.name, r.example) for r in results}
-        self.db.executemany(
-            "INSERT OR IGNORE INTO scenarios (key, uri, name, example) VALUES (?,?,?,?)",
-            rows.values(),
-        )
-        # every key the file knows: cheaper than a query per key, and the table stays small
-        return {
-            key: ident
-            for ident, key in self.db.execute("SELECT id, key FROM scenarios")
-            if key in rows
-        }
 
     def _prune(self, keep: int) -> None:
         row = self.db.execute(
@@ -333,15 +331,16 @@ class HistoryStore:
             )
         }
 
-    def names(self, ids: Iterable[int]) -> dict[int, ScenarioName]:
-        """The scenarios ``ids`` by name: feature path, scenario name, Examples row."""
-        wanted = set(ids)
+    def names(self, ids: Container[int]) -> dict[int, ScenarioName]:
+        """The scenarios ``ids`` by name: feature path, scenario name, Examples row. A feature's
+        scenarios share one string for its path (SQLite answers a new one per row)."""
+        paths: dict[str, str] = {}
         return {
-            ident: ScenarioName(uri, name, example)
+            ident: ScenarioName(paths.setdefault(uri, uri), name, example)
             for ident, uri, name, example in self.db.execute(
                 "SELECT id, uri, name, example FROM scenarios"
             )
-            if ident in wanted
+            if ident in ids
         }
 
     def document(self, digest: str | None) -> dict[str, Any] | None:

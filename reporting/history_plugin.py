@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from client.redaction import Redactor
 from reporting import outbound
-from reporting.history import DEFAULT_PATH, HistoryError, RunFacts, ScenarioResult
-from reporting.history_rows import git_facts, scenario_results, waited
+from reporting.history_records import DEFAULT_PATH, RunFacts
 from reporting.hookspecs import ReportSection
 from reporting.record_types import ScenarioRecord
 from reporting.recorder import REPORT_ATTRIBUTE
+
+if TYPE_CHECKING:
+    from reporting.history_records import ScenarioResult
+
+# The store (SQLite), the rows (git, subprocess) and the view (Jinja2) load when a run ends,
+# not in every pytest process's start-up (xdist workers keep no history at all).
 
 DEFAULT_KEEP = 200
 
@@ -82,6 +87,8 @@ def shard_facts(config: pytest.Config) -> dict[str, Any] | None:
     plugin = config.stash.get(PLUGIN, None)
     if plugin is None:  # an xdist worker: the controller writes the report data
         return None
+    from reporting.history_rows import git_facts
+
     commit, branch = git_facts(config.rootpath)
     return {
         "profile": plugin.profile,
@@ -139,6 +146,9 @@ class HistoryPlugin:
         if self.done or self.path is None or self.sharded or not self.records:
             return
         self.done = True
+        from reporting.history import HistoryError
+        from reporting.history_rows import scenario_results
+
         results = scenario_results(self.records.values(), self.redactor)
         # an interrupted run is partial: its scenarios that never ran would read as removed
         # (and as new in the next run), so it is not kept; the view shows the runs before it
@@ -163,6 +173,8 @@ class HistoryPlugin:
         self.interrupted = True
 
     def run_facts(self, results: list[ScenarioResult]) -> RunFacts:
+        from reporting.history_rows import git_facts, waited
+
         commit, branch = git_facts(self.config.rootpath)
         given = self.config.getoption("base_url", None) or self.config.getini("base_url")
         records = list(self.records.values())

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from client.redaction import Redactor
-from reporting.history import STATUSES, RunFacts, ScenarioResult
+from reporting.history_records import STATUSES, RunFacts, ScenarioResult
 from reporting.outbound import history_row
 from reporting.record_types import ScenarioRecord, scenario_exchanges
 

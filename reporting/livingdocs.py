@@ -41,7 +41,6 @@ from reporting import interrupt, outbound, shard
 from reporting._pytest_private import junit_writer
 from reporting.catalog import build_catalog
 from reporting.document import build_document
-from reporting.history_rows import git_facts
 from reporting.hookspecs import ReportSection
 from reporting.paths import why_unwritable
 from reporting.record_types import ScenarioRecord
@@ -366,6 +365,8 @@ class LivingDocs:
 def git_state(root: Path) -> dict[str, str]:
     """The commit (short) and branch of the project, when it is a git checkout: what the run
     history stores (:func:`~reporting.history_rows.git_facts`), so the two never disagree."""
+    from reporting.history_rows import git_facts  # git runs when a page is written
+
     commit, branch = git_facts(root)
     state = {}
     if commit:

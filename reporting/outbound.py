@@ -37,6 +37,7 @@ No pytest import.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -57,6 +58,13 @@ _AUTHORED_IN_STEP = frozenset({"keyword", "text", "datatable", "docstring"})
 
 T = TypeVar("T")
 
+# A feature's scenarios arrive one after another, each carrying an equal copy of the feature's
+# record: masked once, that one object is shared by them all, not copied per scenario (a run
+# holds every record to its end). Per redactor: (its generation, the record as given, masked).
+_LAST_FEATURE: weakref.WeakKeyDictionary[Redactor, tuple[int, Any, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
 
 def scenario_record(record: T, redactor: Redactor, *, since: int | None = None) -> T:
     """The record with secrets masked: known values everywhere, credential shapes in what the
@@ -74,11 +82,24 @@ def scenario_record(record: T, redactor: Redactor, *, since: int | None = None) 
             key: (
                 [_step(step, redactor) for step in value]
                 if key == "steps" and isinstance(value, list)
+                else _feature(value, redactor)
+                if key == "feature"
                 else redactor.redact_value(value, shapes=key not in _AUTHORED)
             )
             for key, value in record.items()
         },
     )
+
+
+def _feature(feature: Any, redactor: Redactor) -> Any:
+    """The feature's record masked (as authored text): the last one's when it is equal and the
+    redactor learned nothing since (a value learned since may stand in it)."""
+    last = _LAST_FEATURE.get(redactor)
+    if last is not None and last[0] == redactor.generation and last[1] == feature:
+        return last[2]
+    masked = redactor.redact_value(feature, shapes=False)
+    _LAST_FEATURE[redactor] = (redactor.generation, feature, masked)
+    return masked
 
 
 def _step(step: Any, redactor: Redactor) -> Any:
