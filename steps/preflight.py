@@ -22,7 +22,7 @@ import functools
 import os
 import re
 import warnings
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -307,47 +307,27 @@ def text_step_problems(config: pytest.Config, scenario: Any, where: str) -> Iter
             yield from _matched(config, scenario, step, matches[0], known)
 
 
-# The patterns of the definitions matching each step as the pre-flight found them, by (feature
-# file, line, text as rendered): the step catalog counts them. Kept for the session (one entry
-# per distinct step text, not per item), so no plugin has to read them before another forgets;
-# each distinct set of patterns is one tuple, shared by every step it matches.
-_PATTERNS = pytest.StashKey[dict[tuple[str, int, str], tuple[str, ...]]]()
+# each distinct set of patterns the catalog counts is one tuple (most steps match one pattern)
 _TUPLES = pytest.StashKey[dict[tuple[str, ...], tuple[str, ...]]]()
-_Resolution = tuple[tuple[Match, ...], list[Any], tuple[str, ...]]
-
-
-def patterns_found(config: pytest.Config) -> Mapping[tuple[str, int, str], tuple[str, ...]]:
-    """The patterns of the definitions the pre-flight found for each step it checked, by
-    (feature file, line, text as rendered)."""
-    return config.stash.get(_PATTERNS, {})
 
 
 def _resolve(
-    config: pytest.Config, item: pytest.Item, filename: str, step: Any, definitions: list[Any]
-) -> _Resolution:
-    """What matches ``step`` (of the feature file ``filename``): the index's answers (it
-    remembers them per text), pytest-bdd's own functions, and the patterns of both,
-    remembered for the step's file and line."""
+    config: pytest.Config, item: pytest.Item, step: Any, definitions: list[Any]
+) -> tuple[tuple[Match, ...], list[Any]]:
+    """What matches ``step``: the index's answers (it remembers them per text) and pytest-bdd's
+    own functions among ``definitions`` (those visible to ``item``)."""
     matches = registry_of(config).find(step.name)
     raw = _bdd.raw_matching_functions(item, step, definitions) if definitions else []
-    key = (filename, step.line_number, step.name)
-    remembered = config.stash.setdefault(_PATTERNS, {})
-    patterns = remembered.get(key)
-    if patterns is None:
-        found = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
-        patterns = remembered[key] = config.stash.setdefault(_TUPLES, {}).setdefault(found, found)
-    return matches, raw, patterns
+    return matches, raw
 
 
 def step_patterns(item: pytest.Item, step: Any) -> tuple[str, ...]:
     """The patterns of the definitions matching one of ``item``'s steps (the step catalog
-    counts them): what its pre-flight found, or found now for a scenario not checked yet."""
-    scenario = _bdd.steps_of(item)
-    filename = scenario.feature.filename
-    found = patterns_found(item.config).get((filename, step.line_number, step.name))
-    if found is None:
-        found = _resolve(item.config, item, filename, step, _bdd.raw_definitions(item))[2]
-    return found
+    counts them), found again when asked rather than kept for every step of every scenario:
+    the index still remembers its answer for the step's text."""
+    matches, raw = _resolve(item.config, item, step, _bdd.raw_definitions(item))
+    found = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
+    return item.config.stash.setdefault(_TUPLES, {}).setdefault(found, found)
 
 
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:
@@ -359,9 +339,8 @@ def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], l
     first: tuple[int, str] | None = None
     indexed = True
     definitions = _bdd.raw_definitions(item)  # pytest-bdd's own, visible here (usually none)
-    filename = scenario.feature.filename
     for step in scenario.steps:
-        matches, raw, _ = _resolve(config, item, filename, step, definitions)
+        matches, raw = _resolve(config, item, step, definitions)
         count = len(matches) + len(raw)
         indexed = indexed and count == 1 and not raw
         if count == 1:
