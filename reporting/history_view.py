@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from reporting.history import (
@@ -35,6 +34,7 @@ from reporting.history import (
 )
 from reporting.history_svg import line_chart, stacked_bars
 from reporting.hookspecs import ReportSection
+from reporting.html import page_environment
 from reporting.record_types import ScenarioRecord
 
 WINDOW = 30  # runs a view looks back over, the current one included
@@ -42,12 +42,7 @@ LETTERS = "pfuas-"  # a letter per status code (see reporting.history.STATUSES);
 _PASSED = STATUSES.index("passed")
 _FAILING = {STATUSES.index(s) for s in ("failed", "undefined", "ambiguous")}
 _UNKNOWN = ScenarioName("?", "a scenario the history does not name", "")
-_ENV = Environment(
-    loader=PackageLoader("reporting", "templates"),
-    autoescape=select_autoescape(["html", "j2"], default=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = page_environment()
 
 
 @dataclass(slots=True)  # slotted: one per scenario of the window

@@ -80,12 +80,10 @@ def _uses(session: pytest.Session) -> tuple[Counter[str], dict[str, str]]:
         templates.add(id(template))
         scenario = _bdd.steps_of(item)
         filename = scenario.feature.filename
-        for step in scenario.steps:
-            key = (filename, step.line_number)
-            if key in seen:
-                continue
-            seen.add(key)
-            for pattern in step_patterns(item, step):
+        fresh = [s for s in scenario.steps if (filename, s.line_number) not in seen]
+        seen.update((filename, s.line_number) for s in fresh)
+        for step, patterns in zip(fresh, step_patterns(item, fresh), strict=True):
+            for pattern in patterns:
                 uses[pattern] += 1
                 if pattern not in examples:
                     # "And I ..." reads as an example only after its Given/When/Then

@@ -321,13 +321,17 @@ def _resolve(
     return matches, raw
 
 
-def step_patterns(item: pytest.Item, step: Any) -> tuple[str, ...]:
-    """The patterns of the definitions matching one of ``item``'s steps (the step catalog
+def step_patterns(item: pytest.Item, steps: Iterable[Any]) -> Iterator[tuple[str, ...]]:
+    """The patterns of the definitions matching each of ``steps`` (``item``'s: the step catalog
     counts them), found again when asked rather than kept for every step of every scenario:
-    the index still remembers its answer for the step's text."""
-    matches, raw = _resolve(item.config, item, step, _bdd.raw_definitions(item))
-    found = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
-    return item.config.stash.setdefault(_TUPLES, {}).setdefault(found, found)
+    the index still remembers its answer for each text."""
+    config = item.config
+    definitions = _bdd.raw_definitions(item)
+    tuples = config.stash.setdefault(_TUPLES, {})
+    for step in steps:
+        matches, raw = _resolve(config, item, step, definitions)
+        found = tuple([m.definition.pattern for m in matches] + list(map(_bdd.pattern_of, raw)))
+        yield tuples.setdefault(found, found)
 
 
 def step_problems(item: pytest.Item, scenario: Any) -> tuple[list[str | None], list[str], Any]:

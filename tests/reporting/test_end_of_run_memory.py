@@ -118,3 +118,24 @@ def test_loading_the_plugins_leaves_the_history_store_rows_and_view_until_a_run_
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_the_pages_templates_are_kept_compiled_in_jinja2s_private_bytecode_cache() -> None:
+    """A run's end loads the pages' templates compiled rather than compiling them each run:
+    Jinja2's own file cache, in a folder private to the user, holding the templates' code."""
+    import os
+    import stat
+
+    from jinja2 import FileSystemBytecodeCache
+
+    from reporting.history_view import _ENV as history_environment
+    from reporting.html import _ENV as page_environment
+
+    for environment in (page_environment, history_environment):
+        cache = environment.bytecode_cache
+        assert isinstance(cache, FileSystemBytecodeCache)
+        environment.get_template("living-docs.html.j2")
+        folder = os.stat(cache.directory)
+        assert folder.st_uid == os.getuid()
+        assert stat.S_IMODE(folder.st_mode) & 0o077 == 0  # no one else reads or writes it
+        assert any(name.startswith("__jinja2_") for name in os.listdir(cache.directory))
