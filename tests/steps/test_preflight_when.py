@@ -13,18 +13,7 @@ import json
 import pytest
 
 from tests.conftest import ROOT
-
-PROJECT = """
-[tool.pytest.ini_options]
-pythonpath = ["{root}", "."]
-addopts = ["-p", "no:cacheprovider", "-p", "no:randomly"]
-
-[tool.api-bdd]
-default = "counted"
-[tool.api-bdd.profiles.counted]
-base_url = "http://127.0.0.1:9"
-features = ["features"]
-"""
+from tests.steps.test_session_steps import PROJECT
 
 COUNTED_STEPS = """
 import os
@@ -59,7 +48,7 @@ def _project(pytester: pytest.Pytester, *, first_fails: bool = False) -> None:
     conftest = conftest.replace('"reporting.plugin",', '"reporting.plugin",\n    "counted_steps",')
     (pytester.path / "conftest.py").write_text(conftest)
     (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS)
-    (pytester.path / "pyproject.toml").write_text(PROJECT.format(root=ROOT))
+    (pytester.path / "pyproject.toml").write_text(PROJECT.format(root=ROOT, profile="counted"))
     scenarios = "".join(
         f"\n  Scenario: number {n}\n    Given step number {n}\n"
         + ("    Then it fails\n" if first_fails and n == 1 else "")
