@@ -147,7 +147,11 @@ class Redactor:
 
     def retire_scoped(self) -> None:
         """The scenario is over: its values' fragments are forgotten, their whole forms kept
-        (:mod:`client._retired`), so memory stays flat however many scenarios sign in."""
+        (:mod:`client._retired`), so memory stays flat however many scenarios sign in. The
+        memo of redacted texts is kept when there was nothing to retire: most scenarios learn
+        nothing, and the next one's header names and statuses are the same texts."""
+        if not self._scoped:
+            return
         with self._lock:
             for value in self._scoped:
                 forms = encodings(value)
@@ -270,16 +274,40 @@ class Redactor:
         ``shapes=False`` masks known values only: for text a feature's author wrote (step text,
         tables, doc strings), which is shown as written unless it holds a known secret.
         """
-        if isinstance(value, str):
+        # A scenario's record holds some ninety strings, keys included, most of them seen
+        # before (header names, statuses): each is looked up in the memo here, without a call,
+        # and numbers and None are passed over without one (issue 19: half the record's cost).
+        kind = type(value)
+        if kind is str:
+            done = self._memo[shapes].get(value)  # read each time: a value learned renews it
+            return done if done is not None else self.redact(value, shapes=shapes)
+        if kind in _PLAIN:
+            return value
+        if kind is dict:
+            return {self._item(k, shapes): self._item(v, shapes) for k, v in value.items()}
+        if kind is list:
+            return [self._item(v, shapes) for v in value]
+        if isinstance(value, str):  # a str subclass (an enum's value): as a str
             return self.redact(value, shapes=shapes)
         if isinstance(value, dict):
-            return {
-                self.redact_value(k, shapes=shapes): self.redact_value(v, shapes=shapes)
-                for k, v in value.items()
-            }
+            return {self._item(k, shapes): self._item(v, shapes) for k, v in value.items()}
         if isinstance(value, list | tuple):
-            return type(value)(self.redact_value(v, shapes=shapes) for v in value)
+            return type(value)(self._item(v, shapes) for v in value)
         return value
+
+    def _item(self, value: Any, shapes: bool) -> Any:
+        """:meth:`redact_value` of a container's item: a string found in the memo, or a
+        number, without a further call."""
+        kind = type(value)
+        if kind is str:
+            done = self._memo[shapes].get(value)
+            return done if done is not None else self.redact(value, shapes=shapes)
+        if kind in _PLAIN:
+            return value
+        return self.redact_value(value, shapes=shapes)
+
+
+_PLAIN = frozenset({int, float, bool, type(None)})  # what redact_value hands back as it is
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], index: int) -> bool:

@@ -375,3 +375,58 @@ def test_a_retired_secret_cut_short_by_a_report_leaves_no_head(after: str) -> No
     shown = redactor.redact(text, shapes=False)
     assert late[:12] not in shown
     assert shown == '{"ref": "' + MASK + after
+
+
+def test_a_scenario_that_learned_nothing_keeps_the_texts_already_redacted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The end of a scenario with nothing to retire keeps the memo: the next scenario's header
+    names and statuses are not put through the shape rules again (issue 19)."""
+    import client.redaction
+
+    passes: list[str] = []
+    real = client.redaction.redact_shapes
+
+    def counting(text: str, found: list[tuple[str, str]]) -> str:
+        passes.append(text)
+        return real(text, found)
+
+    monkeypatch.setattr(client.redaction, "redact_shapes", counting)
+    redactor = Redactor()
+    record = {"status": "passed", "headers": {"Content-Type": "application/json"}}
+    redactor.redact_value(record)
+    seen = len(passes)
+    redactor.retire_scoped()  # a scenario ends that signed in with nothing
+    assert redactor.redact_value(record) == record
+    assert len(passes) == seen
+
+
+def test_retiring_a_value_forgets_the_texts_redacted_while_it_was_live() -> None:
+    """Once a scenario's token is retired, only its whole forms are masked: a text that was
+    masked for holding a fragment of it is redacted afresh, not taken from the memo."""
+    redactor = Redactor()
+    token = "Zq8Xw7Cv6Bn5Mm4Lk3Jh2Gf1Ds0Aa9Pp8Oo7Ii6Uu5"
+    middle = f"ref {token[10:28]} end"
+    redactor.add(token, "a token", scoped=True)
+    assert redactor.redact(middle, shapes=False) == f"ref {MASK} end"
+    redactor.retire_scoped()
+    assert redactor.redact(middle, shapes=False) == middle
+
+
+def test_strings_of_every_kind_inside_plain_data_are_redacted() -> None:
+    """A str subclass (an enum's value) is redacted like a str; numbers, flags and None are
+    handed back as they are; tuples stay tuples."""
+    import enum
+
+    redactor, value = Redactor(), "s3cr3t-Value-0123456789"
+    redactor.add(value, "API_KEY")
+    kind = enum.StrEnum("Kind", {"SECRET": value})
+    data = {"kind": kind.SECRET, "n": 3, "f": 1.5, "ok": True, "none": None, "t": (value, 2)}
+    assert redactor.redact_value(data) == {
+        "kind": MASK,
+        "n": 3,
+        "f": 1.5,
+        "ok": True,
+        "none": None,
+        "t": (MASK, 2),
+    }
