@@ -81,15 +81,27 @@ def history_keep(config: pytest.Config) -> int:
 PLUGIN = pytest.StashKey["HistoryPlugin"]()
 
 
+_GIT = pytest.StashKey[tuple[str | None, str | None]]()
+
+
+def git_facts_of(config: pytest.Config) -> tuple[str | None, str | None]:
+    """The project's git commit and branch (:func:`~reporting.history_rows.git_facts`), asked
+    once a run: the history, the page's header and a shard's report data share the answer."""
+    found = config.stash.get(_GIT, None)
+    if found is None:
+        from reporting.history_rows import git_facts
+
+        found = config.stash[_GIT] = git_facts(config.rootpath)
+    return found
+
+
 def shard_facts(config: pytest.Config) -> dict[str, Any] | None:
     """What the merge of shards needs to append their run: the profile, git commit and branch,
     the API document (in the shard's report data, whether or not the shard keeps history)."""
     plugin = config.stash.get(PLUGIN, None)
     if plugin is None:  # an xdist worker: the controller writes the report data
         return None
-    from reporting.history_rows import git_facts
-
-    commit, branch = git_facts(config.rootpath)
+    commit, branch = git_facts_of(config)
     return {
         "profile": plugin.profile,
         "commit": commit,
@@ -173,9 +185,9 @@ class HistoryPlugin:
         self.interrupted = True
 
     def run_facts(self, results: list[ScenarioResult]) -> RunFacts:
-        from reporting.history_rows import git_facts, waited
+        from reporting.history_rows import waited
 
-        commit, branch = git_facts(self.config.rootpath)
+        commit, branch = git_facts_of(self.config)
         given = self.config.getoption("base_url", None) or self.config.getini("base_url")
         records = list(self.records.values())
         return RunFacts(

@@ -77,7 +77,9 @@ def waited(records: Iterable[ScenarioRecord]) -> float:
     return sum(float(e["waited"] or 0.0) for r in records for e in scenario_exchanges(r))
 
 
-def _git(root: Path, *args: str) -> str | None:
+def _git(root: Path, *args: str) -> list[str] | None:
+    """The lines git prints for ``args`` in ``root``, or None when it fails (no git, no repo,
+    no commit yet)."""
     try:
         done = subprocess.run(  # noqa: S603 (fixed arguments)
             ["git", *args],  # noqa: S607 (git from PATH, as a developer runs it)
@@ -89,20 +91,22 @@ def _git(root: Path, *args: str) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    out = done.stdout.strip()
-    return out if done.returncode == 0 and out else None
+    lines = done.stdout.split()
+    return lines if done.returncode == 0 and lines else None
 
 
 def git_facts(root: Path) -> tuple[str | None, str | None]:
-    """(commit, branch): CI's variables first (CI checks out a detached HEAD), then git."""
+    """(commit, branch): CI's variables first (CI checks out a detached HEAD), then git, asked
+    once for both (one process, not two: a run's end starts it)."""
     env = os.environ
-    commit = env.get("GITHUB_SHA") or env.get("CI_COMMIT_SHA") or _git(root, "rev-parse", "HEAD")
+    commit = env.get("GITHUB_SHA") or env.get("CI_COMMIT_SHA")
     branch = (
-        env.get("GITHUB_HEAD_REF")
-        or env.get("GITHUB_REF_NAME")
-        or env.get("CI_COMMIT_REF_NAME")
-        or _git(root, "rev-parse", "--abbrev-ref", "HEAD")
+        env.get("GITHUB_HEAD_REF") or env.get("GITHUB_REF_NAME") or env.get("CI_COMMIT_REF_NAME")
     )
+    if not (commit and branch):
+        found = _git(root, "rev-parse", "HEAD", "--abbrev-ref", "HEAD")
+        if found is not None and len(found) == 2:
+            commit, branch = commit or found[0], branch or found[1]
     return commit, None if branch == "HEAD" else branch
 
 

@@ -214,7 +214,9 @@ class LivingDocs:
         if self._run is None:
             hook = getattr(self.config.hook, "pytest_api_bdd_run_description", None)
             found = None if hook is None else hook(config=self.config)
-            self._run = {**(found or {}), **git_state(self.config.rootpath)}
+            from reporting.history_plugin import git_facts_of  # git runs when a page is written
+
+            self._run = {**(found or {}), **git_state(git_facts_of(self.config))}
         return self._run
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
@@ -362,12 +364,10 @@ class LivingDocs:
             terminalreporter.write_line(line, red=True, bold=True)
 
 
-def git_state(root: Path) -> dict[str, str]:
-    """The commit (short) and branch of the project, when it is a git checkout: what the run
-    history stores (:func:`~reporting.history_rows.git_facts`), so the two never disagree."""
-    from reporting.history_rows import git_facts  # git runs when a page is written
-
-    commit, branch = git_facts(root)
+def git_state(facts: tuple[str | None, str | None]) -> dict[str, str]:
+    """The commit (short) and branch for the page's header, from what the run history stores
+    (:func:`~reporting.history_plugin.git_facts_of`), so the two never disagree."""
+    commit, branch = facts
     state = {}
     if commit:
         state["commit"] = commit[:12]

@@ -112,5 +112,5 @@ def test_the_living_docs_and_the_history_read_the_same_git_facts(
     monkeypatch.setenv("GITHUB_HEAD_REF", "billing-refunds")
     monkeypatch.setenv("GITHUB_REF_NAME", "12/merge")
     commit, branch = git_facts(tmp_path)
-    assert git_state(tmp_path) == {"commit": "0123456789ab", "branch": "billing-refunds"}
+    assert git_state(git_facts(tmp_path)) == {"commit": "0123456789ab", "branch": "billing-refunds"}
     assert (commit, branch) == ("0123456789abcdef0123", "billing-refunds")

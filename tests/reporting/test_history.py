@@ -326,3 +326,47 @@ def test_the_backfill_masks_the_secret_settings_of_the_environment(
     assert password not in repr(rows)
     assert password not in repr(failures)
     assert failures == [("login refused for alice with ***",)]
+
+
+GIT_COUNTER = '''
+"""Counts the git processes the run starts (its end asks git for the commit and branch)."""
+import subprocess
+
+_run = subprocess.run
+started = []
+
+
+def counting(args, *rest, **kwargs):
+    if args and args[0] == "git":
+        started.append(list(args))
+    return _run(args, *rest, **kwargs)
+
+
+subprocess.run = counting
+
+
+def pytest_unconfigure(config):
+    (config.rootpath / "git-processes.txt").write_text(str(len(started)))
+'''
+
+
+def test_a_runs_end_asks_git_once_for_the_history_and_the_page(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history's row and the page's header share one answer from one git process (it was
+    four: two questions, asked by each), so the two cannot disagree either."""
+    history_project(pytester)
+    for args in (["init", "-q", "-b", "the-branch"], ["add", "."], ["commit", "-qm", "x"]):
+        assert pytester.run("git", "-c", "user.name=t", "-c", "user.email=t@t", *args).ret == 0
+    for name in ("GITHUB_SHA", "CI_COMMIT_SHA", "GITHUB_HEAD_REF", "GITHUB_REF_NAME"):
+        monkeypatch.delenv(name, raising=False)  # what CI says comes before git
+    monkeypatch.delenv("CI_COMMIT_REF_NAME", raising=False)
+    (pytester.path / "git_counter.py").write_text(GIT_COUNTER)
+    run_number(pytester, monkeypatch, 1, "-p", "git_counter").assert_outcomes(passed=4)
+    assert (pytester.path / "git-processes.txt").read_text() == "1"
+    with HistoryStore.open(pytester.path / HISTORY) as store:
+        (run,) = store.runs(None, 99)
+    page = embedded_data((pytester.path / "reports" / "living-docs.html").read_text())
+    assert run.branch == page["run"]["branch"] == "the-branch"
+    assert run.commit is not None
+    assert page["run"]["commit"] == run.commit[:12]
