@@ -105,3 +105,94 @@ def test_the_step_catalog_counts_the_steps_of_scenarios_a_stopped_run_never_reac
     uses = {entry["pattern"]: entry["uses"] for entry in catalog}
     assert uses["step number {n:d}"] == SCENARIOS
     assert uses["it fails"] == 1
+
+
+CATALOG_PROBE = """
+import os
+from pathlib import Path
+
+import reporting.livingdocs
+
+_build = reporting.livingdocs.build_catalog
+
+
+def logged(items):
+    with (Path(__file__).parent / "catalogs.log").open("a") as log:
+        log.write(os.environ.get("PYTEST_XDIST_WORKER", "controller") + "\\n")
+    return _build(items)
+
+
+reporting.livingdocs.build_catalog = logged
+"""
+
+CRASHING_STEP = """
+
+@given("the first worker stops here")
+def the_first_worker_stops_here():
+    if os.environ.get("PYTEST_XDIST_WORKER") == "gw0":
+        os._exit(3)  # a worker that dies mid-run: xdist starts another in its place
+"""
+
+
+def _catalog_builders(pytester: pytest.Pytester) -> list[str]:
+    return (pytester.path / "catalogs.log").read_text().split()
+
+
+def _catalog_uses(pytester: pytest.Pytester) -> dict[str, int]:
+    data = json.loads((pytester.path / "data.json").read_text())
+    return {entry["pattern"]: entry["uses"] for entry in data["catalog"]}
+
+
+def test_one_xdist_worker_builds_the_step_catalog_for_the_run(pytester: pytest.Pytester) -> None:
+    """Every worker collects every scenario, so one catalog, built by one worker, is the whole
+    of it: the others do not spend the time (issue 19)."""
+    _project(pytester)
+    (pytester.path / "catalog_probe.py").write_text(CATALOG_PROBE)
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "-p", "catalog_probe", "--report-data", "data.json"
+    )
+    result.assert_outcomes(passed=SCENARIOS)
+    assert _catalog_builders(pytester) == ["gw0"]
+    assert _catalog_uses(pytester)["step number {n:d}"] == SCENARIOS
+
+
+def test_a_worker_started_in_place_of_the_crashed_catalog_builder_builds_the_catalog(
+    pytester: pytest.Pytester,
+) -> None:
+    _project(pytester)
+    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS + CRASHING_STEP)
+    (pytester.path / "catalog_probe.py").write_text(CATALOG_PROBE)
+    feature = pytester.path / "features" / "counted.feature"
+    feature.write_text(
+        feature.read_text().replace(
+            "    Given step", "    Given the first worker stops here\n    And step"
+        )
+    )
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "-p", "catalog_probe", "--report-data", "data.json"
+    )
+    assert result.parseoutcomes()["failed"] == 1  # the scenario gw0 died in
+    result.stdout.fnmatch_lines(["*replacing crashed worker gw0*"])
+    assert _catalog_builders(pytester) == ["gw2"]
+    uses = _catalog_uses(pytester)
+    assert uses["step number {n:d}"] == SCENARIOS
+    assert uses["the first worker stops here"] == SCENARIOS
+
+
+def test_a_run_whose_catalog_builder_crashed_unreplaced_says_the_catalog_is_missing(
+    pytester: pytest.Pytester,
+) -> None:
+    _project(pytester)
+    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS + CRASHING_STEP)
+    feature = pytester.path / "features" / "counted.feature"
+    feature.write_text(
+        feature.read_text().replace(
+            "    Given step", "    Given the first worker stops here\n    And step"
+        )
+    )
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "--max-worker-restart", "0", "--living-docs-markdown", "docs.md"
+    )
+    result.stdout.fnmatch_lines(["*worker gw0 crashed and worker restarting disabled*"])
+    summary = (pytester.path / "docs.md").read_text()
+    assert "The step catalog is missing: the worker building it stopped" in summary
