@@ -171,6 +171,12 @@ class Redactor:
         return len(self._grams)
 
     @property
+    def knows_values(self) -> bool:
+        """Whether any value is masked by value: without one, masking by known values only
+        (``shapes=False``) leaves every text as it is."""
+        return bool(self._values or self._retired)
+
+    @property
     def known(self) -> int:
         """How many values are masked (retired ones included)."""
         return len(self._values) + len(self._retired)

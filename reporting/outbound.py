@@ -37,7 +37,9 @@ No pytest import.
 
 from __future__ import annotations
 
+import functools
 import weakref
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -76,19 +78,34 @@ def scenario_record(record: T, redactor: Redactor, *, since: int | None = None) 
         return cast("T", redactor.redact_value(record, shapes=False))
     if not isinstance(record, dict):
         return cast("T", redactor.redact_value(record))
+    authored = _authored(redactor)
     return cast(
         "T",
         {
             key: (
-                [_step(step, redactor) for step in value]
+                [_step(step, redactor, authored) for step in value]
                 if key == "steps" and isinstance(value, list)
                 else _feature(value, redactor)
                 if key == "feature"
-                else redactor.redact_value(value, shapes=key not in _AUTHORED)
+                else authored(value)
+                if key in _AUTHORED
+                else redactor.redact_value(value)
             )
             for key, value in record.items()
         },
     )
+
+
+def _authored(redactor: Redactor) -> Callable[[Any], Any]:
+    """How a record's authored text is masked: by known value, or (no value known yet, as in
+    most runs' first scenarios and every run without credentials) handed on as it is."""
+    if not redactor.knows_values:
+        return _as_it_is
+    return functools.partial(redactor.redact_value, shapes=False)
+
+
+def _as_it_is(value: T) -> T:
+    return value
 
 
 def _feature(feature: Any, redactor: Redactor) -> Any:
@@ -102,11 +119,11 @@ def _feature(feature: Any, redactor: Redactor) -> Any:
     return masked
 
 
-def _step(step: Any, redactor: Redactor) -> Any:
+def _step(step: Any, redactor: Redactor, authored: Callable[[Any], Any]) -> Any:
     if not isinstance(step, dict):
         return redactor.redact_value(step)
     return {
-        key: redactor.redact_value(value, shapes=key not in _AUTHORED_IN_STEP)
+        key: authored(value) if key in _AUTHORED_IN_STEP else redactor.redact_value(value)
         for key, value in step.items()
     }
 

@@ -109,6 +109,23 @@ def test_a_value_learned_between_two_scenarios_is_masked_in_the_second_ones_feat
     assert second["feature"] is not first["feature"]
 
 
+def test_a_records_authored_text_is_shared_not_copied_until_a_value_is_known() -> None:
+    """What the feature's author wrote (tags, a step's table) is masked by known value only:
+    while the run knows no value, the outbound record shares it with the recorder's instead
+    of a copy; once one is known, it is masked (and so copied)."""
+    table = [["name", "sk-live-7f3a9c1e5b2d8f4a"]]
+    step = {"keyword": "Given", "text": "a table", "datatable": table, "status": "passed"}
+    record = {**_record("Items", "one"), "tags": ["smoke"], "steps": [step]}
+    redactor = Redactor()
+    shared = outbound.scenario_record(record, redactor)
+    assert shared["tags"] is record["tags"]
+    assert shared["steps"][0]["datatable"] is table
+    redactor.add("sk-live-7f3a9c1e5b2d8f4a", "a token")
+    masked = outbound.scenario_record(record, redactor)
+    assert masked["steps"][0]["datatable"] == [["name", "***"]]
+    assert table == [["name", "sk-live-7f3a9c1e5b2d8f4a"]]  # the recorder's own is left alone
+
+
 def test_loading_the_plugins_leaves_the_history_store_rows_and_view_until_a_run_ends() -> None:
     probe = (
         "import sys, reporting.plugin; print(sorted(m for m in ('sqlite3', 'reporting.history',"
