@@ -420,8 +420,8 @@ def test_strings_of_every_kind_inside_plain_data_are_redacted() -> None:
 
     redactor, value = Redactor(), "s3cr3t-Value-0123456789"
     redactor.add(value, "API_KEY")
-    kind = enum.StrEnum("Kind", {"SECRET": value})
-    data = {"kind": kind.SECRET, "n": 3, "f": 1.5, "ok": True, "none": None, "t": (value, 2)}
+    Kind = enum.StrEnum("Kind", {"SECRET": value})
+    data = {"kind": Kind.SECRET, "n": 3, "f": 1.5, "ok": True, "none": None, "t": (value, 2)}
     assert redactor.redact_value(data) == {
         "kind": MASK,
         "n": 3,
