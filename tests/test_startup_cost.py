@@ -22,6 +22,8 @@ from bench.speed_suite import api_bdd_env, write_api_bdd_project
 from tests.suites import ROOT, write_project
 
 TOOLING = ("openapi_core", "jsonschema", "referencing", "jsonschema_path", "models.openapi")
+# What sends requests and reads JSON paths: a process that runs no step has no use for them
+HTTP_CLIENT = ("requests", "urllib3", "tenacity", "jmespath", "client._api", "client.auth")
 
 PROBE = '''\
 """Lists the modules loaded when the session ends."""
@@ -36,6 +38,20 @@ def pytest_sessionfinish(session):
         json.dump(sorted(sys.modules), out)
 '''
 
+CONTROLLER_PROBE = '''\
+"""Lists the modules the xdist controller has loaded when its session ends."""
+
+import json
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    if not hasattr(session.config, "workerinput"):
+        with open(os.environ["MODULES_PROBE"], "w") as out:
+            json.dump(sorted(sys.modules), out)
+'''
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[JsonServer]:
@@ -43,10 +59,13 @@ def server() -> Iterator[JsonServer]:
         yield started
 
 
-def modules_at_the_end(project: Path, env: dict[str, str], *args: str) -> set[str]:
-    """The modules a pytest run of ``project`` (with ``args``) has loaded when its session ends."""
+def modules_at_the_end(
+    project: Path, env: dict[str, str], *args: str, probe: str = PROBE
+) -> set[str]:
+    """The modules a pytest run of ``project`` (with ``args``) has loaded when its session ends
+    (with ``probe=CONTROLLER_PROBE``, those of the xdist controller)."""
     listed = project / "modules.json"
-    (project / "modules_probe.py").write_text(PROBE, encoding="utf-8")
+    (project / "modules_probe.py").write_text(probe, encoding="utf-8")
     done = subprocess.run(  # the timeout only stops a hung run from hanging the suite
         [
             sys.executable,
@@ -77,6 +96,35 @@ def test_a_run_whose_profile_names_no_schema_does_not_import_the_openapi_tooling
     loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)))
     assert "steps.context" in loaded  # the run did load api-bdd (and ran its scenarios)
     assert sorted(m for m in loaded if m.split(".")[0] in TOOLING or m in TOOLING) == []
+
+
+def http_client_modules(loaded: set[str]) -> list[str]:
+    return sorted(m for m in loaded if m.split(".")[0] in HTTP_CLIENT or m in HTTP_CLIENT)
+
+
+def test_an_xdist_controller_imports_no_http_client_nor_json_path_library(
+    server: JsonServer, tmp_path: Path
+) -> None:
+    """The controller runs no step: requests, urllib3, tenacity, jmespath and the client that
+    sends load in the workers, where the first scenario's fixtures build the client."""
+    write_api_bdd_project(tmp_path, 4, server.url, extra=False)
+    args = ("-p", "no:randomly", "-n", "2")
+    controller = modules_at_the_end(
+        tmp_path, api_bdd_env(dict(os.environ)), *args, probe=CONTROLLER_PROBE
+    )
+    assert "steps.context" in controller  # the controller did load api-bdd
+    assert "reporting.plugin" in controller  # and its reporting, which writes the living docs
+    assert http_client_modules(controller) == []
+    assert (tmp_path / "reports" / "living-docs.html").is_file()  # the run reported as before
+
+
+def test_a_collection_only_run_imports_no_http_client_nor_json_path_library(
+    server: JsonServer, tmp_path: Path
+) -> None:
+    write_api_bdd_project(tmp_path, 5, server.url, extra=False)
+    loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)), "--collect-only")
+    assert "steps.context" in loaded  # the run did load api-bdd
+    assert http_client_modules(loaded) == []
 
 
 def test_a_collection_only_run_does_not_import_the_page_templates(
