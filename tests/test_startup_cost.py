@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,18 @@ from tests.suites import ROOT, write_project
 TOOLING = ("openapi_core", "jsonschema", "referencing", "jsonschema_path", "models.openapi")
 # What sends requests and reads JSON paths: a process that runs no step has no use for them
 HTTP_CLIENT = ("requests", "urllib3", "tenacity", "jmespath", "client._api", "client.auth")
+# What indexes, checks and runs steps, and the author API and models the steps use
+STEP_LIBRARY = (
+    "steps.registry",
+    "steps.dispatch",
+    "steps.vocabulary",
+    "steps.preflight",
+    "steps.catalog",
+    "steps.context",
+    "steps.expect",
+    "steps._bdd",
+    "models",
+)
 
 PROBE = '''\
 """Lists the modules loaded when the session ends."""
@@ -112,10 +125,28 @@ def test_an_xdist_controller_imports_no_http_client_nor_json_path_library(
     controller = modules_at_the_end(
         tmp_path, api_bdd_env(dict(os.environ)), *args, probe=CONTROLLER_PROBE
     )
-    assert "steps.context" in controller  # the controller did load api-bdd
+    assert "steps.fixtures" in controller  # the controller did load api-bdd
     assert "reporting.plugin" in controller  # and its reporting, which writes the living docs
     assert http_client_modules(controller) == []
     assert (tmp_path / "reports" / "living-docs.html").is_file()  # the run reported as before
+
+
+def test_an_xdist_controller_imports_no_step_library(server: JsonServer, tmp_path: Path) -> None:
+    """The step index, the vocabulary, the pre-flight, the catalog and the scenario context are
+    registered where tests run; the controller's living docs still list the step catalog, which
+    the workers hand over."""
+    write_api_bdd_project(tmp_path, 4, server.url, extra=False)
+    args = ("-p", "no:randomly", "-n", "2")
+    controller = modules_at_the_end(
+        tmp_path, api_bdd_env(dict(os.environ)), *args, probe=CONTROLLER_PROBE
+    )
+    assert "steps.fixtures" in controller  # the controller did load api-bdd
+    loaded = sorted(m for m in controller if m in STEP_LIBRARY or m.startswith("models."))
+    assert loaded == []
+    page = (tmp_path / "reports" / "living-docs.html").read_text(encoding="utf-8")
+    # the catalog lists the vocabulary's steps with their uses: 4 scenarios, one status each
+    assert '"pattern":"the response status is {status:d}"' in page
+    assert re.search(r'"pattern":"the response status is \{status:d\}",[^}]*"uses":4\b', page)
 
 
 def test_a_collection_only_run_imports_no_http_client_nor_json_path_library(
