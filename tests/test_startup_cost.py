@@ -2,8 +2,11 @@
 
 A profile that names no OpenAPI document and no JSON Schema file never validates against one,
 so openapi-core, jsonschema and referencing (a tenth of a second of every start-up together)
-stay unimported to the end of the session. Checked in a real pytest process on the speed
-bench's project, with a probe that lists ``sys.modules`` at the end of the session.
+stay unimported to the end of the session. A process that sends no request (``--collect-only``,
+the controller of ``pytest -n``) imports no HTTP client (requests, urllib3, tenacity) nor
+jmespath, and the controller, which runs no step, no step library either. Checked in real
+pytest processes on the speed bench's project, with a probe that lists ``sys.modules`` at the
+end of the session (the controller's, under ``-n``).
 """
 
 from __future__ import annotations
