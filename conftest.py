@@ -3,7 +3,8 @@
 The step packages are registered for assert rewriting first, so their ``assert`` statements
 explain themselves whatever imports them first. The running profile's domain steps
 (``steps/<api>/``) are loaded by ``steps.suites`` when pytest configures, so adding or removing
-an API suite never edits this file, and a run does not import the other suites.
+an API suite never edits this file, and a run does not import the other suites; with them, in
+a process that runs tests, the plugins that index, check and run steps (``steps.suites.RUNNING``).
 """
 
 import pytest
@@ -14,13 +15,11 @@ pytest_plugins = [
     "steps.options",
     "steps.fixtures",
     "steps.collect",
-    "steps.preflight",
-    "steps.dispatch",
-    "steps.vocabulary",
-    "steps.catalog",
     "steps.contracts",
     "steps.about",
-    # the running profile's domain steps, steps/<api>/ (the demo shop's: steps/shop/)
+    # where tests run (not in the controller of pytest -n): the step index, the generic
+    # vocabulary, the pre-flight, the step catalog and the running profile's domain steps,
+    # steps/<api>/ (the demo shop's: steps/shop/)
     "steps.suites",
     "reporting.diagnostics",
     "reporting.plugin",

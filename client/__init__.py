@@ -12,23 +12,75 @@ listeners.
 
 from __future__ import annotations
 
-from client._api import ApiClient, Listener
-from client._errors import (
-    ApiClientError,
-    ApiUnavailableError,
-    DeadlineExceededError,
-    OutcomeUnknownError,
-    ResponseTooLargeError,
-    RetryAfterTooLongError,
-    TransportError,
-)
-from client._exchange import Attempt, Exchange, Hop
-from client._hops import Credentials
-from client._retry import Outcome, RetryBudget, RetryPolicy, Verdict, no_retries, parse_retry_after
-from client._session import PooledSession, build_session
-from client._timeouts import Timeouts
-from client._urls import check_base_url
-from client.settings import ApiSettings, SettingsError, load_settings
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from client._api import ApiClient, Listener
+    from client._errors import (
+        ApiClientError,
+        ApiUnavailableError,
+        DeadlineExceededError,
+        OutcomeUnknownError,
+        ResponseTooLargeError,
+        RetryAfterTooLongError,
+        TransportError,
+    )
+    from client._exchange import Attempt, Exchange, Hop
+    from client._hops import Credentials
+    from client._retry import (
+        Outcome,
+        RetryBudget,
+        RetryPolicy,
+        Verdict,
+        no_retries,
+        parse_retry_after,
+    )
+    from client._session import PooledSession, build_session
+    from client._timeouts import Timeouts
+    from client._urls import check_base_url
+    from client.settings import ApiSettings, SettingsError, load_settings
+
+# Where each name lives. A name loads its module on first use (PEP 562), so a process that only
+# reads the settings or redacts (an xdist controller) never imports requests, urllib3 and
+# tenacity, and one that never sends a request imports them when its first client is built.
+_WHERE = {
+    "ApiClient": "client._api",
+    "Listener": "client._api",
+    "ApiClientError": "client._errors",
+    "ApiUnavailableError": "client._errors",
+    "DeadlineExceededError": "client._errors",
+    "OutcomeUnknownError": "client._errors",
+    "ResponseTooLargeError": "client._errors",
+    "RetryAfterTooLongError": "client._errors",
+    "TransportError": "client._errors",
+    "Attempt": "client._exchange",
+    "Exchange": "client._exchange",
+    "Hop": "client._exchange",
+    "Credentials": "client._hops",
+    "Outcome": "client._retry",
+    "RetryBudget": "client._retry",
+    "RetryPolicy": "client._retry",
+    "Verdict": "client._retry",
+    "no_retries": "client._retry",
+    "parse_retry_after": "client._retry",
+    "PooledSession": "client._session",
+    "build_session": "client._session",
+    "Timeouts": "client._timeouts",
+    "check_base_url": "client._urls",
+    "ApiSettings": "client.settings",
+    "SettingsError": "client.settings",
+    "load_settings": "client.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'client' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value  # found once: later look-ups are plain module attributes
+    return value
+
 
 __all__ = [
     "ApiClient",

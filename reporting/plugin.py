@@ -20,12 +20,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import SecretStr
 
-from client import ApiClient, Exchange, SettingsError, load_settings
+from client import Exchange, SettingsError, load_settings
 from client.redaction import Redactor
 from reporting import channels, history_plugin, interrupt, livingdocs
 from reporting.recorder import ScenarioRecorder
@@ -38,6 +38,9 @@ from reporting.secrets import (
     scrub_warning,
     settings_secrets,
 )
+
+if TYPE_CHECKING:  # the client is a worker's; the controller never imports requests for it
+    from client import ApiClient
 
 EXCHANGES = pytest.StashKey[list[Exchange]]()
 

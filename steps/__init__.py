@@ -16,17 +16,49 @@ item's scenario, as pytest-bdd keeps it), never ``reporting`` (they meet through
 
 from __future__ import annotations
 
-from steps.author import given, step, then, when
-from steps.context import Context, StepUsageError
-from steps.expect import (
-    expect_created,
-    expect_model,
-    expect_status,
-    json_body,
-    select,
-)
-from steps.registry import PreflightStep
-from steps.variables import VariableError
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from steps.author import given, step, then, when
+    from steps.context import Context, StepUsageError
+    from steps.expect import (
+        expect_created,
+        expect_model,
+        expect_status,
+        json_body,
+        select,
+    )
+    from steps.registry import PreflightStep
+    from steps.variables import VariableError
+
+# Where each name lives. A name loads its module on first use (PEP 562): importing one of the
+# package's plugins (``steps.options``) does not import the whole author API, and an xdist
+# controller, which runs no step, never imports the HTTP client through it.
+_WHERE = {
+    "given": "steps.author",
+    "step": "steps.author",
+    "then": "steps.author",
+    "when": "steps.author",
+    "Context": "steps.context",
+    "StepUsageError": "steps.context",
+    "expect_created": "steps.expect",
+    "expect_model": "steps.expect",
+    "expect_status": "steps.expect",
+    "json_body": "steps.expect",
+    "select": "steps.expect",
+    "PreflightStep": "steps.registry",
+    "VariableError": "steps.variables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'steps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value  # found once: later look-ups are plain module attributes
+    return value
+
 
 __all__ = [
     "Context",

@@ -22,7 +22,6 @@ import pytest
 from pytest_bdd.exceptions import NoScenariosFound
 
 from client.profiles import Profile
-from steps import _bdd
 from steps._pytest import BuiltModule
 from steps.fixtures import profile_of
 
@@ -218,6 +217,8 @@ def pytest_collection(session: pytest.Session) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
+    from steps import _bdd  # (pytest-bdd's scenario, behind its fence: loaded where tests run)
+
     for item in session.items:  # a plugin asking later renders the scenario again
         _bdd.forget(item)
     if session.config.stash.get(_FROZEN, False):

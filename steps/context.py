@@ -18,15 +18,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from client import ApiClient, ApiClientError, Credentials, Exchange, OutcomeUnknownError
-from client.auth import Authenticator
+from client import ApiClientError, Exchange, OutcomeUnknownError
 from client.profiles import Profile
-from models.schemas import ModelCatalogue
 from steps.variables import Variables
+
+if TYPE_CHECKING:  # the HTTP client (requests) loads where a context is built, not at import
+    from client import ApiClient, Credentials
+    from client.auth import Authenticator
+    from models.schemas import ModelCatalogue
 
 Check = Callable[[Exchange], None]
 SecretSink = Callable[[str, str], None]  # (value, name)
@@ -97,6 +100,8 @@ class Context:
 
     def _auth_parts(self) -> Credentials:
         """What the identity adds to a request: credentials by provenance, whatever their names."""
+        from client._hops import Credentials  # loaded with the client this context was given
+
         if self.identity == "token" and self.token is not None:
             return Credentials(headers={"Authorization": f"Bearer {self.token}"})
         if self.identity == "signed-in":

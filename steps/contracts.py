@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from client import ApiClient, ApiClientError, Exchange
+from client import ApiClientError, Exchange
 from client.profiles import Profile
 from steps.fixtures import profile_of
 from steps.options import get_option
@@ -133,6 +133,7 @@ def live_document_changes(
 
 
 def _fetch_document(base_url: str, where: str) -> dict[str, Any]:
+    from client import ApiClient  # the HTTP client loads when a worker reads the document
     from models.openapi import DocumentError, load_document, parse_document
 
     if where.startswith(("http://", "https://")):

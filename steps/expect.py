@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any, TypeVar, overload
-
-import jmespath
-import jmespath.exceptions
-import jmespath.parser
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from client import Exchange
 from models import StrictModel, parse
 from models.schemas import SchemaModel
+
+if TYPE_CHECKING:
+    import jmespath.parser
 
 M = TypeVar("M", bound=StrictModel)
 _MISSING = object()
@@ -81,6 +80,9 @@ def json_body(exchange: Exchange) -> Any:
 @lru_cache(maxsize=4096)
 def compile_path(path: str) -> jmespath.parser.ParsedResult:
     """The compiled JMESPath expression; ValueError with the reason for a bad one."""
+    import jmespath  # at the run's first path (the result is cached): not every run has one
+    import jmespath.exceptions
+
     try:
         return jmespath.compile(path)
     except jmespath.exceptions.ParseError as err:

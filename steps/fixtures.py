@@ -13,21 +13,12 @@ import os
 import secrets
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import SecretStr
 
-from client import (
-    ApiClient,
-    RetryPolicy,
-    SettingsError,
-    Timeouts,
-    build_session,
-    check_base_url,
-    no_retries,
-)
-from client.auth import Authenticator, token_url_problem
+from client import RetryPolicy, SettingsError, Timeouts, check_base_url, no_retries
 from client.profiles import (
     ClientCredentialsGrant,
     PasswordGrant,
@@ -36,10 +27,16 @@ from client.profiles import (
     Profiles,
     load_profiles,
 )
-from steps.context import CleanupError, Context, finish
 from steps.hookspecs import StartedApi
 from steps.options import get_option
 from steps.variables import Variables
+
+if TYPE_CHECKING:
+    # The HTTP client (requests, urllib3, tenacity) and the scenario context load with the first
+    # fixture that builds them, in a process that runs tests: an xdist controller never does.
+    from client import ApiClient
+    from client.auth import Authenticator
+    from steps.context import Context
 
 PROFILES = pytest.StashKey[Profiles]()
 PROFILE = pytest.StashKey[Profile]()
@@ -166,6 +163,8 @@ def _check_token_url(config: pytest.Config, profile: Profile) -> None:
     url = auth.token_url
     if not url.startswith(("http://", "https://")):
         return
+    from client.auth import token_url_problem
+
     problem = token_url_problem(url)
     if problem is not None:
         raise pytest.UsageError(f"api-bdd: profile {profile.name}: {problem}")
@@ -281,6 +280,8 @@ def api_client(
     request: pytest.FixtureRequest, base_url: str, retry_policy: RetryPolicy, api_profile: Profile
 ) -> Iterator[ApiClient]:
     """The worker's one client: a pooled session, explicit timeouts, closed at the end."""
+    from client import ApiClient, build_session
+
     config = request.config
     timeouts = Timeouts(
         connect=get_option(config, "api_connect_timeout"),
@@ -310,6 +311,8 @@ def authenticator(
     api_credentials: Mapping[str, str],
 ) -> Authenticator:
     """Signs requests in for the profile; tokens are kept per worker until they expire."""
+    from client.auth import Authenticator
+
     config = request.config
 
     def on_secret(value: str, name: str) -> None:
@@ -341,6 +344,8 @@ def ctx(
     api_credentials: Mapping[str, str],
 ) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
+    from steps.context import Context, finish
+
     config = request.config
     authenticator.new_scenario()
 
@@ -382,6 +387,8 @@ def pytest_runtest_makereport(
     """A failed clean-up is one line with its request and answer, not a fixture's traceback."""
     report = yield
     if call.when == "teardown" and call.excinfo is not None and report.failed:
+        from steps.context import CleanupError
+
         error = call.excinfo.value
         if isinstance(error, CleanupError):
             report.longrepr = f"{type(error).__name__}: {error}"

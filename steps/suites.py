@@ -24,6 +24,19 @@ from steps.fixtures import profile_of
 
 STEPS = Path(__file__).resolve().parent
 
+# the plugins that find, check and run a scenario's steps, registered where tests run
+RUNNING = ("steps.dispatch", "steps.vocabulary", "steps.preflight", "steps.catalog")
+
+
+def runs_tests(config: pytest.Config) -> bool:
+    """False only in the controller of ``pytest -n`` (pytest-xdist's ``dist`` and ``tx``
+    options, as xdist decides when it starts its session): its workers collect and run."""
+    if hasattr(config, "workerinput") or config.getoption("collectonly"):
+        return True
+    if config.getoption("showfixtures") or config.getoption("show_fixtures_per_test"):
+        return True  # pytest collects these in this process, whatever -n says
+    return config.getoption("dist", "no") == "no" or not config.getoption("tx", None)
+
 
 def steps_package(profile: Profile) -> str:
     """The package of a profile's domain steps: the one it names, else ``steps.<name>``."""
@@ -46,6 +59,10 @@ def suite_plugin(profile: Profile, steps: Path = STEPS) -> str | None:
 def pytest_configure(config: pytest.Config) -> None:
     # first: the plugins configured after this one see the suite's steps registered
     profile = profile_of(config)  # a bad profile is one line, from profile_of
+    if not runs_tests(config):
+        return
+    for name in RUNNING:
+        config.pluginmanager.import_plugin(name)
     plugin = suite_plugin(profile)
     if plugin is None:
         return

@@ -12,7 +12,9 @@ def test_the_memory_bench_prints_the_top_allocation_sites_after_collection_and_d
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert BENCHES["memory"] is main
-    assert main(["--n", "4", "--top", "3"]) == 0
+    # at 4 scenarios the HTTP client's import (a process loads it with its first client, during
+    # the run) leads what grew: enough sites are listed to reach api-bdd's own
+    assert main(["--n", "4", "--top", "40"]) == 0
     out = capsys.readouterr().out
     for label in ("bare pytest-bdd", "api-bdd"):
         assert f"\n{label}: traced " in out
