@@ -16,8 +16,9 @@ item's scenario, as pytest-bdd keeps it), never ``reporting`` (they meet through
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from client._lazy import lazy_names
 
 if TYPE_CHECKING:
     from steps.author import given, step, then, when
@@ -52,12 +53,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'steps' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value  # found once: later look-ups are plain module attributes
-    return value
+__getattr__ = lazy_names(globals(), _WHERE)
 
 
 __all__ = [
