@@ -28,7 +28,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -121,6 +121,8 @@ class LivingDocs:
         self.catalog: list[dict[str, Any]] = []
         self.builder: str | None = None  # (controller) the worker asked to build the catalog
         self.workers = False  # (controller) xdist started workers
+        self.collected: Sequence[str] | None = None  # (controller) what the workers collected
+        self.started_ids: set[str] = set()  # every test that started (its set-up was reported)
         self.sections: list[ReportSection] = []
         self.started = time.time()
         self.worker = hasattr(config, "workerinput")
@@ -181,6 +183,11 @@ class LivingDocs:
             self.builder = str(node.gateway.id)
             node.workerinput[CATALOG_BUILDER] = True
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: Sequence[str]) -> None:
+        if self.collected is None:  # every worker collects the same (xdist checks it)
+            self.collected = ids
+
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         catalog = getattr(node, "workeroutput", {}).get(CATALOG_KEY)
         if catalog and not self.catalog:
@@ -189,6 +196,8 @@ class LivingDocs:
             self.builder = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "setup":
+            self.started_ids.add(report.nodeid)
         record = getattr(report, REPORT_ATTRIBUTE, None)
         if record is not None:
             if self.known_at_first_record is None:
@@ -252,7 +261,7 @@ class LivingDocs:
         self.pending.clear()
 
     def notices(self, session: pytest.Session) -> list[str]:
-        found = []
+        found = self.not_run(session)
         if self.workers and not self.catalog and self.records:
             found.append(
                 "The step catalog is missing: the worker building it stopped, and no worker"
@@ -266,6 +275,22 @@ class LivingDocs:
             " after it did not run."
         )
         return found
+
+    def not_run(self, session: pytest.Session) -> list[str]:
+        """A notice naming the tests collected that never started (a run stopped by
+        ``--maxfail`` or ``-x``, or by a crashed worker no other replaced): no scenario is
+        left out of the report without a word."""
+        collected = (
+            [item.nodeid for item in session.items] if self.collected is None else self.collected
+        )
+        missing = [nodeid for nodeid in collected if nodeid not in self.started_ids]
+        if not missing or len(missing) == len(collected):  # none left out, or none ran at all
+            return []
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        return [
+            f"{len(missing)} of the {len(collected)} tests collected did not run (the run"
+            f" stopped before them): {outbound.controller_text(shown, self.redactor)}."
+        ]
 
     def masked(self) -> Outbound:
         """What every file of this run is written from, masked once (:mod:`reporting.outbound`)."""

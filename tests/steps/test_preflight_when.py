@@ -9,6 +9,7 @@ count the checks.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -196,3 +197,28 @@ def test_a_run_whose_catalog_builder_crashed_unreplaced_says_the_catalog_is_miss
     result.stdout.fnmatch_lines(["*worker gw0 crashed and worker restarting disabled*"])
     summary = (pytester.path / "docs.md").read_text()
     assert "The step catalog is missing: the worker building it stopped" in summary
+    # how many gw1 ran before the run stopped varies; every one of the six is accounted for
+    reported = re.search(r"\*\*(\d+) scenarios\*\*", summary)
+    missing = re.search(
+        rf"(\d+) of the {SCENARIOS} tests collected did not run .*?: (.*?)\.\*", summary
+    )
+    assert reported is not None
+    assert missing is not None
+    assert int(reported.group(1)) + int(missing.group(1)) == SCENARIOS
+    named = missing.group(2).split(", ")
+    assert len(named) == int(missing.group(1))  # each one named (up to five)
+    assert all(name.startswith("features/counted.feature::test_number_") for name in named)
+
+
+def test_a_run_stopped_by_maxfail_names_the_scenarios_that_did_not_run(
+    pytester: pytest.Pytester,
+) -> None:
+    """No scenario is left out of the report without a word: those a stopped run never
+    started are counted and named at the top of every output."""
+    _project(pytester, first_fails=True)
+    result = pytester.runpytest_subprocess("--maxfail=1", "--living-docs-markdown", "docs.md")
+    result.assert_outcomes(failed=1)
+    summary = (pytester.path / "docs.md").read_text()
+    assert f"{SCENARIOS - 1} of the {SCENARIOS} tests collected did not run" in summary
+    assert "features/counted.feature::test_number_2" in summary
+    assert "features/counted.feature::test_number_1" not in summary
