@@ -261,19 +261,21 @@ class LivingDocs:
         self.pending.clear()
 
     def notices(self, session: pytest.Session) -> list[str]:
-        found = self.not_run(session)
+        """What the reports lack, most important first: an interrupted run, the tests it never
+        started, a step catalog no worker delivered."""
+        found = []
+        if session.exitstatus == pytest.ExitCode.INTERRUPTED:
+            why = self.interrupted or str(session.shouldstop or "interrupted")
+            found.append(
+                f"This run was {why}: the scenario running then is marked interrupted, the"
+                " ones after it did not run."
+            )
+        found.extend(self.not_run(session))
         if self.workers and not self.catalog and self.records:
             found.append(
                 "The step catalog is missing: the worker building it stopped, and no worker"
                 " was started in its place (see the run's output)."
             )
-        if session.exitstatus != pytest.ExitCode.INTERRUPTED:
-            return found
-        why = self.interrupted or str(session.shouldstop or "interrupted")
-        found.append(
-            f"This run was {why}: the scenario running then is marked interrupted, the ones"
-            " after it did not run."
-        )
         return found
 
     def not_run(self, session: pytest.Session) -> list[str]:
