@@ -135,6 +135,18 @@ def the_first_worker_stops_here():
 """
 
 
+def _crashing_project(pytester: pytest.Pytester) -> None:
+    """The counted project whose every scenario starts with a step that kills worker gw0."""
+    _project(pytester)
+    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS + CRASHING_STEP)
+    feature = pytester.path / "features" / "counted.feature"
+    feature.write_text(
+        feature.read_text().replace(
+            "    Given step", "    Given the first worker stops here\n    And step"
+        )
+    )
+
+
 def _catalog_builders(pytester: pytest.Pytester) -> list[str]:
     return (pytester.path / "catalogs.log").read_text().split()
 
@@ -160,15 +172,8 @@ def test_one_xdist_worker_builds_the_step_catalog_for_the_run(pytester: pytest.P
 def test_a_worker_started_in_place_of_the_crashed_catalog_builder_builds_the_catalog(
     pytester: pytest.Pytester,
 ) -> None:
-    _project(pytester)
-    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS + CRASHING_STEP)
+    _crashing_project(pytester)
     (pytester.path / "catalog_probe.py").write_text(CATALOG_PROBE)
-    feature = pytester.path / "features" / "counted.feature"
-    feature.write_text(
-        feature.read_text().replace(
-            "    Given step", "    Given the first worker stops here\n    And step"
-        )
-    )
     result = pytester.runpytest_subprocess(
         "-n", "2", "-p", "catalog_probe", "--report-data", "data.json"
     )
@@ -183,14 +188,7 @@ def test_a_worker_started_in_place_of_the_crashed_catalog_builder_builds_the_cat
 def test_a_run_whose_catalog_builder_crashed_unreplaced_says_the_catalog_is_missing(
     pytester: pytest.Pytester,
 ) -> None:
-    _project(pytester)
-    (pytester.path / "counted_steps.py").write_text(COUNTED_STEPS + CRASHING_STEP)
-    feature = pytester.path / "features" / "counted.feature"
-    feature.write_text(
-        feature.read_text().replace(
-            "    Given step", "    Given the first worker stops here\n    And step"
-        )
-    )
+    _crashing_project(pytester)
     result = pytester.runpytest_subprocess(
         "-n", "2", "--max-worker-restart", "0", "--living-docs-markdown", "docs.md"
     )
