@@ -100,7 +100,7 @@ class Context:
 
     def _auth_parts(self) -> Credentials:
         """What the identity adds to a request: credentials by provenance, whatever their names."""
-        from client._hops import Credentials  # loaded with the client this context was given
+        from client import Credentials  # loaded with the client this context was given
 
         if self.identity == "token" and self.token is not None:
             return Credentials(headers={"Authorization": f"Bearer {self.token}"})

@@ -152,22 +152,25 @@ def test_an_xdist_controller_imports_no_step_library(server: JsonServer, tmp_pat
     assert re.search(r'"pattern":"the response status is \{status:d\}",[^}]*"uses":4\b', page)
 
 
-def test_a_collection_only_run_imports_no_http_client_nor_json_path_library(
-    server: JsonServer, tmp_path: Path
-) -> None:
+def _collection_only_modules(server: JsonServer, tmp_path: Path) -> set[str]:
+    """The modules a ``--collect-only`` run of a small api-bdd project has loaded at its end."""
     write_api_bdd_project(tmp_path, 5, server.url, extra=False)
     loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)), "--collect-only")
     assert "steps.context" in loaded  # the run did load api-bdd
-    assert http_client_modules(loaded) == []
+    return loaded
+
+
+def test_a_collection_only_run_imports_no_http_client_nor_json_path_library(
+    server: JsonServer, tmp_path: Path
+) -> None:
+    assert http_client_modules(_collection_only_modules(server, tmp_path)) == []
 
 
 def test_a_collection_only_run_does_not_import_the_page_templates(
     server: JsonServer, tmp_path: Path
 ) -> None:
     """Jinja2 (the living docs and the history view) loads when a run writes them, not at start."""
-    write_api_bdd_project(tmp_path, 5, server.url, extra=False)
-    loaded = modules_at_the_end(tmp_path, api_bdd_env(dict(os.environ)), "--collect-only")
-    assert "steps.context" in loaded  # the run did load api-bdd
+    loaded = _collection_only_modules(server, tmp_path)
     assert sorted(m for m in loaded if m.split(".")[0] == "jinja2") == []
 
 
