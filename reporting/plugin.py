@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from client import Exchange, SettingsError, load_settings
 from client.redaction import Redactor
 from reporting import channels, history_plugin, interrupt, livingdocs
-from reporting.recorder import ScenarioRecorder
+from reporting.recorder import ScenarioRecorder, pack_record, unpack_record
 from reporting.retries import RetryLedger, retry_properties
 from reporting.secrets import (
     RedactingFilter,
@@ -202,6 +202,23 @@ def pytest_configure(config: pytest.Config) -> None:
         history = history_plugin.HistoryPlugin(config, plugin.redactor, sharded=bool(docs.shard))
         config.pluginmanager.register(history, "api-bdd-history")
     config.pluginmanager.register(interrupt.Interruption(config), "api-bdd-interruption")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(
+    config: pytest.Config, report: pytest.CollectReport | pytest.TestReport
+) -> Generator[None, dict[str, Any] | None, dict[str, Any] | None]:
+    """In an xdist worker, the scenario record goes to the controller as one JSON text."""
+    data = yield
+    if data is not None and hasattr(config, "workerinput"):
+        pack_record(data)
+    return data
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_from_serializable(config: pytest.Config, data: dict[str, Any]) -> None:
+    """The controller reads the record back into a dict before pytest rebuilds the report."""
+    unpack_record(data)
 
 
 # the line an AuthError gives a scenario whose sign-in was refused or never answered

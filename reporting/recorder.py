@@ -12,6 +12,7 @@ xdist worker also attaches the skeleton to the setup report, in case it dies in 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Generator
@@ -31,6 +32,28 @@ VALUE_LIMIT = 200  # characters of a value shown beside a step
 
 REPORT_ATTRIBUTE = "api_bdd_scenario"
 _RANK = {"passed": 0, "skipped": 1, "failed": 2}
+
+
+def pack_record(data: dict[str, Any]) -> None:
+    """An xdist worker's serialised report carries its scenario record as one JSON text.
+
+    execnet would otherwise walk the record value by value in Python, as the worker sends it
+    and again as the controller reads it: a record with its exchanges is some 200 values, and
+    that walk cost more than the step itself. A record is JSON-safe by design
+    (:mod:`reporting.record_types`); one that is not (a value a plugin added) travels as before.
+    """
+    record = data.get(REPORT_ATTRIBUTE)
+    if isinstance(record, dict):
+        with contextlib.suppress(TypeError, ValueError):
+            data[REPORT_ATTRIBUTE] = json.dumps(record, check_circular=False)
+
+
+def unpack_record(data: dict[str, Any]) -> None:
+    """The controller's side of :func:`pack_record`: the record is a dict again before pytest
+    rebuilds the report, so every reporter reads it as a serial run's."""
+    packed = data.get(REPORT_ATTRIBUTE)
+    if isinstance(packed, str):
+        data[REPORT_ATTRIBUTE] = json.loads(packed)
 
 
 class Resolved:

@@ -202,6 +202,57 @@ def test_xdist_writes_the_same_document_as_a_serial_run(pytester: pytest.Pyteste
     assert normalized(parallel) == normalized(serial)
 
 
+SENT_PROBE = """
+import os
+
+import pytest
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: what xdist is handed
+def pytest_report_to_serializable(config, report):
+    data = yield
+    if data is not None and "api_bdd_scenario" in data:
+        where = os.environ.get("PYTEST_XDIST_WORKER", "serial")
+        with open("sent.log", "a") as log:
+            log.write(f"{where} {data['when']} {type(data['api_bdd_scenario']).__name__}\\n")
+    return data
+"""
+
+
+def test_a_worker_sends_each_scenario_record_as_one_json_text(pytester: pytest.Pytester) -> None:
+    """execnet walks a nested record value by value, in Python, on both sides (issue 19):
+    the record crosses as one JSON text and the controller reads it back as the dict it was
+    (the document is the serial run's: the test above)."""
+    (pytester.path / "sent_probe.py").write_text(SENT_PROBE)
+    result = run_sample(pytester, "-n", "2", "-p", "sent_probe")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the sample has its failing scenarios
+    sent = (pytester.path / "sent.log").read_text().split("\n")[:-1]
+    assert sent
+    assert {line.split()[0] for line in sent} <= {"gw0", "gw1"}
+    assert {line.split(" ", 1)[1] for line in sent} == {"setup str", "teardown str"}
+    docs = embedded_data((pytester.path / "reports" / "living-docs.html").read_text())
+    steps = [
+        t for f in docs["features"] for g in f["groups"] for s in g["scenarios"] for t in s["steps"]
+    ]
+    assert any(t["exchanges"] for t in steps)  # what the steps sent crossed with them
+
+
+def test_a_record_that_is_not_json_travels_as_it_is() -> None:
+    from reporting.recorder import REPORT_ATTRIBUTE, pack_record, unpack_record
+
+    record = {"name": "s", "steps": [{"text": "a \u2603 \ud800", "duration": 0.5}]}
+    data = {REPORT_ATTRIBUTE: record}
+    pack_record(data)
+    assert isinstance(data[REPORT_ATTRIBUTE], str)
+    unpack_record(data)
+    assert data[REPORT_ATTRIBUTE] == record
+    odd = {REPORT_ATTRIBUTE: {"name": "s", "value": b"bytes"}}
+    pack_record(odd)
+    assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
+    unpack_record(odd)
+    assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
+
+
 def test_the_report_can_be_moved_or_skipped(pytester: pytest.Pytester) -> None:
     result = run_sample(pytester, "--living-docs", "out/docs.html")
     assert (pytester.path / "out" / "docs.html").exists()
