@@ -15,6 +15,7 @@ pytest_plugins = [
     "steps.options",
     "steps.fixtures",
     "steps.collect",
+    "steps.gc_freeze",  # the session's long-lived objects, out of the collector's way
     "steps.contracts",
     "steps.about",
     # where tests run (not in the controller of pytest -n): the step index, the generic

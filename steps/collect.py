@@ -11,8 +11,6 @@ no feature uses (nor any registered marker) is an error: a typo still fails.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import os
 import re
 import types
@@ -190,45 +188,9 @@ def pytest_api_bdd_feature_files(config: pytest.Config) -> list[Path]:
     return feature_files(config, profile_of(config))
 
 
-# -- the garbage collector ------------------------------------------------------------------------
-# Nearly every object that exists when collection starts (modules, plugins, configuration) or
-# that collection builds (thousands of items, parsed features) lives until the session ends.
-# CPython's cyclic garbage collector would still walk all of them in every full pass during the
-# run: ``gc.freeze()`` moves them out of its way (CPython's own advice for long-lived objects);
-# what the scenarios make is collected as usual. At 5,000 scenarios, a collection-only run
-# spends 4.6 s of CPU without it, 3.1-3.2 s with it.
-# The session that froze is the one that unfreezes, at unconfigure: a program that runs pytest
-# (``pytest.main()``, in-process ``pytester``) gets its collector back as it was. A collector
-# someone else froze (the program, or the session running this one inside a test) is left as it
-# is: ``gc.unfreeze()`` cannot undo one freeze of several. Unfrozen, everything still alive at
-# exit would be walked by the interpreter's last collections (about 1 s of CPU at 5,000
-# scenarios, measured; one explicit full collection costs 0.13 s): the exit freezes it again
-# first, which skips no finalizer Python promises (``__del__`` is not guaranteed for objects
-# alive at exit).
-_FROZEN = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection(session: pytest.Session) -> None:
-    if gc.get_freeze_count() == 0:
-        session.config.stash[_FROZEN] = True
-        gc.freeze()
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     from steps import _bdd  # (pytest-bdd's scenario, behind its fence: loaded where tests run)
 
     for item in session.items:  # a plugin asking later renders the scenario again
         _bdd.forget(item)
-    if session.config.stash.get(_FROZEN, False):
-        gc.freeze()
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    if config.stash.get(_FROZEN, False):
-        del config.stash[_FROZEN]
-        gc.unfreeze()
-        atexit.unregister(gc.freeze)  # once, however many sessions the process runs
-        atexit.register(gc.freeze)
