@@ -13,7 +13,7 @@ import os
 import secrets
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pytest
 from pydantic import SecretStr
@@ -334,18 +334,39 @@ def authenticator(
     )
 
 
+class _Kit(NamedTuple):
+    api_client: ApiClient
+    authenticator: Authenticator
+    api_profile: Profile
+    live_document_changes: list[dict[str, Any]]
+    api_credentials: Mapping[str, str]
+
+
+@pytest.fixture(scope="session")
+def _scenario_kit(request: pytest.FixtureRequest) -> _Kit:
+    """The session fixtures every ``ctx`` is built from, asked for once.
+
+    pytest walks a fixture's arguments every time a test uses it, cached or not, building a
+    fixture for ``request`` at each one that takes it: a ``ctx`` naming the client, the
+    authenticator, the profile, the live document's changes and the credentials walked their
+    whole tree in every scenario, eight fixtures deep (about 70 us a scenario).
+    """
+    get = request.getfixturevalue
+    return _Kit(
+        get("api_client"),
+        get("authenticator"),
+        get("api_profile"),
+        get("live_document_changes"),
+        get("api_credentials"),
+    )
+
+
 @pytest.fixture
-def ctx(
-    request: pytest.FixtureRequest,
-    api_client: ApiClient,
-    authenticator: Authenticator,
-    api_profile: Profile,
-    live_document_changes: list[dict[str, Any]],
-    api_credentials: Mapping[str, str],
-) -> Iterator[Context]:
+def ctx(request: pytest.FixtureRequest, _scenario_kit: _Kit) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
     from steps.context import Context, finish
 
+    api_client, authenticator, api_profile, _, api_credentials = _scenario_kit
     config = request.config
     authenticator.new_scenario()
 

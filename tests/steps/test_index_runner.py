@@ -207,3 +207,53 @@ def test_what_collection_built_is_kept_out_of_the_garbage_collectors_way(
     result = pytester.runpytest_subprocess("-p", "freeze_probe", "-s", "-k", "Indexed and not fail")
     result.assert_outcomes(passed=1, deselected=2)
     result.stdout.fnmatch_lines(["*frozen at set-up: True*"])
+
+
+# A step that builds the scenario's context (no request: nothing listens at the base URL), and
+# a count of pytest's fixture executions, cached ones included, by fixture.
+CONTEXT_SPY = """
+import collections
+import json
+import os
+
+import _pytest.fixtures
+
+from steps import given
+
+EXECUTED = collections.Counter()
+_execute = _pytest.fixtures.FixtureDef.execute
+
+
+def _counting(self, request):
+    EXECUTED[self.argname] += 1
+    return _execute(self, request)
+
+
+_pytest.fixtures.FixtureDef.execute = _counting
+
+
+@given("a context number {n:d}")
+def a_context(ctx, n):
+    assert ctx.profile.name == "quiet"
+
+
+def pytest_unconfigure(config):
+    with open(os.environ["SPY_OUT"], "w") as out:
+        json.dump(EXECUTED, out)
+"""
+
+
+def test_a_scenarios_context_does_not_walk_the_session_fixtures_again(
+    pytester: pytest.Pytester, basket: Path
+) -> None:
+    """pytest walks a fixture's arguments each time a test uses it, cached or not (and builds
+    a fixture for ``request`` at each one that takes it): ``ctx`` asks for one session fixture,
+    which asked for the client, authenticator, profile and credentials once (issue 19)."""
+    (pytester.path / "spy_steps.py").write_text(CONTEXT_SPY)
+    scenarios = "".join(f"  Scenario: S{n}\n    Given a context number {n}\n" for n in range(5))
+    (pytester.path / "features" / "basket.feature").write_text(f"Feature: F\n{scenarios}")
+    pytester.runpytest_subprocess().assert_outcomes(passed=5)
+    executed = json.loads(basket.read_text())
+    assert executed["ctx"] == 5
+    for session_fixture in ("api_client", "authenticator", "api_credentials", "retry_policy"):
+        assert executed[session_fixture] == 1, executed
