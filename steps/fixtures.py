@@ -349,7 +349,7 @@ def _scenario_kit(request: pytest.FixtureRequest) -> _Kit:
     pytest walks a fixture's arguments every time a test uses it, cached or not, building a
     fixture for ``request`` at each one that takes it: a ``ctx`` naming the client, the
     authenticator, the profile, the live document's changes and the credentials walked their
-    whole tree in every scenario, eight fixtures deep (about 70 us a scenario).
+    whole tree in every scenario, eight fixtures deep (about 60 us a scenario, measured at 1,000).
     """
     get = request.getfixturevalue
     return _Kit(
