@@ -41,10 +41,14 @@ def plain(pytester: pytest.Pytester) -> pytest.Pytester:
 def run(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, str]:
     """Run pytest; return the result and everything it printed or wrote."""
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider", *args)
+    # the test's own modules hold the secret as written, and so do their compiled copies,
+    # which Python keeps in __pycache__ unless PYTHONDONTWRITEBYTECODE is set
     written = [
         path.read_text(errors="replace")
         for path in pytester.path.rglob("*")
-        if path.is_file() and path.suffix not in (".py", ".toml")
+        if path.is_file()
+        and path.suffix not in (".py", ".toml")
+        and not (path.suffix == ".pyc" and path.parent.name == "__pycache__")
     ]
     return result, "\n".join([result.stdout.str(), result.stderr.str(), *written])
 
