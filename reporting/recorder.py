@@ -44,7 +44,7 @@ def pack_record(data: dict[str, Any]) -> None:
     """
     record = data.get(REPORT_ATTRIBUTE)
     if isinstance(record, dict):
-        with contextlib.suppress(TypeError, ValueError):
+        with contextlib.suppress(TypeError, ValueError, RecursionError):
             data[REPORT_ATTRIBUTE] = json.dumps(record, check_circular=False)
 
 

@@ -366,6 +366,7 @@ def ctx(request: pytest.FixtureRequest, _scenario_kit: _Kit) -> Iterator[Context
     """The scenario's context; runs its clean-ups when it ends."""
     from steps.context import Context, finish
 
+    # (the live document's changes are asked for their report, made once per worker)
     api_client, authenticator, api_profile, _, api_credentials = _scenario_kit
     config = request.config
     authenticator.new_scenario()

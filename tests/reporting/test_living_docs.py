@@ -251,6 +251,10 @@ def test_a_record_that_is_not_json_travels_as_it_is() -> None:
     assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
     unpack_record(odd)
     assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
+    looped: dict[str, object] = {"name": "s"}
+    looped["self"] = looped
+    pack_record(circular := {REPORT_ATTRIBUTE: looped})
+    assert circular[REPORT_ATTRIBUTE] is looped
 
 
 def test_the_report_can_be_moved_or_skipped(pytester: pytest.Pytester) -> None:
