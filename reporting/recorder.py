@@ -39,8 +39,10 @@ def pack_record(data: dict[str, Any]) -> None:
 
     execnet would otherwise walk the record value by value in Python, as the worker sends it
     and again as the controller reads it: a record with its exchanges is some 200 values, and
-    that walk cost more than the step itself. A record is JSON-safe by design
-    (:mod:`reporting.record_types`); one that is not (a value a plugin added) travels as before.
+    that walk cost more than the step itself. A record is JSON by design
+    (:mod:`reporting.record_types`), so what the controller reads is what the report data and
+    the page carry: a value a plugin added comes back as JSON gives it (a tuple as a list, a
+    number key as text), and a record JSON cannot carry at all (bytes, a loop) travels as before.
     """
     record = data.get(REPORT_ATTRIBUTE)
     if isinstance(record, dict):

@@ -78,6 +78,22 @@ def raw_definitions(item: pytest.Item) -> list[StepFunctionContext]:
     return cache[parent]
 
 
+_ACTIVE = pytest.StashKey[dict[tuple[str, tuple[str, ...]], tuple[Any, ...]]]()
+
+
+def active_fixturedefs(item: pytest.Item, names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The definition each of ``names`` resolves to for ``item`` (the nearest override, as
+    ``request.getfixturevalue`` picks it; None where there is none), found once per module: the
+    items of one module see the same fixtures."""
+    cache = item.config.stash.setdefault(_ACTIVE, {})
+    key = (item.parent.nodeid if item.parent is not None else "", names)
+    if key not in cache:
+        manager = fixture_manager(item.session)
+        found = [getfixturedefs(manager, name, item) for name in names]
+        cache[key] = tuple(defs[-1] if defs else None for defs in found)
+    return cache[key]
+
+
 def raw_patterns(item: pytest.Item) -> list[str]:
     return [str(c.parser.name) for c in raw_definitions(item)]
 

@@ -338,36 +338,42 @@ class _Kit(NamedTuple):
     api_client: ApiClient
     authenticator: Authenticator
     api_profile: Profile
-    live_document_changes: list[dict[str, Any]]
+    live_document_changes: list[dict[str, Any]]  # asked for its report, once per worker
     api_credentials: Mapping[str, str]
 
 
-@pytest.fixture(scope="session")
-def _scenario_kit(request: pytest.FixtureRequest) -> _Kit:
-    """The session fixtures every ``ctx`` is built from, asked for once.
+_KIT_NAMES = tuple(_Kit._fields)
+_KITS = pytest.StashKey[dict[tuple[Any, ...], _Kit]]()
+
+
+def _kit(request: pytest.FixtureRequest) -> _Kit:
+    """The fixtures a scenario's context is built from, as this scenario sees them.
 
     pytest walks a fixture's arguments every time a test uses it, cached or not, building a
-    fixture for ``request`` at each one that takes it: a ``ctx`` naming the client, the
-    authenticator, the profile, the live document's changes and the credentials walked their
-    whole tree in every scenario, eight fixtures deep (about 60 us a scenario, measured at 1,000).
+    fixture for ``request`` at each one that takes it: a ``ctx`` naming these five walked
+    their whole tree in every scenario, eight fixtures deep (about 60 us a scenario, measured
+    at 1,000). So ``ctx`` asks for them itself: once for each set of definitions the scenarios
+    see, when every one of them is session-scoped (a folder's ``conftest.py`` overriding one
+    makes a set of its own), and for every scenario otherwise, as pytest would.
     """
-    get = request.getfixturevalue
-    return _Kit(
-        get("api_client"),
-        get("authenticator"),
-        get("api_profile"),
-        get("live_document_changes"),
-        get("api_credentials"),
-    )
+    from steps import _bdd  # (pytest's fixture lookup, behind its fence: where tests run)
+
+    definitions = _bdd.active_fixturedefs(request.node, _KIT_NAMES)
+    kits = request.config.stash.setdefault(_KITS, {})
+    kit = kits.get(definitions)
+    if kit is None:
+        kit = _Kit(*map(request.getfixturevalue, _KIT_NAMES))
+        if all(d is not None and d.scope == "session" for d in definitions):
+            kits[definitions] = kit
+    return kit
 
 
 @pytest.fixture
-def ctx(request: pytest.FixtureRequest, _scenario_kit: _Kit) -> Iterator[Context]:
+def ctx(request: pytest.FixtureRequest) -> Iterator[Context]:
     """The scenario's context; runs its clean-ups when it ends."""
     from steps.context import Context, finish
 
-    # (the live document's changes are asked for their report, made once per worker)
-    api_client, authenticator, api_profile, _, api_credentials = _scenario_kit
+    api_client, authenticator, api_profile, _, api_credentials = _kit(request)
     config = request.config
     authenticator.new_scenario()
 

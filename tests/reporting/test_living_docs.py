@@ -251,6 +251,10 @@ def test_a_record_that_is_not_json_travels_as_it_is() -> None:
     assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
     unpack_record(odd)
     assert odd[REPORT_ATTRIBUTE] == {"name": "s", "value": b"bytes"}
+    added = {REPORT_ATTRIBUTE: {"name": "s", "pair": (1, 2), 7: "seven"}}
+    pack_record(added)
+    unpack_record(added)  # as the report data and the page carry it
+    assert added[REPORT_ATTRIBUTE] == {"name": "s", "pair": [1, 2], "7": "seven"}
     looped: dict[str, object] = {"name": "s"}
     looped["self"] = looped
     pack_record(circular := {REPORT_ATTRIBUTE: looped})

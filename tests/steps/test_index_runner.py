@@ -232,14 +232,36 @@ def _counting(self, request):
 _pytest.fixtures.FixtureDef.execute = _counting
 
 
+MARKS = {}
+
+
 @given("a context number {n:d}")
 def a_context(ctx, n):
     assert ctx.profile.name == "quiet"
+    MARKS[n] = getattr(ctx.auth, "probe_mark", "default")
 
 
 def pytest_unconfigure(config):
     with open(os.environ["SPY_OUT"], "w") as out:
-        json.dump(EXECUTED, out)
+        json.dump({"executed": EXECUTED, "marks": MARKS}, out)
+"""
+
+# an override of the authenticator that marks what it hands on
+MARKED = """
+import itertools
+
+import pytest
+
+
+class Marked:
+    def __init__(self, inner, mark):
+        self._inner, self.probe_mark = inner, mark
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+_calls = itertools.count(1)
 """
 
 
@@ -253,7 +275,57 @@ def test_a_scenarios_context_does_not_walk_the_session_fixtures_again(
     scenarios = "".join(f"  Scenario: S{n}\n    Given a context number {n}\n" for n in range(5))
     (pytester.path / "features" / "basket.feature").write_text(f"Feature: F\n{scenarios}")
     pytester.runpytest_subprocess().assert_outcomes(passed=5)
-    executed = json.loads(basket.read_text())
+    executed = json.loads(basket.read_text())["executed"]
     assert executed["ctx"] == 5
     for session_fixture in ("api_client", "authenticator", "api_credentials", "retry_policy"):
         assert executed[session_fixture] == 1, executed
+
+
+def _contexts(pytester: pytest.Pytester, folders: dict[str, range]) -> None:
+    (pytester.path / "spy_steps.py").write_text(CONTEXT_SPY)
+    (pytester.path / "features" / "basket.feature").unlink()
+    for folder, numbers in folders.items():
+        where = pytester.path / "features" / folder
+        where.mkdir(exist_ok=True)
+        scenarios = "".join(f"  Scenario: S{n}\n    Given a context number {n}\n" for n in numbers)
+        (where / f"f{numbers[0]}.feature").write_text(f"Feature: F{numbers[0]}\n{scenarios}")
+
+
+def test_a_folders_own_authenticator_reaches_its_scenarios_contexts(
+    pytester: pytest.Pytester, basket: Path
+) -> None:
+    """A folder's conftest.py overriding a session fixture the context is built from is
+    seen by that folder's scenarios only (what pytest's own lookup gives)."""
+    _contexts(pytester, {".": range(0, 3), "sub": range(3, 6)})
+    (pytester.path / "features" / "sub" / "conftest.py").write_text(
+        MARKED
+        + """
+@pytest.fixture(scope="session")
+def authenticator(authenticator):
+    return Marked(authenticator, "sub")
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=6)
+    marks = json.loads(basket.read_text())["marks"]
+    assert marks == {"0": "default", "1": "default", "2": "default"} | {
+        str(n): "sub" for n in range(3, 6)
+    }
+
+
+def test_a_function_scoped_authenticator_is_built_for_every_scenario(
+    pytester: pytest.Pytester, basket: Path
+) -> None:
+    _contexts(pytester, {".": range(0, 3)})
+    conftest = pytester.path / "conftest.py"
+    conftest.write_text(
+        conftest.read_text()
+        + MARKED
+        + """
+@pytest.fixture
+def authenticator(authenticator):
+    return Marked(authenticator, f"call {next(_calls)}")
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=3)
+    marks = json.loads(basket.read_text())["marks"]
+    assert marks == {"0": "call 1", "1": "call 2", "2": "call 3"}
